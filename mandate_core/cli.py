@@ -1,0 +1,181 @@
+"""The command line of SPEC §5 — a stable interface that tests outside the project call.
+
+Exit codes: 0 success, 1 bad input (a clear message on stderr), 2 wrong usage (argparse).  With
+``--json`` exactly one JSON document goes to stdout.  Only the standard library, duckdb and mandate_core
+are imported on this path so each command starts quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import storage
+
+EPILOG = """\
+examples:
+  python -m mandate_core demo --db data/mandate.duckdb
+  python -m mandate_core import --db my.duckdb --councils councils.csv responses.csv
+  python -m mandate_core report --db my.duckdb --council aldermoor --json
+  python -m mandate_core benchmark --db my.duckdb --council aldermoor --metric position \\
+      --horizon ambition --peers peer_group --json
+
+The database is --db, else the MANDATE_DB environment variable, else data/mandate.duckdb.
+Numbers behind fewer than MANDATE_MIN_GROUP participants (default 3) are never shown.
+"""
+
+
+class CliError(Exception):
+    """Bad input: printed on stderr, exit 1."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m mandate_core",
+        description="Innovation Mandate: import workshop answers into a DuckDB database and report on "
+        "them.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--db", metavar="PATH", help="database file (default: $MANDATE_DB or "
+                       "data/mandate.duckdb)")
+        return p
+
+    command("init", "create an empty database, or upgrade an existing one's schema in place")
+    command("demo", "(re)build the database from the shipped fictional demo data")
+    p = command("import", "validate and import councils and responses files (CSV or .xlsx) as one "
+                "transaction: if any row is invalid nothing is written")
+    p.add_argument("--councils", metavar="FILE", help="a councils file (upserted by council_id)")
+    p.add_argument("--replace", action="store_true",
+                   help="replace a council's round that is already in the database, whole")
+    p.add_argument("files", nargs="*", metavar="FILE", help="responses files")
+    command("check", "verify the stored data; exit 1 with a report if anything is wrong")
+    p = command("export", "write councils.csv and responses.csv that re-import to an identical database")
+    p.add_argument("--out", metavar="DIR", required=True, help="folder to write the two files into")
+    p = command("report", "one council's round: positions, bands, risk, consensus, gaps, alignment")
+    p.add_argument("--council", metavar="ID", required=True)
+    p.add_argument("--round", metavar="LABEL", help="round label (default: the latest by date)")
+    p.add_argument("--json", action="store_true", required=True, help="print JSON (required)")
+    p = command("benchmark", "one council's value against a peer set: peers, median, quartiles, "
+                "percentile")
+    p.add_argument("--council", metavar="ID", required=True)
+    p.add_argument("--metric", required=True, choices=["position", "gap", "risk", "consensus"])
+    p.add_argument("--horizon", choices=["now", "next", "ambition"],
+                   help="required for every metric but gap")
+    p.add_argument("--theme", metavar="SECTOR_KEY", help="a sector theme key (default: overall)")
+    p.add_argument("--peers", default="all", metavar="SET",
+                   help="peer_group, nation, council_type, all (default) or ID,ID,...")
+    p.add_argument("--round", metavar="LABEL", help="the focus council's round (default: latest)")
+    p.add_argument("--json", action="store_true", required=True, help="print JSON (required)")
+    return parser
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    with storage.connect(args.db) as con:
+        version = storage.schema_version(con)
+    print(f"database ready at {storage.resolve_db_path(args.db)} (schema version {version})",
+          file=sys.stderr)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from . import demo
+
+    path = demo.build_database(args.db)
+    print(f"demo database built at {path}", file=sys.stderr)
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from . import importer
+
+    if not args.councils and not args.files:
+        raise CliError("nothing to import: give --councils FILE and/or responses files")
+    for name in [args.councils, *args.files]:
+        if name and not Path(name).is_file():
+            raise CliError(f"{name}: no such file")
+    try:
+        result = importer.import_files(args.db, args.councils, args.files, replace=args.replace)
+    except importer.ImportFailed as exc:
+        noun = "problem" if exc.total == 1 else "problems"
+        raise CliError(f"import refused, nothing was written ({exc.total} {noun}):\n{exc.message()}")
+    print(result.summary(), file=sys.stderr)
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from . import maintenance
+
+    problems = maintenance.check(args.db)
+    if problems:
+        raise CliError("the database has problems:\n" + "\n".join(problems))
+    print(f"{storage.resolve_db_path(args.db)}: OK", file=sys.stderr)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from . import maintenance
+
+    paths = maintenance.export(args.db, Path(args.out))
+    print("wrote " + ", ".join(str(p) for p in paths), file=sys.stderr)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from . import reports
+
+    with storage.connect(args.db, read_only=True) as con:
+        try:
+            doc = reports.council_report(con, args.council, args.round)
+        except reports.ReportError as exc:
+            raise CliError(str(exc)) from None
+    print(json.dumps(doc, ensure_ascii=False))
+    return 0
+
+
+def _cmd_benchmark(args: argparse.Namespace) -> int:
+    from . import reports
+
+    if args.metric != "gap" and not args.horizon:
+        raise CliError(f"--horizon is required for --metric {args.metric} (now, next or ambition)")
+    with storage.connect(args.db, read_only=True) as con:
+        try:
+            doc = reports.benchmark_report(
+                con, args.council, args.metric, args.horizon, args.theme, args.peers, args.round
+            )
+        except reports.ReportError as exc:
+            raise CliError(str(exc)) from None
+    print(json.dumps(doc, ensure_ascii=False))
+    return 0
+
+
+_COMMANDS = {
+    "init": _cmd_init, "demo": _cmd_demo, "import": _cmd_import, "check": _cmd_check,
+    "export": _cmd_export, "report": _cmd_report, "benchmark": _cmd_benchmark,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code (argparse exits 2 itself on wrong usage)."""
+    args = _parser().parse_args(argv)
+    if args.command in ("report", "benchmark", "check", "export"):
+        db = storage.resolve_db_path(args.db)
+        if not db.exists():
+            print(f"error: no database at {db} (create one with `python -m mandate_core init` or "
+                  "`demo`)", file=sys.stderr)
+            return 1
+    try:
+        return _COMMANDS[args.command](args)
+    except (CliError, storage.StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written by an unfinished import", file=sys.stderr)
+        return 1

@@ -1,0 +1,85 @@
+"""The vocabulary of the Innovation Mandate, in one place.
+
+Band names, thresholds, horizons, roles, nations, risk levels and the sector theme keys are pinned by
+the product spec (SPEC §1, §2.3).  Every importer check, metric, chart and table reads them from here so
+that a label can never drift between the command line, the pages and the downloads.
+"""
+
+from __future__ import annotations
+
+BETTER = "Better"
+DIFFERENTLY = "Differently"
+NEW = "New"
+BANDS: tuple[str, ...] = (BETTER, DIFFERENTLY, NEW)
+
+#: What each band means, in words a councillor would use (SPEC §1, glossed with the iESE model).
+BAND_MEANING: dict[str, str] = {
+    BETTER: "do what we already do, but better (service efficiency)",
+    DIFFERENTLY: "do what we already do, in a different way (redesign around need)",
+    NEW: "do something not done before (design out the need)",
+}
+
+#: Lower edges of the Differently and New bands on the 1–6 change scale (SPEC §1).
+DIFFERENTLY_FROM = 2.5
+NEW_FROM = 4.5
+
+CHANGE_MIN, CHANGE_MAX = 1, 6
+RISK_MIN, RISK_MAX = 1, 5
+#: Orange Book risk appetite levels.
+RISK_LEVELS: dict[int, str] = {1: "Averse", 2: "Minimal", 3: "Cautious", 4: "Open", 5: "Eager"}
+
+HORIZONS: tuple[str, ...] = ("now", "next", "ambition")
+HORIZON_LABELS: dict[str, str] = {
+    "now": "Now",
+    "next": "Next step (1–2 years)",
+    "ambition": "Ambition (about 5 years)",
+}
+
+ROLES: tuple[str, ...] = ("officer", "member")
+ROLE_LABELS: dict[str, str] = {"officer": "Officers", "member": "Members"}
+
+NATIONS: tuple[str, ...] = ("England", "Scotland", "Wales", "Northern Ireland")
+
+SECTOR_THEMES: dict[str, str] = {
+    "economy": "Inclusive economy and growth",
+    "communities": "Empowering families and communities",
+    "health": "Health, care and wellbeing",
+    "environment": "Climate, environment and net zero",
+    "place": "Place, housing and infrastructure",
+    "learning": "Children, education and skills",
+    "digital": "Digital and customer services",
+    "organisation": "Workforce, finance and organisation",
+}
+
+METRICS: tuple[str, ...] = ("position", "gap", "risk", "consensus")
+METRIC_LABELS: dict[str, str] = {
+    "position": "Position on the change spectrum (1–6)",
+    "gap": "Ambition gap (ambition − now)",
+    "risk": "Risk appetite (1–5)",
+    "consensus": "Consensus (0–1)",
+}
+
+PEER_SETS: tuple[str, ...] = ("peer_group", "nation", "council_type", "all")
+PEER_SET_LABELS: dict[str, str] = {
+    "peer_group": "Same peer group",
+    "nation": "Same nation",
+    "council_type": "Same council type",
+    "all": "All councils",
+}
+
+DEFAULT_MIN_GROUP = 3
+
+
+def band_of(mean: float) -> str:
+    """Band of a mean change score, with the spec's half-open thresholds."""
+    if mean < DIFFERENTLY_FROM:
+        return BETTER
+    if mean < NEW_FROM:
+        return DIFFERENTLY
+    return NEW
+
+
+def risk_label(mean: float) -> str:
+    """Nearest Orange Book level for a mean risk score (for words, never for arithmetic)."""
+    level = min(RISK_MAX, max(RISK_MIN, int(mean + 0.5)))
+    return RISK_LEVELS[level]

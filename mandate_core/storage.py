@@ -1,0 +1,240 @@
+"""The DuckDB store: where the database lives, its schema and versioned upgrades, and safe connections.
+
+DuckDB lets one process write a file at a time, and in one process every connection to a file must share
+one configuration.  So nothing here keeps a connection open: callers use :func:`connect` as a context
+manager for one short unit of work, and it retries while another process (an import from the command
+line, another dashboard) holds the lock.  A long-running dashboard therefore never blocks an import for
+longer than one query takes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path("data") / "mandate.duckdb"
+ENV_DB = "MANDATE_DB"
+ENV_MIN_GROUP = "MANDATE_MIN_GROUP"
+
+SCHEMA_VERSION = 1
+
+#: How long a writer waits for another process to let go of the file before giving up (seconds).
+WRITE_LOCK_TIMEOUT = 30.0
+#: Readers wait less: a dashboard should say "busy" rather than hang.
+READ_LOCK_TIMEOUT = 15.0
+
+
+class StoreError(Exception):
+    """A problem with the database file that the user can act on (message is shown as is)."""
+
+
+def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """The database path rule of SPEC §3: ``--db``, else ``MANDATE_DB``, else ``data/mandate.duckdb``."""
+    if cli_value:
+        return Path(cli_value)
+    env = os.environ.get(ENV_DB, "").strip()
+    if env:
+        return Path(env)
+    return DEFAULT_DB
+
+
+def min_group_size(value: int | None = None) -> int:
+    """Disclosure threshold: an explicit value, else ``MANDATE_MIN_GROUP``, else 3.  Never below 1."""
+    if value is not None:
+        return max(1, int(value))
+    env = os.environ.get(ENV_MIN_GROUP, "").strip()
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            raise StoreError(f"{ENV_MIN_GROUP} must be a whole number, not {env!r}") from None
+    from .domain import DEFAULT_MIN_GROUP
+
+    return DEFAULT_MIN_GROUP
+
+
+# --- schema ----------------------------------------------------------------------------------------
+
+_SCHEMA_V1 = [
+    """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS councils (
+        council_id   VARCHAR PRIMARY KEY,
+        name         VARCHAR NOT NULL,
+        nation       VARCHAR NOT NULL,
+        council_type VARCHAR NOT NULL,
+        population   BIGINT,
+        peer_group   VARCHAR
+    )""",
+    """CREATE TABLE IF NOT EXISTS rounds (
+        council_id    VARCHAR NOT NULL,
+        round         VARCHAR NOT NULL,
+        workshop_date DATE NOT NULL,
+        PRIMARY KEY (council_id, round)
+    )""",
+    # One row per participant x theme x horizon, as imported.  role, grp and sector_theme are kept on
+    # each answer (as in the file) so that every metric is a single scan; the importer guarantees they
+    # agree for a participant / a theme, and `check` verifies it.
+    """CREATE TABLE IF NOT EXISTS answers (
+        council_id   VARCHAR NOT NULL,
+        round        VARCHAR NOT NULL,
+        participant  VARCHAR NOT NULL,
+        role         VARCHAR NOT NULL,
+        grp          VARCHAR,
+        theme        VARCHAR NOT NULL,
+        sector_theme VARCHAR NOT NULL,
+        horizon      VARCHAR NOT NULL,
+        change       TINYINT NOT NULL,
+        risk         TINYINT,
+        note         VARCHAR
+    )""",
+    """CREATE OR REPLACE VIEW participants AS
+        SELECT council_id, round, participant, any_value(role) AS role, any_value(grp) AS grp
+        FROM answers GROUP BY ALL""",
+    """CREATE OR REPLACE VIEW themes AS
+        SELECT council_id, round, theme, any_value(sector_theme) AS sector_theme
+        FROM answers GROUP BY ALL""",
+]
+
+#: version -> statements that bring a database from version-1 to version.  Append, never edit.
+MIGRATIONS: dict[int, list[str]] = {1: _SCHEMA_V1}
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Stored schema version; 0 for an empty file."""
+    has_meta = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchone()
+    if not has_meta or not has_meta[0]:
+        return 0
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> int:
+    """Create or upgrade the schema in place, in one transaction.  Returns the version now stored."""
+    current = schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"the database has schema version {current}, newer than this program ({SCHEMA_VERSION}); "
+            "upgrade the program"
+        )
+    if current == SCHEMA_VERSION:
+        return current
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[version]:
+                con.execute(statement)
+            con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+            )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return SCHEMA_VERSION
+
+
+# --- connections -------------------------------------------------------------------------------------
+
+_LOCK_PATTERNS = re.compile(
+    r"Could not set lock|Conflicting lock|different configuration|database is locked", re.IGNORECASE
+)
+_PID = re.compile(r"PID (\d+)")
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return bool(_LOCK_PATTERNS.search(str(exc)))
+
+
+def lock_holder(exc: Exception) -> str:
+    """Who holds the file, in words, from DuckDB's lock message."""
+    match = _PID.search(str(exc))
+    return f"process {match.group(1)}" if match else "another program"
+
+
+def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + timeout
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                if not read_only and "not a valid DuckDB database" in str(exc):
+                    raise StoreError(f"{path} is not a DuckDB database") from None
+                raise StoreError(f"cannot open {path}: {exc}") from None
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"the database {path} is in use by {lock_holder(exc)}; waited {timeout:.0f} s. "
+                    "Try again when that import or program has finished."
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+@contextmanager
+def connect(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    timeout: float | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One short unit of work on the database, closed afterwards so other processes can get the lock.
+
+    A read-write connection creates the file and upgrades the schema if needed.  A read-only one needs
+    an existing, current database.
+    """
+    db = resolve_db_path(path)
+    if read_only and not db.exists():
+        raise StoreError(f"no database at {db}; create one with `python -m mandate_core init --db {db}`")
+    if not read_only:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    wait = timeout if timeout is not None else (READ_LOCK_TIMEOUT if read_only else WRITE_LOCK_TIMEOUT)
+    con = _open(db, read_only, wait)
+    try:
+        if read_only:
+            version = schema_version(con)
+            if version != SCHEMA_VERSION:
+                raise StoreError(
+                    f"the database {db} has schema version {version}, this program needs "
+                    f"{SCHEMA_VERSION}; run `python -m mandate_core init --db {db}` to upgrade it"
+                )
+        else:
+            ensure_schema(con)
+        yield con
+    finally:
+        con.close()
+
+
+def data_version(path: str | os.PathLike[str] | None = None) -> tuple[int, int, int, int]:
+    """A cheap key that changes whenever the database file changes (for result caches).
+
+    It reads file metadata only, so a page can ask on every rerun without opening the database.
+    """
+    db = resolve_db_path(path)
+    parts: list[int] = []
+    for candidate in (db, Path(str(db) + ".wal")):
+        try:
+            st = candidate.stat()
+            parts += [st.st_mtime_ns, st.st_size]
+        except FileNotFoundError:
+            parts += [0, 0]
+    return (parts[0], parts[1], parts[2], parts[3])
+
+
+def run_in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:
+    """Run ``work`` as one transaction: all of it is written, or none of it."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        work()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
