@@ -105,7 +105,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
         result = importer.import_files(args.db, args.councils, args.files, replace=args.replace)
     except importer.ImportFailed as exc:
         noun = "problem" if exc.total == 1 else "problems"
-        raise CliError(f"import refused, nothing was written ({exc.total} {noun}):\n{exc.message()}")
+        raise CliError(
+            f"import refused, nothing was written ({exc.total} {noun}):\n{exc.message()}"
+        ) from None
     print(result.summary(), file=sys.stderr)
     return 0
 

@@ -1,0 +1,128 @@
+"""The shared selection (council, round, peer set, horizon, debrief) and its URL form.
+
+Every URL parameter is untrusted: it is checked against the known councils and rounds, never used in SQL
+text, and a value that does not fit falls back to a default with a note the page shows, so a stale or
+mangled link still opens a working view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .domain import HORIZONS, PEER_SET_LABELS, PEER_SETS
+
+DEFAULT_HORIZON = "ambition"
+DEFAULT_PEERS = "peer_group"
+MAX_PARAM = 400  # longer URL values are refused outright
+MAX_PEER_IDS = 50
+
+
+@dataclass
+class Selection:
+    """What the user is looking at; travels between pages and in the URL."""
+
+    council: str | None = None
+    round: str | None = None  # None = the council's latest round
+    peers: str = DEFAULT_PEERS  # a PEER_SETS key or "ID,ID,..."
+    horizon: str = DEFAULT_HORIZON
+    debrief: bool = False
+    slide: int = 1
+    notes: list[str] = field(default_factory=list)
+
+    def to_query(self) -> dict[str, str]:
+        """The URL parameters that reopen this view."""
+        params: dict[str, str] = {}
+        if self.council:
+            params["council"] = self.council
+        if self.round:
+            params["round"] = self.round
+        params["peers"] = self.peers
+        params["horizon"] = self.horizon
+        if self.debrief:
+            params["debrief"] = "1"
+            params["slide"] = str(self.slide)
+        return params
+
+    @property
+    def peer_ids(self) -> list[str]:
+        """The hand-picked peer ids, when the peer set is a list."""
+        return [] if self.peers in PEER_SETS else [p for p in self.peers.split(",") if p]
+
+
+def _clean(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else None
+        if value is None:
+            return None
+    text = str(value).strip()
+    return text or None
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 40 else value[:40] + "…"
+
+
+def from_query(
+    params: Mapping[str, object],
+    councils: Sequence[str],
+    rounds: Mapping[str, Sequence[str]],
+    n_slides: int = 1,
+) -> Selection:
+    """Parse URL parameters against the data; anything unknown falls back with a note."""
+    sel = Selection()
+    notes = sel.notes
+    raw = {k: _clean(params.get(k)) for k in ("council", "round", "peers", "horizon", "debrief", "slide")}
+    for key, value in list(raw.items()):
+        if value is not None and len(value) > MAX_PARAM:
+            notes.append(f"The link's {key} value is too long and was ignored.")
+            raw[key] = None
+
+    council = raw["council"]
+    if council is not None:
+        if council in councils:
+            sel.council = council
+        else:
+            notes.append(f"No council with id “{_shown(council)}” is loaded; showing another council.")
+    if sel.council is None and councils:
+        sel.council = councils[0]
+
+    rnd = raw["round"]
+    if rnd is not None and sel.council is not None:
+        if rnd in rounds.get(sel.council, ()):
+            sel.round = rnd
+        else:
+            notes.append(f"Round “{_shown(rnd)}” is not loaded for this council; showing its latest round.")
+
+    peers = raw["peers"]
+    if peers is not None:
+        if peers in PEER_SET_LABELS:
+            sel.peers = peers
+        else:
+            ids = [p.strip() for p in peers.split(",") if p.strip()]
+            known = [p for p in dict.fromkeys(ids) if p in councils and p != sel.council][:MAX_PEER_IDS]
+            if known and len(known) == len(set(ids) - {sel.council}):
+                sel.peers = ",".join(known)
+            elif known:
+                sel.peers = ",".join(known)
+                notes.append("Some councils in the link's peer list are not loaded and were left out.")
+            else:
+                notes.append("The link's peer set was not recognised; comparing with the peer group.")
+
+    horizon = raw["horizon"]
+    if horizon is not None:
+        if horizon in HORIZONS:
+            sel.horizon = horizon
+        else:
+            notes.append(f"Horizon “{_shown(horizon)}” is not one of now, next, ambition; showing ambition.")
+
+    sel.debrief = raw["debrief"] in ("1", "true", "yes", "on")
+    slide = raw["slide"]
+    if slide is not None:
+        if slide.isdigit() and 1 <= int(slide) <= max(1, n_slides):
+            sel.slide = int(slide)
+        else:
+            notes.append("The link's slide number is out of range; starting at slide 1.")
+    return sel

@@ -1,0 +1,106 @@
+"""Streamlit helpers shared by the pages: cached core calls, the chart frame, downloads, empty states.
+
+This is layout only.  Anything that computes lives in mandate_core; these helpers fetch it (cached by the
+database's data version, so a new import shows at once and repeated views cost nothing) and lay it out.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from mandate_core import catalog as catalog_mod
+from mandate_core import storage
+from mandate_core.selection import Selection
+
+DATA_PAGE = "pages/7_Data.py"
+
+
+def db_path() -> str:
+    return str(storage.resolve_db_path(None))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_call(db: str, version: tuple[int, ...], target: str, args: tuple[Any, ...],
+                 kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    module_name, func_name = target.rsplit(".", 1)
+    func = getattr(importlib.import_module(f"mandate_core.{module_name}"), func_name)
+    with storage.connect(db, read_only=True) as con:
+        return func(con, *args, **dict(kwargs))
+
+
+def core(target: str, *args: Any, **kwargs: Any) -> Any:
+    """Call ``mandate_core.<module>.<function>(con, *args, **kwargs)`` on a short read-only connection.
+
+    Results are cached per data version of the database file; a copy is returned each time.
+    """
+    db = db_path()
+    return _cached_call(db, storage.data_version(db), target, tuple(args), tuple(sorted(kwargs.items())))
+
+
+def catalog() -> catalog_mod.Catalog:
+    return core("catalog.load_catalog")
+
+
+def selection() -> Selection:
+    sel = st.session_state.get("selection")
+    return sel if isinstance(sel, Selection) else Selection()
+
+
+def require_data() -> catalog_mod.Catalog:
+    """Stop the page with a way forward when nothing is loaded yet."""
+    cat = catalog()
+    if cat.empty:
+        st.info("No workshop results are loaded yet. Import a councils file and a responses file on the "
+                "Data page, or rebuild the demo data there.")
+        st.page_link(DATA_PAGE, label="Go to the Data page", icon=":material/upload_file:")
+        st.stop()
+    return cat
+
+
+def chart(fig: Any, how_to_read: str, key: str | None = None) -> None:
+    """A chart with its takeaway title (set by the builder) and a collapsed "How to read this"."""
+    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+    with st.expander("How to read this"):
+        st.markdown(how_to_read)
+
+
+def text(value: object) -> None:
+    """User-typed text, shown as text and never interpreted as Markdown or HTML."""
+    st.text(str(value))
+
+
+def downloads(rows: Sequence[dict[str, Any]] | Any, name: str, key: str,
+              columns: Sequence[str] | None = None) -> None:
+    """CSV and XLSX downloads of exactly the rows behind a view (formulas neutralised)."""
+    from mandate_core import exports
+
+    left, right = st.columns(2)
+    left.download_button(
+        "Download CSV", data=lambda: exports.to_csv_bytes(rows, columns),
+        file_name=exports.safe_filename(name, "csv"), mime="text/csv", key=f"{key}-csv",
+        on_click="ignore", icon=":material/download:",
+    )
+    right.download_button(
+        "Download XLSX", data=lambda: exports.to_xlsx_bytes(rows, columns),
+        file_name=exports.safe_filename(name, "xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}-xlsx", on_click="ignore", icon=":material/download:",
+    )
+
+
+def takeaway_header(title: str, caption: str | None = None) -> None:
+    st.subheader(title, anchor=False)
+    if caption:
+        st.caption(caption)
+
+
+def run_safely(render: Callable[[], None]) -> None:
+    """Render a page; an unexpected error becomes a calm message, never a traceback on a projector."""
+    try:
+        render()
+    except storage.StoreError as exc:
+        st.error(f"The database could not be read: {exc}")
