@@ -1,0 +1,75 @@
+"""URL parameters are untrusted: known values round-trip, anything else falls back with a note."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mandate_core.selection import MAX_PARAM, Selection, from_query
+
+COUNCILS = ["aldermoor", "brackenfield", "carrow-dene"]
+ROUNDS = {"aldermoor": ["2026 follow-up", "2024 baseline"], "brackenfield": ["2024 baseline"],
+          "carrow-dene": ["2024 baseline"]}
+
+
+def test_known_values_round_trip() -> None:
+    sel = Selection(council="aldermoor", round="2024 baseline", peers="nation", horizon="now")
+    back = from_query(sel.to_query(), COUNCILS, ROUNDS)
+    assert (back.council, back.round, back.peers, back.horizon, back.notes) == (
+        "aldermoor", "2024 baseline", "nation", "now", [])
+
+
+def test_hand_picked_peers_round_trip_and_drop_the_focus_council() -> None:
+    back = from_query({"council": "aldermoor", "peers": "brackenfield,aldermoor,carrow-dene"}, COUNCILS, ROUNDS)
+    assert back.peers == "brackenfield,carrow-dene"
+    assert back.peer_ids == ["brackenfield", "carrow-dene"]
+    assert from_query(back.to_query(), COUNCILS, ROUNDS).peers == "brackenfield,carrow-dene"
+
+
+def test_defaults_without_parameters() -> None:
+    sel = from_query({}, COUNCILS, ROUNDS)
+    assert (sel.council, sel.round, sel.peers, sel.horizon, sel.debrief, sel.notes) == (
+        "aldermoor", None, "peer_group", "ambition", False, [])
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({"council": "nope"}, "No council with id “nope”"),
+        ({"council": "aldermoor", "round": "1999"}, "Round “1999” is not loaded"),
+        ({"peers": "x,y"}, "peer set was not recognised"),
+        ({"peers": "brackenfield,unknown"}, "not loaded and were left out"),
+        ({"horizon": "later"}, "Horizon “later”"),
+        ({"council": "a" * (MAX_PARAM + 1)}, "too long"),
+        ({"debrief": "1", "slide": "0"}, "slide number is out of range"),
+    ],
+)
+def test_bad_values_fall_back_with_a_note(params: dict[str, str], fragment: str) -> None:
+    sel = from_query(params, COUNCILS, ROUNDS, n_slides=6)
+    assert any(fragment in note for note in sel.notes), sel.notes
+    assert sel.council in COUNCILS
+
+
+def test_round_of_another_council_is_refused() -> None:
+    sel = from_query({"council": "brackenfield", "round": "2026 follow-up"}, COUNCILS, ROUNDS)
+    assert sel.round is None and sel.notes
+
+
+def test_debrief_flag_and_slide() -> None:
+    sel = from_query({"debrief": "1", "slide": "3"}, COUNCILS, ROUNDS, n_slides=6)
+    assert sel.debrief and sel.slide == 3
+    assert sel.to_query()["debrief"] == "1" and sel.to_query()["slide"] == "3"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["council", "round", "peers", "horizon", "debrief", "slide", "x"]),
+                       st.one_of(st.text(max_size=600), st.lists(st.text(max_size=50), max_size=3))))
+def test_any_parameters_give_a_valid_selection(params: dict[str, object]) -> None:
+    sel = from_query(params, COUNCILS, ROUNDS, n_slides=6)
+    assert sel.council in COUNCILS
+    assert sel.round is None or sel.round in ROUNDS[sel.council]
+    assert sel.horizon in ("now", "next", "ambition")
+    assert sel.peers in ("peer_group", "nation", "council_type", "all") or all(
+        p in COUNCILS for p in sel.peer_ids)
+    assert 1 <= sel.slide <= 6
