@@ -21,6 +21,7 @@ import duckdb
 DEFAULT_DB = Path("data") / "mandate.duckdb"
 ENV_DB = "MANDATE_DB"
 ENV_MIN_GROUP = "MANDATE_MIN_GROUP"
+ENV_LOCK_TIMEOUT = "MANDATE_LOCK_TIMEOUT"
 
 SCHEMA_VERSION = 1
 
@@ -42,6 +43,17 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env)
     return DEFAULT_DB
+
+
+def lock_timeout(read_only: bool) -> float:
+    """How long to wait for the file lock: ``MANDATE_LOCK_TIMEOUT`` seconds if set, else the default."""
+    env = os.environ.get(ENV_LOCK_TIMEOUT, "").strip()
+    if env:
+        try:
+            return max(0.0, float(env))
+        except ValueError:
+            raise StoreError(f"{ENV_LOCK_TIMEOUT} must be a number of seconds, not {env!r}") from None
+    return READ_LOCK_TIMEOUT if read_only else WRITE_LOCK_TIMEOUT
 
 
 def min_group_size(value: int | None = None) -> int:
@@ -146,6 +158,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> int:
 _LOCK_PATTERNS = re.compile(
     r"Could not set lock|Conflicting lock|different configuration|database is locked", re.IGNORECASE
 )
+_HOLDER = re.compile(r"held in (.+?) \(PID (\d+)\)")
 _PID = re.compile(r"PID (\d+)")
 
 
@@ -155,8 +168,16 @@ def _is_lock_error(exc: Exception) -> bool:
 
 def lock_holder(exc: Exception) -> str:
     """Who holds the file, in words, from DuckDB's lock message."""
-    match = _PID.search(str(exc))
-    return f"process {match.group(1)}" if match else "another program"
+    text = str(exc)
+    holder = _HOLDER.search(text)
+    if holder:
+        return f"process {holder.group(2)} ({holder.group(1)})"
+    match = _PID.search(text)
+    if match:
+        return f"process {match.group(1)}"
+    if "different configuration" in text:
+        return "another part of this program (the dashboard or another upload)"
+    return "another program"
 
 
 def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
@@ -196,7 +217,7 @@ def connect(
         raise StoreError(f"no database at {db}; create one with `python -m mandate_core init --db {db}`")
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
-    wait = timeout if timeout is not None else (READ_LOCK_TIMEOUT if read_only else WRITE_LOCK_TIMEOUT)
+    wait = timeout if timeout is not None else lock_timeout(read_only)
     con = _open(db, read_only, wait)
     try:
         if read_only:
