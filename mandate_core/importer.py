@@ -135,6 +135,13 @@ def _sniff_binary(head: bytes) -> str | None:
     return None
 
 
+def _looks_utf16(head: bytes) -> bool:
+    """A UTF-16 byte-order mark, or text whose every other byte is zero (UTF-16 without a BOM)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return len(head) >= 4 and (not any(head[0::2]) or not any(head[1::2]))
+
+
 def _header_problems(
     fname: str, header: list[str], allowed: Sequence[str], required: Sequence[str]
 ) -> tuple[list[str], list[Problem]]:
@@ -197,6 +204,14 @@ class _Loader:
         binary = _sniff_binary(head)
         if binary == "an Excel workbook or another zip file":
             return self._load_xlsx(src, allowed, required, table)
+        if _looks_utf16(head):
+            return None, [
+                Problem(
+                    fname, None, None,
+                    "the file is not UTF-8 text (it looks like UTF-16); save it as 'CSV UTF-8' from "
+                    "your spreadsheet, or as .xlsx",
+                )
+            ]
         if binary:
             return None, [Problem(fname, None, None, f"this is {binary}, not a CSV or .xlsx file")]
         return self._load_csv(src, allowed, required, table)
@@ -221,7 +236,7 @@ class _Loader:
                 )
             ]
         del data
-        first_line = text.split("\n", 1)[0]
+        first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
         try:
             header = next(csv.reader([first_line]))
         except (csv.Error, StopIteration):
@@ -232,11 +247,12 @@ class _Loader:
         if problems:
             return None, problems
         body = text.rstrip("\r\n")
-        if "\n" not in body:
+        if "\n" not in body and "\r" not in body:
             return None, [Problem(fname, None, None, "the file has a header row but no data rows")]
-        if re.search(r"\n\r?\n", body) or "\r" in body.replace("\r\n", ""):
-            # Blank lines (which DuckDB skips, shifting row numbers) or bare CR line ends: take the
-            # careful path so every row number is the one a spreadsheet shows.
+        if re.search(r"\n[ \t]*(\r?\n|$)", body) or "\r" in body.replace("\r\n", ""):
+            # Blank or whitespace-only lines (which DuckDB skips or rejects, shifting row numbers) or
+            # bare CR line ends: take the careful path so every row number is the one a spreadsheet
+            # shows and blank lines are skipped the same way everywhere.
             return self._load_csv_python(src, text, names, table)
         del text, body
         return self._load_csv_duckdb(src, names, table)
@@ -268,15 +284,25 @@ class _Loader:
         )
         self.con.execute(f"DROP TABLE {raw}")
         problems: list[Problem] = []
-        rejects = self.con.execute(
-            f"SELECT line, error_type, error_message FROM {rej} ORDER BY line"
-        ).fetchall()
-        for line, error_type, message in rejects[:1000]:
+        # DuckDB logs a ragged row once per missing or surplus value ("Found: 7", "Found: 8", ...):
+        # keep one entry per line, with the row's true number of values (the fewest / the most).
+        by_line: dict[int, tuple[str, str, list[int]]] = {}
+        for line, error_type, message in self.con.execute(
+            f"SELECT line, error_type, error_message FROM {rej} ORDER BY line, column_idx"
+        ).fetchall():
+            entry = by_line.setdefault(int(line), (error_type, message or "", []))
+            found = re.search(r"Found: (\d+)", message or "")
+            if found and error_type == entry[0]:
+                entry[2].append(int(found.group(1)))
+        rejects = [(line, *entry) for line, entry in sorted(by_line.items())]
+        for line, error_type, message, counts in rejects[:1000]:
             # Rows after a rejected line move down one: keep every row number as the file shows it.
             self.con.execute(f"UPDATE {table} SET _row = _row + 1 WHERE _row >= ?", [int(line)])
             if error_type in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
-                found = re.search(r"Found: (\d+)", message or "")
-                got = found.group(1) if found else "a different number of"
+                if counts:
+                    got = str(min(counts) if error_type == "MISSING COLUMNS" else max(counts))
+                else:
+                    got = "a different number of"
                 reason = f"this row has {got} values but the header has {len(names)} columns"
             elif error_type == "UNQUOTED VALUE":
                 reason = "a quote mark is not closed or not doubled inside a quoted value"
@@ -423,7 +449,7 @@ _RESPONSE_RULES: list[tuple[str, str, str]] = [
      "'must be 1–40 letters, digits, - or _ (got ' || " + _quoted("council_id") + " || ')'"),
     ("round", f"length(round) > {MAX_ROUND}", f"'must be at most {MAX_ROUND} characters'"),
     ("workshop_date",
-     "NOT (regexp_full_match(workshop_date, '\\d{4}-\\d{2}-\\d{2}') "
+     "workshop_date IS NOT NULL AND NOT (regexp_full_match(workshop_date, '\\d{4}-\\d{2}-\\d{2}') "
      "AND try_cast(workshop_date AS DATE) IS NOT NULL)",
      "'must be a date written YYYY-MM-DD (got ' || " + _quoted("workshop_date") + " || ')'"),
     ("participant", f"regexp_matches(participant, '{EMAIL_PATTERN}')",
@@ -441,7 +467,8 @@ _RESPONSE_RULES: list[tuple[str, str, str]] = [
      + _quoted("sector_theme") + " || ')'"),
     ("horizon", "NOT " + _in_list("horizon", domain.HORIZONS),
      "'must be now, next or ambition (got ' || " + _quoted("horizon") + " || ')'"),
-    ("change", "NOT " + _integer_ok("change", domain.CHANGE_MIN, domain.CHANGE_MAX),
+    ("change", "change IS NOT NULL AND NOT "
+     + _integer_ok("change", domain.CHANGE_MIN, domain.CHANGE_MAX),
      "'must be a whole number from 1 to 6 (got ' || " + _quoted("change") + " || ')'"),
     ("risk", "risk IS NOT NULL AND NOT " + _integer_ok("risk", domain.RISK_MIN, domain.RISK_MAX),
      "'must be empty or a whole number from 1 to 5 (got ' || " + _quoted("risk") + " || ')'"),
