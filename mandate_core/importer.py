@@ -126,6 +126,12 @@ class _FileRejected(Exception):
     """The file cannot be read at all; the message says why."""
 
 
+_NOT_UTF8 = ("the file is not UTF-8 text (an invalid byte at this row); save it as 'CSV UTF-8' from your "
+             "spreadsheet, or as .xlsx")
+_BLANK_LINE = re.compile(rb"\n[ \t]*(?:\r?\n|$)")
+_BARE_CR = re.compile(rb"\r(?!\n)")
+
+
 def _sniff_binary(head: bytes) -> str | None:
     for magic, what in _BINARY_MAGIC.items():
         if head.startswith(magic):
@@ -224,19 +230,13 @@ class _Loader:
         data = src.path.read_bytes()
         if b"\x00" in data:
             return None, [Problem(fname, None, None, "this is a binary file, not a CSV file")]
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        first_end = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0), default=len(data))
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            return None, [
-                Problem(
-                    fname, line, None,
-                    "the file is not UTF-8 text (an invalid byte at this row); save it as "
-                    "'CSV UTF-8' from your spreadsheet, or as .xlsx",
-                )
-            ]
-        del data
-        first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+            first_line = data[:first_end].decode("utf-8")
+        except UnicodeDecodeError:
+            return None, [Problem(fname, 1, None, _NOT_UTF8)]
         try:
             header = next(csv.reader([first_line]))
         except (csv.Error, StopIteration):
@@ -246,26 +246,39 @@ class _Loader:
         names, problems = _header_problems(fname, header, allowed, required)
         if problems:
             return None, problems
-        body = text.rstrip("\r\n")
-        if "\n" not in body and "\r" not in body:
+        end = len(data)
+        while end and data[end - 1] in b"\r\n":
+            end -= 1
+        if end <= first_end:
             return None, [Problem(fname, None, None, "the file has a header row but no data rows")]
-        if re.search(r"\n[ \t]*(\r?\n|$)", body) or "\r" in body.replace("\r\n", ""):
-            # Blank or whitespace-only lines (which DuckDB skips or rejects, shifting row numbers) or
-            # bare CR line ends: take the careful path so every row number is the one a spreadsheet
-            # shows and blank lines are skipped the same way everywhere.
+        # Blank or whitespace-only lines (which DuckDB skips or rejects, shifting row numbers) and bare
+        # CR line ends are rare: such files take the careful path, so every row number is the one a
+        # spreadsheet shows and blank lines are skipped the same way everywhere.  The checks run on
+        # bytes, without decoding the file, so the common case stays close to a bare read_csv.
+        careful = _BLANK_LINE.search(data, 0, end) is not None
+        if not careful and b"\r" in data:
+            careful = _BARE_CR.search(data, 0, end) is not None
+        if careful:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count(b"\n") + 1
+                return None, [Problem(fname, line, None, _NOT_UTF8)]
             return self._load_csv_python(src, text, names, table)
-        del text, body
+        del data
         return self._load_csv_duckdb(src, names, table)
 
     def _load_csv_duckdb(
         self, src: Source, names: list[str], table: str
-    ) -> tuple[list[str], list[Problem]]:
+    ) -> tuple[list[str] | None, list[Problem]]:
         fname = src.name
         self.counter += 1
         rej, scan = f"rej_{table}", f"rejscan_{table}"
         columns = {f"c{i}": "VARCHAR" for i in range(len(names))}
+        selects = ", ".join(f"nullif(trim(c{i}), '') AS {_col(n)}" for i, n in enumerate(names))
         raw = f"raw_{table}"
         try:
+            # Read first, then trim: DuckDB reads the file in parallel only without the projection.
             self.con.execute(
                 f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM read_csv(?, header = true, "
                 "auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = ?, "
@@ -275,10 +288,8 @@ class _Loader:
             )
         except duckdb.Error as exc:
             msg = str(exc).splitlines()[0]
-            return names, [Problem(fname, None, None, f"cannot be read as CSV: {msg}")]
-        selects = ", ".join(
-            f"nullif(trim(c{i}), '') AS {_col(n)}" for i, n in enumerate(names)
-        )
+            return None, [Problem(fname, None, None, f"cannot be read as CSV: {msg}")]
+        # The row number as a spreadsheet shows it (header = 1): the table keeps the file's order.
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT rowid + 2 AS _row, {selects} FROM {raw}"
         )
@@ -295,6 +306,9 @@ class _Loader:
             if found and error_type == entry[0]:
                 entry[2].append(int(found.group(1)))
         rejects = [(line, *entry) for line, entry in sorted(by_line.items())]
+        bad_encoding = next((line for line, kind, *_ in rejects if kind == "INVALID ENCODING"), None)
+        if bad_encoding is not None:
+            return None, [Problem(fname, bad_encoding, None, _NOT_UTF8)]
         for line, error_type, message, counts in rejects[:1000]:
             # Rows after a rejected line move down one: keep every row number as the file shows it.
             self.con.execute(f"UPDATE {table} SET _row = _row + 1 WHERE _row >= ?", [int(line)])
@@ -477,15 +491,21 @@ _RESPONSE_RULES: list[tuple[str, str, str]] = [
 
 
 def _rules_sql(table: str, rules: list[tuple[str, str, str]], present: set[str]) -> list[str]:
-    parts = []
-    for order, (column, bad, reason) in enumerate(rules):
-        if column not in present:
-            continue
-        parts.append(
-            f"SELECT _row, '{column}' AS col, {reason} AS reason, {order} AS ord FROM {table} "
-            f"WHERE coalesce({bad}, false)"
-        )
-    return parts
+    """Every value rule in one scan: rows that break none are passed over at vectorised speed, and
+    only the few that break some are spelled out, one problem per broken rule."""
+    used = [(order, column, bad, reason) for order, (column, bad, reason) in enumerate(rules) if column in present]
+    if not used:
+        return []
+    any_bad = " OR ".join(f"coalesce({bad}, false)" for _, _, bad, _ in used)
+    cases = ", ".join(
+        f"CASE WHEN coalesce({bad}, false) THEN {{'col': '{column}', 'reason': {reason}, 'ord': {order}}} END"
+        for order, column, bad, reason in used
+    )
+    return [
+        f"""SELECT _row, p.col AS col, p.reason AS reason, p.ord AS ord FROM (
+                SELECT _row, unnest(list_filter([{cases}], lambda x: x IS NOT NULL)) AS p
+                FROM {table} WHERE {any_bad})"""
+    ]
 
 
 def _first_of_group_sql(
@@ -512,17 +532,45 @@ def _first_of_group_sql(
         WHERE {outer} IS DISTINCT FROM f.v {skip_outer}"""
 
 
-def _response_group_rules(table: str) -> list[str]:
-    return [
-        _first_of_group_sql(table, "council_id, round", "{p}workshop_date", "workshop_date",
-                            "one date per council and round:", 100),
-        _first_of_group_sql(table, "council_id, round, theme", "lower({p}sector_theme)",
-                            "sector_theme", "one sector theme per theme:", 101),
-        _first_of_group_sql(table, "council_id, round, participant", "lower({p}role)", "role",
-                            "a participant keeps one role:", 102),
-        _first_of_group_sql(table, "council_id, round, participant", "{p}grp", "group",
-                            "a participant keeps one group:", 103, nullable=True),
-        f"""
+def _response_group_rules(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Rules across rows.  A few grouped aggregates say whether any group breaks a rule; only then is
+    the (costlier) query that names each offending row added, so a clean million-row file pays little."""
+    dates, sectors = con.execute(
+        f"""SELECT
+              (SELECT count(*) FROM (SELECT 1 FROM {table} GROUP BY council_id, round
+                                     HAVING min(workshop_date) <> max(workshop_date))),
+              (SELECT count(*) FROM (SELECT 1 FROM {table} GROUP BY council_id, round, theme
+                                     HAVING min(lower(sector_theme)) <> max(lower(sector_theme))))"""
+    ).fetchone() or (0, 0)
+    # Grouping and counting on 64-bit hashes is several times faster than on the text keys.  A collision
+    # can only raise a false alarm, and an alarm just runs the exact query below, so no problem is missed
+    # and none is invented.
+    roles, groups = con.execute(
+        f"""SELECT count(*) FILTER (WHERE role_bad), count(*) FILTER (WHERE grp_bad)
+            FROM (SELECT min(lower(role)) <> max(lower(role)) AS role_bad,
+                         min(coalesce(grp, chr(1))) <> max(coalesce(grp, chr(1))) AS grp_bad
+                  FROM {table} WHERE participant IS NOT NULL
+                  GROUP BY hash(council_id, round, participant))"""
+    ).fetchone() or (0, 0)
+    duplicates = (con.execute(
+        f"""SELECT count(*) - count(DISTINCT hash(council_id, round, participant, theme, lower(horizon)))
+            FROM {table} WHERE participant IS NOT NULL AND theme IS NOT NULL AND horizon IS NOT NULL"""
+    ).fetchone() or (0,))[0]
+    parts = []
+    if dates:
+        parts.append(_first_of_group_sql(table, "council_id, round", "{p}workshop_date", "workshop_date",
+                                         "one date per council and round:", 100))
+    if sectors:
+        parts.append(_first_of_group_sql(table, "council_id, round, theme", "lower({p}sector_theme)",
+                                         "sector_theme", "one sector theme per theme:", 101))
+    if roles:
+        parts.append(_first_of_group_sql(table, "council_id, round, participant", "lower({p}role)", "role",
+                                         "a participant keeps one role:", 102))
+    if groups:
+        parts.append(_first_of_group_sql(table, "council_id, round, participant", "{p}grp", "group",
+                                         "a participant keeps one group:", 103, nullable=True))
+    if duplicates:
+        parts.append(f"""
         SELECT _row, 'participant' AS col,
                'duplicate answer: participant ' || {_quoted('participant')} || ', theme '
                || {_quoted('theme')} || ', horizon ' || {_quoted('horizon')}
@@ -532,8 +580,8 @@ def _response_group_rules(table: str) -> list[str]:
                                      lower(horizon)) AS first_row
               FROM {table}
               WHERE participant IS NOT NULL AND theme IS NOT NULL AND horizon IS NOT NULL)
-        WHERE _row <> first_row""",
-    ]
+        WHERE _row <> first_row""")
+    return parts
 
 
 # --- the import command -------------------------------------------------------------------------------
@@ -593,11 +641,12 @@ def _collect(
     if not parts:
         return 0
     union = " UNION ALL ".join(parts)
-    count_row = con.execute(f"SELECT count(*) FROM ({union})").fetchone()
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stg_problems AS {union}")
+    count_row = con.execute("SELECT count(*) FROM stg_problems").fetchone()
     count = int(count_row[0]) if count_row else 0
     if count:
         for row, col, reason, ord_ in con.execute(
-            f"SELECT * FROM ({union}) ORDER BY _row, ord LIMIT {MAX_REPORTED}"
+            f"SELECT * FROM stg_problems ORDER BY _row, ord LIMIT {MAX_REPORTED}"
         ).fetchall():
             problem = Problem(fname, int(row), columns.get(col, col), reason)
             problems.append((order, int(row), int(ord_), problem))
@@ -652,7 +701,7 @@ def _validate(
             if optional not in names:
                 con.execute(f"ALTER TABLE {table} ADD COLUMN {_col(optional)} VARCHAR")
         parts = _rules_sql(table, _RESPONSE_RULES, set(RESPONSE_COLUMNS))
-        parts += _response_group_rules(table)
+        parts += _response_group_rules(con, table)
         parts.append(
             f"""SELECT min(_row), 'council_id', 'council ' || {_quoted('council_id')}
                 || ' is not in the database; import a councils file with it first (--councils)', 0
@@ -737,7 +786,7 @@ def _write(con: duckdb.DuckDBPyConnection, has_councils: bool, n_responses: int)
                            lower(sector_theme), lower(horizon),
                            CAST(CAST(change AS DOUBLE) AS TINYINT),
                            CAST(CAST(risk AS DOUBLE) AS TINYINT), note
-                    FROM {table} ORDER BY _row"""
+                    FROM {table}"""
             )
             result.rounds += [(c, r, int(n)) for c, r, n in rounds]
 

@@ -131,9 +131,21 @@ def test_dashboard_sees_a_cli_import_on_the_next_interaction(db: Path, tmp_path:
 
 def test_sessions_under_load_while_imports_run(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Several sessions keep rerunning pages while another process imports round after round."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv(storage.ENV_DB, str(db))
+    # AppTest compiles the scripts afresh on every run (the server compiles once and caches), and CPython
+    # 3.11's compiler is not safe from several threads at once ("AST constructor recursion depth
+    # mismatch"): serialise compiling only; the sessions still run side by side.
+    compile_lock = threading.Lock()
+    original = ScriptCache.get_bytecode
+
+    def get_bytecode(self: ScriptCache, script_path: str) -> object:
+        with compile_lock:
+            return original(self, script_path)
+
+    monkeypatch.setattr(ScriptCache, "get_bytecode", get_bytecode)
     pages = ["pages/1_Overview.py", "pages/2_Council.py", "pages/4_Themes.py", "pages/7_Data.py"]
     stop = threading.Event()
     failures: list[str] = []
