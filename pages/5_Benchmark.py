@@ -1,9 +1,108 @@
-"""Benchmark page (being built)."""
+"""Benchmark: one council against the chosen peer set, on each metric, overall and theme by theme."""
+
+from __future__ import annotations
 
 import streamlit as st
 
+from mandate_core import domain, reports, storage, views
+from mandate_core.charts import benchmark as benchmark_charts
 from pages import _layout as ui
 
-cat = ui.require_data()
-st.title("Benchmark")
-st.write(f"{len(cat.councils)} councils, {cat.round_count} workshop rounds, {cat.participants} participants loaded.")
+HOW_TO_READ = """
+Each row is one comparison: **Overall** (all themes together) and then each sector theme the chosen
+council worked on. The **grey dots** are the peer councils (each in its latest round), the **grey box**
+spans the middle half of them with a **black line** at their median, and the **diamond** is the chosen
+council. The sentence beside each row says whether it is above or below the peer median and in which
+quarter of the peers it sits.
+
+On the change scale, **Better** means service efficiency, **Differently** redesign around need and
+**New** designing out the need. A peer whose value had too few participants is left out.
+
+Benchmarks are *can openers, not league tables*: a difference from peers is a question to ask in the
+room ("why are we more cautious on care than similar councils?"), not a score.
+"""
+
+
+def _use_peer_set(peers: str) -> None:
+    st.session_state["sb_peerset"] = peers
+
+
+def render() -> None:
+    cat = ui.require_data()
+    sel = ui.selection()
+    m = storage.min_group_size()
+    focus = sel.council
+    names = {str(c["council_id"]): str(c["name"]) for c in cat.councils}
+    labels = views.peer_labels(cat.ids, focus, names, sel.debrief)
+    focus_name = labels.get(focus or "", focus or "")
+    esc = views.md_escape
+
+    st.title("Benchmark", anchor=False)
+    st.caption("Where the chosen council sits among its peers — a can opener for questions, not a league "
+               "table.")
+
+    metric = st.segmented_control(
+        "Compare on", list(domain.METRICS), format_func=lambda k: domain.METRIC_LABELS[k].split(" (")[0],
+        key="bm_metric", default="position", required=True,
+        help="Position: average change score. Gap: ambition − now. Risk: Orange Book risk appetite. "
+             "Consensus: how far participants agree (1 = all the same).",
+    ) or "position"
+    horizon = None if metric == "gap" else sel.horizon
+    peer_text = (domain.PEER_SET_LABELS.get(sel.peers) or
+                 f"{len(sel.peer_ids)} hand-picked councils")
+    when = ("from now to ambition" if metric == "gap" else
+            f"horizon: {domain.HORIZON_LABELS[sel.horizon].lower()} (change it in the sidebar)")
+    st.caption(f"{domain.METRIC_LABELS[metric]}, {when}. Peers: {peer_text.lower()}.")
+
+    if focus is None:
+        st.info("Choose a council in the sidebar.")
+        return
+    try:
+        view = ui.core("views.benchmark_view", focus, sel.round, metric, horizon, sel.peers, m)
+    except reports.ReportError as exc:
+        st.warning(f"This comparison cannot be made: {esc(exc)}. Choose another peer set in the sidebar.")
+        return
+
+    if not view["peer_ids"]:
+        reason = ("has no peer group" if sel.peers == "peer_group" and not view["peer_group"]
+                  else "has no other council in this peer set")
+        st.warning(f"{esc(focus_name)} {reason}, so there is nothing to compare it with. "
+                   "Choose another peer set:",
+                   icon=":material/group_off:")
+        cols = st.columns(3)
+        for col, peers in zip(cols, ("nation", "council_type", "all"), strict=True):
+            if peers != sel.peers:
+                col.button(f"Compare with: {domain.PEER_SET_LABELS[peers].lower()}", key=f"bm_use_{peers}",
+                           on_click=_use_peer_set, args=(peers,))
+        return
+
+    title = views.benchmark_takeaway(view, focus_name)
+    fig = benchmark_charts.strip(view, labels, title=title, min_group=m, debrief=sel.debrief)
+    ui.chart(fig, HOW_TO_READ, key="bm_strip")
+
+    rows = views.benchmark_rows(view)
+    table = [{"Theme": r["theme_label"], "This council": views.fmt(r["value"], metric),
+              "Peer median": views.fmt(r["median"], metric),
+              "Middle half": (f"{views.fmt(r['p25'], metric)} to {views.fmt(r['p75'], metric)}"
+                                       if r["p25"] is not None else "–"),
+              "Percentile": "–" if r["percentile"] is None else f"{r['percentile']:.0f}",
+              "Where it sits": r["in_words"]} for r in rows]
+    # A static table wraps its text, so the sentences stay whole on a projector (no user text in it).
+    if sel.debrief:
+        with st.expander("Numbers behind the chart"):
+            st.table(table, hide_index=True)
+    else:
+        st.table(table, hide_index=True)
+    if view["not_covered"]:
+        left_out = [domain.SECTOR_THEMES[k] for k in view["not_covered"]]
+        st.caption(f"Not in {esc(focus_name)}'s workshop ({esc(view['round'])}): "
+                   f"{views.names_list(left_out, 8)}.")
+
+    with st.expander("Download the numbers"):
+        ui.downloads(rows, f"benchmark-{focus}-{metric}", key="bm_dl", columns=views.BENCHMARK_COLUMNS)
+        st.caption("Each peer's value behind the dots:")
+        ui.downloads(views.peer_point_rows(view, labels, sel.debrief), f"benchmark-peers-{focus}-{metric}",
+                     key="bm_dl_peers")
+
+
+ui.run_safely(render)

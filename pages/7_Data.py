@@ -1,9 +1,233 @@
-"""Data page (being built)."""
+"""Data: what is loaded, importing files (the command line's validation), downloads, the demo database.
+
+This page works on an empty database too: it is where every other page sends a user with no data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
+from mandate_core import demo, reports, storage, uploads, views
 from pages import _layout as ui
 
-cat = ui.require_data()
-st.title("Data")
-st.write(f"{len(cat.councils)} councils, {cat.round_count} workshop rounds, {cat.participants} participants loaded.")
+GEN = "data_upload_gen"
+DEMO_GEN = "data_demo_gen"
+OUTCOME = "data_outcome"
+DEMO_DONE = "data_demo_done"
+
+FORMAT_HELP = """
+**councils** — one row per council: `council_id`, `name`, `nation` (England, Scotland, Wales, Northern
+Ireland), `council_type`, and optionally `population` and `peer_group`. Councils already loaded are updated.
+
+**responses** — one row per participant × theme × horizon: `council_id`, `round`, `workshop_date`
+(YYYY-MM-DD), `participant` (a pseudonymous id, never an e-mail address), `role` (officer or member),
+`group` (a member's political group), `theme`, `sector_theme`, `horizon` (now, next, ambition), `change`
+(1–6), and optionally `risk` (1–5) and `note`.
+
+An import is all or nothing: if any row of any file is wrong, nothing is written and every problem is
+listed with its file, row (the header is row 1, as a spreadsheet shows it), column and reason.
+"""
+
+
+LOADED_CONFIG = {
+    "council_id": st.column_config.TextColumn("Id"),
+    "name": st.column_config.TextColumn("Council", width="medium"),
+    "nation": st.column_config.TextColumn("Nation"),
+    "council_type": st.column_config.TextColumn("Type"),
+    "peer_group": st.column_config.TextColumn("Peer group"),
+    "population": st.column_config.NumberColumn("Population", format="localized"),
+    "round": st.column_config.TextColumn("Round"),
+    "workshop_date": st.column_config.TextColumn("Workshop date"),
+    "participants": st.column_config.NumberColumn("Participants"),
+    "answers": st.column_config.NumberColumn("Answers", format="localized"),
+}
+
+
+def _forget_outcome() -> None:
+    st.session_state.pop(OUTCOME, None)
+
+
+def _uploaded(file: Any) -> uploads.Upload:
+    return uploads.Upload(name=str(getattr(file, "name", "upload")), data=bytes(file.getvalue()))
+
+
+def _loaded_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Selection
+    st.subheader("What is loaded", anchor=False)
+    s = views.loaded_summary(cat)
+    if cat.empty:
+        st.info("Nothing is loaded yet. Import a councils file and a responses file below, or rebuild the "
+                "demo database at the bottom of this page to explore the dashboard with fictional councils.",
+                icon=":material/inbox:")
+        if not cat.councils:
+            return
+    cols = st.columns(4)
+    cols[0].metric("Councils", s["councils"])
+    cols[1].metric("Workshop rounds", s["rounds"])
+    cols[2].metric("Participants", f"{s['participants']:,}")
+    cols[3].metric("Answers", f"{s['answers']:,}")
+    if s["first_date"]:
+        span = s["first_date"] if s["first_date"] == s["last_date"] else f"{s['first_date']} to {s['last_date']}"
+        st.caption(f"Workshops from {span}; {s['several_rounds']} councils have more than one round. "
+                   f"Database: {views.md_escape(ui.db_path())}")
+    rows = views.anonymise_rows(views.loaded_rows(cat), labels, sel.council, sel.debrief)
+    with st.expander("Councils and rounds", expanded=not sel.debrief):
+        st.dataframe(rows, column_order=views.LOADED_COLUMNS, hide_index=True, width="stretch", height=320,
+                     column_config=LOADED_CONFIG)
+        ui.downloads(rows, "councils-and-rounds", key="data_dl_loaded", columns=views.LOADED_COLUMNS)
+
+
+def _show_outcome(cat) -> None:  # noqa: ANN001 - Catalog
+    outcome = st.session_state.get(OUTCOME)
+    if not isinstance(outcome, uploads.Outcome):
+        return
+    if outcome.ok:
+        st.success(f"Imported. Every page now shows the new data.\n\n{len(outcome.imported)} rounds written"
+                   + (f"; {outcome.councils} councils imported or updated." if outcome.councils else "."),
+                   icon=":material/check_circle:")
+        if outcome.imported:
+            table = [{"Council": cat.name(r["council_id"]), "Council id": r["council_id"], "Round": r["round"],
+                      "Answers": r["answers"], "": r["action"]} for r in outcome.imported]
+            st.dataframe(table, hide_index=True, width="stretch")
+        return
+    st.error(outcome.headline() + " Correct the files and upload them again.", icon=":material/error:")
+    st.dataframe(outcome.problems, column_order=uploads.PROBLEM_COLUMNS, hide_index=True, width="stretch",
+                 column_config={"row": st.column_config.NumberColumn("row", format="%d")})
+    if outcome.more:
+        st.caption(outcome.more_text())
+    if any("--replace" in str(p["reason"]) for p in outcome.problems):
+        st.caption("To replace a round that is already loaded, tick “Replace rounds that are already loaded” "
+                   "(the command line's --replace) and import again.")
+
+
+def _import_section(cat) -> None:  # noqa: ANN001 - Catalog
+    st.subheader("Import workshop results", anchor=False)
+    gen = st.session_state.setdefault(GEN, 0)
+    left, right = st.columns(2)
+    councils_file = left.file_uploader(
+        "Councils file (CSV or .xlsx)", type=list(uploads.ALLOWED_EXTENSIONS), key=f"data_councils_{gen}",
+        max_upload_size=uploads.MAX_UPLOAD_MB, on_change=_forget_outcome,
+        help="Optional when the councils are already loaded.",
+    )
+    response_files = right.file_uploader(
+        "Responses files (CSV or .xlsx)", type=list(uploads.ALLOWED_EXTENSIONS), accept_multiple_files=True,
+        key=f"data_responses_{gen}", max_upload_size=uploads.MAX_UPLOAD_MB, on_change=_forget_outcome,
+        help="One or more files, one row per participant × theme × horizon.",
+    ) or []
+    with st.expander("What the files must contain"):
+        st.markdown(FORMAT_HELP)
+
+    responses = [_uploaded(f) for f in response_files]
+    council_upload = _uploaded(councils_file) if councils_file is not None else None
+    replace = st.checkbox("Replace rounds that are already loaded", key=f"data_replace_{gen}",
+                          help="The command line's --replace: a council's round in these files that is already "
+                               "loaded is deleted and written again from the file, whole.")
+    if replace:
+        found, complete = uploads.rounds_to_replace(responses, cat.rounds)
+        if found:
+            listed = views.names_list([f"{views.md_escape(cat.name(c))} — {views.md_escape(r)}" for c, r in found], 8)
+            st.warning(f"These rounds will be deleted and replaced by the uploaded answers: {listed}.",
+                       icon=":material/warning:")
+        else:
+            st.warning("Any council's round in the uploaded files that is already loaded will be deleted and "
+                       "replaced by the uploaded answers." + ("" if complete or not responses else
+                                                              " (The files could not be previewed.)"),
+                       icon=":material/warning:")
+
+    count = len(responses) + (1 if council_upload else 0)
+    if st.button("Check and import", key="data_import", type="primary", disabled=count == 0,
+                 icon=":material/upload:"):
+        noun = "file" if count == 1 else "files"
+        with st.status(f"Checking and importing {count} {noun}…", expanded=True) as status:
+            st.write("Checking every row with the same rules as the command line…")
+            outcome = uploads.import_uploads(ui.db_path(), council_upload, responses, replace=replace)
+            if outcome.ok:
+                status.update(label="Imported", state="complete", expanded=False)
+            else:
+                status.update(label="Import refused — nothing was written", state="error", expanded=False)
+        st.session_state[OUTCOME] = outcome
+        if outcome.ok:
+            st.session_state[GEN] = gen + 1  # fresh, empty uploaders and an unticked replace box
+            st.rerun()
+    _show_outcome(cat)
+
+
+def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Selection
+    if cat.empty:
+        return
+    m = storage.min_group_size()
+    st.subheader("Download the data behind the views", anchor=False)
+    st.caption("Spreadsheet-safe CSV and Excel files with exactly the numbers the pages show; numbers behind "
+               f"fewer than {m} participants are left out here too.")
+    focus = sel.council
+
+    def item(title: str, what: str, rows: Any, name: str, key: str, columns: Any = None) -> None:
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        left.markdown(f"**{title}** — {what}")
+        with right:
+            ui.downloads(rows, name, key=key, columns=columns)
+
+    overview = views.sector_overview_rows(ui.core("metrics.sector_overview", None, m))
+    item("Sector overview", "every council's latest round: now, next step and ambition, and the gap",
+         views.anonymise_rows(overview, labels, focus, sel.debrief), "sector-overview", "data_dl_overview")
+    matrix = ui.core("metrics.theme_matrix", m)
+    item("Theme matrix", "councils × sector themes: ambition, now and the gap",
+         views.anonymise_rows(matrix, labels, focus, sel.debrief), "theme-matrix", "data_dl_matrix",
+         views.THEME_MATRIX_COLUMNS)
+    if focus is not None:
+        try:
+            report = ui.core("reports.council_report", focus, sel.round, m)
+        except reports.ReportError as exc:
+            st.caption(f"No report for the chosen council: {views.md_escape(exc)}.")
+            return
+        item("Council report", f"{views.md_escape(labels.get(focus, focus))}, {views.md_escape(report['round'])} "
+             f"({report['workshop_date']}): overall and theme by theme", views.report_rows(report),
+             f"report-{focus}-{report['round']}", "data_dl_report")
+
+
+def _demo_section(cat) -> None:  # noqa: ANN001 - Catalog
+    st.subheader("Demo database", anchor=False)
+    if st.session_state.pop(DEMO_DONE, False):
+        st.success(f"The demo database was rebuilt: {len(cat.councils)} fictional councils are loaded.",
+                   icon=":material/check_circle:")
+    gen = st.session_state.setdefault(DEMO_GEN, 0)
+    if cat.empty and not cat.councils:
+        st.caption("Load the fictional demo councils to see what the dashboard does before importing your own.")
+        label = "Yes, load the demo database"
+    else:
+        what = ("the demo data now loaded" if cat.is_demo else
+                "everything now loaded, including imported results (back it up first with "
+                "`python -m mandate_core export`)")
+        st.caption(f"Rebuilding replaces {what} with the fictional demo councils.")
+        label = "Yes, delete what is loaded and rebuild the demo database"
+    confirm = st.checkbox(label, key=f"data_demo_confirm_{gen}")
+    if st.button("Rebuild the demo database", key="data_demo_rebuild", disabled=not confirm,
+                 icon=":material/restart_alt:"):
+        with st.spinner("Rebuilding the demo database…"):
+            demo.build_database(ui.db_path())
+        st.session_state[DEMO_GEN] = gen + 1
+        st.session_state[DEMO_DONE] = True
+        st.session_state.pop(OUTCOME, None)
+        st.rerun()
+
+
+def render() -> None:
+    cat = ui.catalog()
+    sel = ui.selection()
+    names = {str(c["council_id"]): str(c["name"]) for c in cat.councils}
+    labels = views.peer_labels(cat.ids, sel.council, names, sel.debrief)
+
+    st.title("Data", anchor=False)
+    st.caption("What is loaded, importing new workshop results, and the data behind every view.")
+    _loaded_section(cat, sel, labels)
+    st.divider()
+    _import_section(cat)
+    st.divider()
+    _downloads_section(cat, sel, labels)
+    if not cat.empty:
+        st.divider()
+    _demo_section(cat)
+
+
+ui.run_safely(render)

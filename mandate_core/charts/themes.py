@@ -1,0 +1,169 @@
+"""Themes page charts: the councils × sector themes heatmap and the focus council's ranked themes.
+
+A suppressed cell is drawn grey by a separate trace that carries only the words "fewer than N — not
+shown": the heatmap trace holds ``None`` there, so no number of a small group is in the figure at all.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+from .. import domain
+from ..palette import BAND_COLOURS, CHANGE_SCALE, FOCUS_COLOUR, SUPPRESSED_COLOUR
+from ..views import ThemeGrid, fmt, short_sector_label, title_html, title_lines
+from .base import add_band_zones, change_axis, font_size, style, suppressed_text
+
+ROW_HEIGHT = 26
+
+
+def _esc(text: object) -> str:
+    """User text (council and theme names) shown as text in Plotly's HTML-like labels."""
+    return html.escape(str(text), quote=False)
+
+
+def wrap_label(text: str, width: int = 18) -> str:
+    """A long axis label broken over lines (Plotly needs <br>), escaped first."""
+    return "<br>".join(_esc(line) for line in textwrap.wrap(text, width)) or _esc(text)
+
+
+def fit_title(fig: go.Figure, title: str, debrief: bool, *, below: int = 0) -> None:
+    """Keep a wrapped title inside the top margin, with ``below`` pixels under it for band names or ticks.
+
+    The title is centred on a fixed pixel line (a multi-line title anchored at its top drifts upwards in
+    Plotly), so call this after the figure's height is set.
+    """
+    line = 52 if debrief else 27
+    block = line * title_lines(title, debrief)
+    height = fig.layout.height or 450
+    fig.update_layout(title={"yref": "container", "yanchor": "middle", "y": 1 - (14 + block / 2) / height},
+                      margin={"t": 28 + block + below})
+
+
+def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = False) -> go.Figure:
+    """Councils down, sector themes across, coloured by ambition (1–6) or gap; the focus row framed."""
+    # Debrief type is too large for eight wrapped headers side by side: one line each, slanted.
+    xs = [_esc(short_sector_label(key)) if debrief else wrap_label(short_sector_label(key), 11)
+          for key, _label in grid.themes]
+    ys = [_esc(label) for _cid, label in grid.councils]
+    gap = grid.measure == "gap"
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    hover: list[list[str]] = []
+    hidden_z: list[list[float | None]] = []
+    hidden_hover: list[list[str]] = []
+    for cid, label in grid.councils:
+        z_row, t_row, h_row, hz_row, hh_row = [], [], [], [], []
+        for key, theme_label in grid.themes:
+            cell = grid.cells.get((cid, key))
+            where = f"<b>{_esc(label)}</b><br>{_esc(theme_label)}"
+            if cell is None:
+                z_row.append(None)
+                t_row.append("")
+                h_row.append("")
+                hz_row.append(None)
+                hh_row.append("")
+            elif cell["status"] != "ok":
+                z_row.append(None)
+                t_row.append("")
+                h_row.append("")
+                hz_row.append(1.0)
+                hh_row.append(f"{where}<br>{suppressed_text(min_group)}")
+            else:
+                value = cell["value"]
+                z_row.append(value)
+                t_row.append(fmt(value, "gap" if gap else "position"))
+                detail = (f"Gap: {fmt(value, 'gap')} points (now {fmt(cell['now'])} → ambition "
+                          f"{fmt(cell['ambition'])})" if gap else
+                          f"Ambition: {fmt(value)} ({cell['band']})")
+                h_row.append(f"{where}<br>{detail}<br>{cell['n']} participants")
+                hz_row.append(None)
+                hh_row.append("")
+        z.append(z_row)
+        text.append(t_row)
+        hover.append(h_row)
+        hidden_z.append(hz_row)
+        hidden_hover.append(hh_row)
+
+    if gap:
+        shown = [v for row in z for v in row if v is not None]
+        span = max([abs(v) for v in shown] + [1.0])
+        zmin, zmax = -span, span
+        colorbar = {"title": {"text": "Gap (ambition − now, points)", "side": "top"}}
+    else:
+        zmin, zmax = domain.CHANGE_MIN, domain.CHANGE_MAX
+        colorbar = {"title": {"text": "Ambition on the 1–6 change scale", "side": "top"},
+                    "tickvals": [1, 3.5, 6] if debrief else [1, 2, 3, 4, 5, 6],
+                    "ticktext": (["1 Better", "Differently", "6 New"] if debrief else
+                                 ["1 Better", "2", "3 Differently", "4", "5 New", "6"])}
+    # Across the bottom, so the eight theme columns get the full width.
+    colorbar.update(orientation="h", thickness=12, len=0.6, x=0, xanchor="left", y=-40 / (ROW_HEIGHT * max(1, len(ys))),
+                    yanchor="top", tickfont={"size": font_size(debrief, 13)})
+    fig = go.Figure()
+    fig.add_trace(go.Heatmap(
+        z=z, x=xs, y=ys, zmin=zmin, zmax=zmax, colorscale=CHANGE_SCALE, text=text,
+        texttemplate="%{text}", textfont={"size": font_size(debrief, 13)}, customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>", hoverongaps=False, xgap=2, ygap=2,
+        colorbar=colorbar, name="shown",
+    ))
+    fig.add_trace(go.Heatmap(
+        z=hidden_z, x=xs, y=ys, zmin=0, zmax=1, colorscale=[[0, SUPPRESSED_COLOUR], [1, SUPPRESSED_COLOUR]],
+        showscale=False, customdata=hidden_hover, hovertemplate="%{customdata}<extra></extra>",
+        hoverongaps=False, xgap=2, ygap=2, name="not shown",
+    ))
+    height = 250 + ROW_HEIGHT * len(ys)
+    style(fig, title_html(title, debrief), debrief=debrief, height=height)
+    fig.update_xaxes(side="top", showgrid=False, tickangle=-40 if debrief else 0,
+                     tickfont={"size": font_size(debrief, 13)})
+    fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": font_size(debrief, 13)})
+    if grid.focus is not None and any(cid == grid.focus for cid, _ in grid.councils):
+        index = next(i for i, (cid, _) in enumerate(grid.councils) if cid == grid.focus)
+        fig.add_shape(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=index - 0.5, y1=index + 0.5,
+                      line={"color": FOCUS_COLOUR, "width": 3}, fillcolor="rgba(0,0,0,0)", layer="above")
+        ticks = [f"<b>{y}</b>" if i == index else y for i, y in enumerate(ys)]
+        fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=ticks)
+    fit_title(fig, title, debrief, below=60 if not debrief else 260)
+    return fig
+
+
+def ranked_bars(bars: Sequence[Mapping[str, Any]], *, title: str, min_group: int,
+                debrief: bool = False) -> go.Figure:
+    """The focus council's themes, most ambitious at the top, each bar in its band's colour."""
+    shown = [b for b in bars if not b["suppressed"]]
+    hidden = [b for b in bars if b["suppressed"]]
+    width = 20 if debrief else 34
+    labels = [wrap_label(b["theme"], width) for b in bars]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=[b["ambition"] for b in shown],
+        y=[wrap_label(b["theme"], width) for b in shown],
+        base=0, orientation="h",
+        marker={"color": [BAND_COLOURS[b["band"]] for b in shown], "line": {"width": 0}},
+        text=[f"{fmt(b['ambition'])}  {b['band']}" for b in shown], textposition="outside",
+        textfont={"size": font_size(debrief, 15)}, cliponaxis=False,
+        customdata=[[_esc(b["sector_label"]), b["n"]] for b in shown],
+        hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br>Ambition %{x:.1f}<br>%{customdata[1]} participants"
+                      "<extra></extra>",
+        name="Ambition", showlegend=False,
+    ))
+    if hidden:
+        # Zero-length bars only reserve the rows; the words sit on top and no number is carried.
+        fig.add_trace(go.Bar(x=[0] * len(hidden), y=[wrap_label(b["theme"], width) for b in hidden], base=0,
+                             orientation="h", hoverinfo="skip", showlegend=False, name="not shown",
+                             marker={"color": "rgba(0,0,0,0)"}))
+    for b in hidden:
+        fig.add_annotation(x=0.6, y=wrap_label(b["theme"], width), xanchor="left", showarrow=False,
+                           text=suppressed_text(min_group), font={"size": font_size(debrief, 14),
+                                                                  "color": "#555555"})
+    row = 56 if not debrief else 70
+    style(fig, title_html(title, debrief), debrief=debrief, height=140 + row * max(1, len(bars)))
+    fit_title(fig, title, debrief, below=30 if not debrief else 56)
+    add_band_zones(fig, "x", debrief=debrief)
+    change_axis(fig, "x", debrief=debrief, title="Ambition (1–6)" if debrief else "Ambition (1 = better … 6 = new)")
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, showgrid=False)
+    fig.update_layout(bargap=0.35)
+    return fig

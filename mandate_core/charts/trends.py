@@ -1,0 +1,149 @@
+"""Trends page charts: a council's rounds over time, for one theme (or overall) and for every theme.
+
+Lines are named at their right-hand end rather than in a legend, so a projected chart reads without a key.
+A suppressed point is left out of its line and listed under the chart as "not shown"; no number behind it
+is plotted.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from .. import domain
+from ..palette import BAND_COLOURS, GROUP_SEQUENCE, HORIZON_COLOURS
+from ..views import TrendSeries, fmt, title_html
+from .base import add_band_zones, change_axis, font_size, style, suppressed_text
+from .themes import fit_title, wrap_label
+
+HORIZON_DASH = {"now": "dot", "next": "dash", "ambition": "solid"}
+HORIZON_SYMBOL = {"now": "circle-open", "next": "square", "ambition": "diamond"}
+HORIZON_SHORT = {"now": "Now", "next": "Next step", "ambition": "Ambition"}
+#: Theme line colours: the group sequence without yellow, which is unreadable as text on white.
+LINE_COLOURS = tuple(c for c in GROUP_SEQUENCE if c.upper() != "#F0E442")
+#: Smallest vertical distance between two end labels, in points of the 1–6 scale.
+LABEL_GAP = 0.28
+
+
+def _esc(text: object) -> str:
+    """User text (theme and round names) shown as text in Plotly's HTML-like labels."""
+    return html.escape(str(text), quote=False)
+
+
+def spread_labels(values: Sequence[float], gap: float = LABEL_GAP, lo: float = 0.7, hi: float = 6.3) -> list[float]:
+    """Label positions near ``values`` but at least ``gap`` apart (order kept), so end labels never overlap."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    pos = [0.0] * len(values)
+    last = lo - gap
+    for i in order:
+        pos[i] = max(values[i], last + gap)
+        last = pos[i]
+    overflow = last - hi
+    if overflow > 0:  # pushed off the top: slide the whole stack down, keeping the spacing
+        floor = lo
+        for i in order:
+            pos[i] = max(floor, pos[i] - overflow)
+            floor = pos[i] + gap
+    return pos
+
+
+def _round_ticks(rounds: Sequence[str], dates: Sequence[str]) -> list[str]:
+    return [f"{_esc(r)}<br>{_esc(d)}" for r, d in zip(rounds, dates, strict=True)]
+
+
+def _end_labels(fig: go.Figure, ends: list[tuple[str, float, str, str]], debrief: bool) -> None:
+    """Name each line at its last shown point, nudged apart so that no two names overlap."""
+    gap = LABEL_GAP * (2.2 if debrief else 1)
+    for (x, _y, text, colour), y in zip(ends, spread_labels([e[1] for e in ends], gap), strict=True):
+        fig.add_annotation(x=x, y=y, text=text, xanchor="left", xshift=14, showarrow=False, align="left",
+                           font={"size": font_size(debrief, 14), "color": colour})
+
+
+def _not_shown(fig: go.Figure, hidden: list[str], min_group: int, debrief: bool) -> None:
+    if hidden:
+        fig.add_annotation(x=0, xref="paper", y=-0.2, yref="paper", xanchor="left", yanchor="top",
+                           showarrow=False, text="Not shown (" + suppressed_text(min_group) + "): "
+                           + "; ".join(hidden), font={"size": font_size(debrief, 13), "color": "#555555"})
+
+
+def _band_names(fig: go.Figure, debrief: bool) -> None:
+    """Better | Differently | New written inside the left edge, where the half-round padding leaves room."""
+    for band, lo, hi in ((domain.BETTER, 0.5, domain.DIFFERENTLY_FROM),
+                         (domain.DIFFERENTLY, domain.DIFFERENTLY_FROM, domain.NEW_FROM),
+                         (domain.NEW, domain.NEW_FROM, 6.5)):
+        fig.add_annotation(x=0, xref="paper", xanchor="left", xshift=6, y=(lo + hi) / 2, text=f"<b>{band}</b>",
+                           showarrow=False, font={"size": font_size(debrief, 14), "color": BAND_COLOURS[band]})
+
+
+def _frame(fig: go.Figure, title: str, y_title: str, n_rounds: int, *, debrief: bool, height: int,
+           right: int) -> None:
+    _band_names(fig, debrief)
+    style(fig, title_html(title, debrief), debrief=debrief, height=height)
+    # Half a round of room at each end: for the band names on the left and the line names on the right.
+    fig.update_xaxes(range=[-0.5, n_rounds - 0.5])
+    change_axis(fig, "y", debrief=debrief, title="Change (1–6)" if debrief else y_title)
+    fig.update_xaxes(showgrid=False)
+    fig.update_layout(showlegend=False, margin={"r": right, "b": 90 if not debrief else 150})
+    fit_title(fig, title, debrief, below=12)
+
+
+def horizons_over_rounds(series: TrendSeries, rounds: Sequence[str], dates: Sequence[str], *, title: str,
+                         min_group: int, debrief: bool = False) -> go.Figure:
+    """Now, next and ambition of one series, round by round, on the Better | Differently | New scale."""
+    ticks = _round_ticks(rounds, dates)
+    fig = go.Figure()
+    hidden: list[str] = []
+    ends: list[tuple[str, float, str, str]] = []
+    add_band_zones(fig, "y", debrief=debrief, labels=False)
+    for h in domain.HORIZONS:
+        ys = [series.value(r, h) for r in rounds]
+        hidden += [f"{HORIZON_SHORT[h]} in {_esc(r)}" for r in rounds if series.suppressed(r, h)]
+        colour = HORIZON_COLOURS[h]
+        fig.add_trace(go.Scatter(
+            x=ticks, y=ys, mode="lines+markers+text", name=domain.HORIZON_LABELS[h],
+            text=[fmt(v) if v is not None else "" for v in ys], textposition="top center",
+            textfont={"size": font_size(debrief, 14), "color": colour},
+            line={"color": colour, "width": 4 if h == "ambition" else 3, "dash": HORIZON_DASH[h]},
+            marker={"size": 14, "symbol": HORIZON_SYMBOL[h], "color": colour, "line": {"width": 2, "color": colour}},
+            hovertemplate=f"{domain.HORIZON_LABELS[h]}: %{{y:.1f}}<extra></extra>", connectgaps=False,
+            cliponaxis=False,
+        ))
+        last = max((i for i, v in enumerate(ys) if v is not None), default=None)
+        if last is not None:
+            ends.append((ticks[last], ys[last], HORIZON_SHORT[h], colour))
+    _end_labels(fig, ends, debrief)
+    _not_shown(fig, hidden, min_group, debrief)
+    _frame(fig, title, "Change appetite (1 = better … 6 = new)", len(rounds), debrief=debrief,
+           height=470 if not debrief else 560, right=30)
+    return fig
+
+
+def themes_over_rounds(series: Sequence[TrendSeries], rounds: Sequence[str], dates: Sequence[str],
+                       horizon: str, *, title: str, min_group: int, debrief: bool = False) -> go.Figure:
+    """Every theme at one horizon, round by round: a slope chart, each line named at its right-hand end."""
+    ticks = _round_ticks(rounds, dates)
+    fig = go.Figure()
+    hidden: list[str] = []
+    ends: list[tuple[str, float, str, str]] = []
+    add_band_zones(fig, "y", debrief=debrief, labels=False)
+    themes = [s for s in series if s.key != "overall"]
+    for k, s in enumerate(themes):
+        colour = LINE_COLOURS[k % len(LINE_COLOURS)]
+        ys = [s.value(r, horizon) for r in rounds]
+        hidden += [f"“{_esc(s.label)}” in {_esc(r)}" for r in rounds if s.suppressed(r, horizon)]
+        fig.add_trace(go.Scatter(
+            x=ticks, y=ys, mode="lines+markers", name=_esc(s.label),
+            line={"color": colour, "width": 3}, marker={"size": 11, "color": colour},
+            hovertemplate="%{fullData.name}: %{y:.1f}<extra></extra>", connectgaps=False, cliponaxis=False,
+        ))
+        last = max((i for i, v in enumerate(ys) if v is not None), default=None)
+        if last is not None:
+            label = wrap_label(s.label, 18) if debrief else _esc(s.label)
+            ends.append((ticks[last], ys[last], f"{label} {fmt(ys[last])}", colour))
+    _end_labels(fig, ends, debrief)
+    _not_shown(fig, hidden, min_group, debrief)
+    _frame(fig, title, f"{domain.HORIZON_LABELS[horizon]} (1 = better … 6 = new)", len(rounds), debrief=debrief,
+           height=520 if not debrief else 620, right=120 if not debrief else 200)
+    return fig
