@@ -1,9 +1,90 @@
-"""Overview page (being built)."""
+"""Overview: every council on the change spectrum, from now to its five-year ambition."""
+
+from __future__ import annotations
 
 import streamlit as st
 
+from mandate_core import domain, storage, takeaways
+from mandate_core.charts import spectrum
 from pages import _layout as ui
 
-cat = ui.require_data()
-st.title("Overview")
-st.write(f"{len(cat.councils)} councils, {cat.round_count} workshop rounds, {cat.participants} participants loaded.")
+LATEST = "Latest round"
+NO_PEER_GROUP = "(no peer group)"
+
+
+def _round_options(cat) -> list[str]:  # noqa: ANN001 - Catalog
+    """Round labels, most recent workshop first."""
+    latest: dict[str, object] = {}
+    for rounds in cat.rounds.values():
+        for r in rounds:
+            label = str(r["round"])
+            latest[label] = max(latest.get(label, r["workshop_date"]), r["workshop_date"])
+    return [LATEST, *sorted(latest, key=lambda k: (latest[k], k), reverse=True)]
+
+
+def _options(cat, field: str) -> list[str]:  # noqa: ANN001 - Catalog
+    values = {str(c.get(field) or NO_PEER_GROUP) for c in cat.councils}
+    return sorted(values)
+
+
+def render() -> None:
+    cat = ui.require_data()
+    sel = ui.selection()
+    m = storage.min_group_size()
+    st.title("Sector overview", anchor=False)
+    st.caption("Where every council's change programme is now, and how far it is willing to go in about "
+               "five years.")
+
+    cols = st.columns(4)
+    nations = cols[0].multiselect("Nation", _options(cat, "nation"), key="ov_nation", placeholder="All nations")
+    types = cols[1].multiselect("Council type", _options(cat, "council_type"), key="ov_type",
+                                placeholder="All types")
+    groups = cols[2].multiselect("Peer group", _options(cat, "peer_group"), key="ov_peer_group",
+                                 placeholder="All peer groups")
+    rounds = _round_options(cat)
+    if st.session_state.get("ov_round") not in rounds:
+        st.session_state["ov_round"] = LATEST
+    rnd = cols[3].selectbox("Round", rounds, key="ov_round",
+                            help="Latest round: each council's most recent workshop. A round label: only the "
+                                 "councils that ran a workshop with that label.")
+
+    rows = ui.core("metrics.sector_overview", None if rnd == LATEST else rnd, min_group=m)
+    rows = [r for r in rows
+            if (not nations or r["nation"] in nations)
+            and (not types or r["council_type"] in types)
+            and (not groups or (r.get("peer_group") or NO_PEER_GROUP) in groups)]
+
+    labels = (takeaways.anonymise(cat.ids, sel.council, cat.name(sel.council) if sel.council else None)
+              if sel.debrief else {c: cat.name(c) for c in cat.ids})
+    if not rows:
+        st.info("No council matches these filters. Clear a filter to see more councils.")
+        return
+
+    on, off = spectrum.split_overview(rows)
+    amb = takeaways.band_counts(rows, "ambition")
+    now = takeaways.band_counts(rows, "now")
+    tiles = st.columns(4)
+    for col, band in zip(tiles, domain.BANDS, strict=False):
+        noun = "council" if amb[band] == 1 else "councils"
+        col.metric(f"Aim for {band}", f"{amb[band]} {noun}", f"{amb[band] - now[band]:+d} compared with now",
+                   delta_color="off",
+                   help=f"Councils whose five-year ambition is {band}: {domain.BAND_MEANING[band]}.")
+    tiles[3].metric("Councils shown", f"{len(on)} of {len(rows)}",
+                    help=f"Councils with fewer than {m} participants are not shown.")
+
+    if sel.council and sel.council not in {r["council_id"] for r in on}:
+        st.caption(takeaways.md_escape(f"{labels.get(sel.council, sel.council)} is not in this selection."))
+
+    fig = spectrum.overview_dumbbell(rows, focus=sel.council, labels=labels, debrief=sel.debrief)
+    ui.chart(fig, takeaways.how_to_read_overview(m), key="ov_chart")
+    if off:
+        ui.text(takeaways.suppressed_councils_text(
+            sorted(str(labels.get(r["council_id"], r["name"])) for r in off), m))
+
+    table = spectrum.overview_rows(rows, m, labels=labels, debrief=sel.debrief)
+    with st.expander("The numbers behind this chart"):
+        st.dataframe(spectrum.display_table(table), hide_index=True, width="stretch")
+    ui.downloads(table, f"overview-{rnd}", key="ov_download")
+
+
+ui.run_safely(render)

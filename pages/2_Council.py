@@ -1,9 +1,68 @@
-"""Council page (being built)."""
+"""Council: one workshop's themes from now to ambition, risk appetite, consensus and the radical ideas."""
+
+from __future__ import annotations
 
 import streamlit as st
 
+from mandate_core import domain, storage, takeaways
+from mandate_core.charts import spectrum
+from mandate_core.metrics import ReportError
 from pages import _layout as ui
 
-cat = ui.require_data()
-st.title("Council")
-st.write(f"{len(cat.councils)} councils, {cat.round_count} workshop rounds, {cat.participants} participants loaded.")
+
+def _notes(notes: list[dict[str, str]], debrief: bool) -> None:
+    st.subheader("What a radical alternative would look like", anchor=False)
+    if not notes:
+        st.caption("No notes were written for themes large enough to show.")
+        return
+    by_theme: dict[str, list[dict[str, str]]] = {}
+    for note in notes:
+        by_theme.setdefault(note["theme"], []).append(note)
+    cols = st.columns(1 if debrief else 2)
+    for i, (theme, items) in enumerate(by_theme.items()):
+        with cols[i % len(cols)].container(border=True):
+            st.markdown(f"**{takeaways.md_escape(theme)}**")
+            for horizon in domain.HORIZONS:
+                said = [n["note"] for n in items if n["horizon"] == horizon]
+                if said:
+                    st.caption(domain.HORIZON_LABELS[horizon])
+                    for text in said:
+                        ui.text(f"• {text}")
+
+
+def render() -> None:
+    ui.require_data()
+    sel = ui.selection()
+    m = storage.min_group_size()
+    if not sel.council:
+        st.info("Choose a council in the sidebar.")
+        return
+    try:
+        report = ui.core("reports.council_report", sel.council, sel.round, min_group=m)
+    except ReportError as exc:
+        st.warning("This council's results could not be shown: " + takeaways.md_escape(exc))
+        return
+
+    st.title(takeaways.md_escape(report["name"]), anchor=False)
+    st.caption(takeaways.md_escape(
+        f"Workshop round {report['round']}, held on {report['workshop_date']}, "
+        f"with {report['participants']} participants."))
+    st.markdown("#### " + takeaways.md_escape(takeaways.overall_sentence(report["overall"], m)))
+    st.markdown(takeaways.md_escape(takeaways.risk_sentence(report["overall"], m)))
+
+    ui.chart(spectrum.council_spectrum(report, debrief=sel.debrief), takeaways.how_to_read_council(m),
+             key="co_spectrum")
+    ui.chart(spectrum.risk_chart(report, debrief=sel.debrief), takeaways.how_to_read_risk(m), key="co_risk")
+    ui.chart(spectrum.consensus_chart(report, sel.horizon, debrief=sel.debrief), takeaways.how_to_read_consensus(),
+             key="co_consensus")
+
+    notes = ui.core("metrics.theme_notes", sel.council, report["round"], min_group=m)
+    _notes(notes, sel.debrief)
+
+    table = spectrum.council_rows(report)
+    with st.expander("The numbers behind these charts"):
+        st.dataframe(spectrum.display_table(table), hide_index=True, width="stretch")
+    ui.downloads(table, f"{report['council_id']}-{report['round']}", key="co_download")
+
+
+ui.run_safely(render)

@@ -1,9 +1,77 @@
-"""Alignment page (being built)."""
+"""Alignment: where political groups and officers stand, how far apart they are, and how answers spread."""
+
+from __future__ import annotations
 
 import streamlit as st
 
+from mandate_core import domain, storage, takeaways
+from mandate_core.charts import alignment
+from mandate_core.metrics import ReportError
 from pages import _layout as ui
 
-cat = ui.require_data()
-st.title("Alignment")
-st.write(f"{len(cat.councils)} councils, {cat.round_count} workshop rounds, {cat.participants} participants loaded.")
+
+def render() -> None:
+    ui.require_data()
+    sel = ui.selection()
+    m = storage.min_group_size()
+    if not sel.council:
+        st.info("Choose a council in the sidebar.")
+        return
+    try:
+        report = ui.core("reports.council_report", sel.council, sel.round, min_group=m)
+    except ReportError as exc:
+        st.warning("This council's results could not be shown: " + takeaways.md_escape(exc))
+        return
+    breakdown = ui.core("metrics.group_breakdown", sel.council, report["round"], min_group=m)
+    distribution = ui.core("metrics.answer_distribution", sel.council, report["round"], min_group=m)
+    horizon = sel.horizon
+    themes = report["themes"]
+
+    st.title(f"Alignment — {takeaways.md_escape(report['name'])}", anchor=False)
+    st.caption(takeaways.md_escape(
+        f"Workshop round {report['round']} · {domain.HORIZON_LABELS[horizon]} (change the horizon in the "
+        "sidebar)."))
+    if not themes:
+        st.info("This workshop has no themes with results.")
+        return
+
+    options = [t["theme"] for t in themes]
+    if st.session_state.get("al_theme") not in options:
+        st.session_state["al_theme"] = options[0]
+    theme = st.columns([2, 3])[0].selectbox("Theme", options, key="al_theme",
+                                            help="The theme whose groups are shown below; the horizon is set "
+                                                 "in the sidebar.")
+    colours = alignment.group_colours(breakdown)
+    ui.chart(alignment.group_positions(breakdown, theme, horizon, m, colours=colours, debrief=sel.debrief),
+             takeaways.how_to_read_groups(m), key="al_groups")
+    ui.chart(alignment.distribution_chart(distribution, theme, horizon, m, debrief=sel.debrief),
+             takeaways.how_to_read_distribution(m), key="al_distribution")
+
+    st.subheader("Across all themes", anchor=False)
+    gap_title = takeaways.officer_member_takeaway(themes, horizon, m)
+    if any((t.get("officer_member_gap") or {}).get(horizon) is not None for t in themes):
+        ui.chart(alignment.officer_member_gap_chart(themes, horizon, m, debrief=sel.debrief, title=gap_title),
+                 takeaways.how_to_read_gap(), key="al_gap")
+    else:
+        st.markdown(takeaways.md_escape(gap_title + "."))
+    cross_title = takeaways.alignment_takeaway(themes, horizon)
+    if any((t.get("cross_party_alignment") or {}).get(horizon) is not None for t in themes):
+        ui.chart(alignment.cross_party_chart(themes, horizon, debrief=sel.debrief, title=cross_title),
+                 takeaways.how_to_read_cross_party(), key="al_cross")
+    else:
+        st.markdown(takeaways.md_escape(cross_title + "."))
+
+    table = alignment.group_rows(breakdown, distribution, theme, horizon, m)
+    by_theme = alignment.theme_alignment_rows(themes, horizon, m)
+    with st.expander("The numbers behind these charts"):
+        st.caption("Groups for the chosen theme")
+        st.dataframe(alignment.display_table(table), hide_index=True, width="stretch")
+        st.caption("Officer–member gap and cross-party alignment, every theme")
+        st.dataframe(alignment.display_table(by_theme), hide_index=True, width="stretch")
+    st.caption("Groups for the chosen theme")
+    ui.downloads(table, f"{report['council_id']}-{report['round']}-{theme}-{horizon}-groups", key="al_dl_groups")
+    st.caption("Gap and alignment, every theme")
+    ui.downloads(by_theme, f"{report['council_id']}-{report['round']}-{horizon}-alignment", key="al_dl_themes")
+
+
+ui.run_safely(render)

@@ -1,0 +1,312 @@
+"""Alignment charts: political groups and officers on the spectrum, the officer–member gap, cross-party
+alignment, and the spread of answers as diverging stacked bars; and the tables behind them.
+
+Inputs are the rows of :func:`metrics.group_breakdown` and :func:`metrics.answer_distribution` (already
+suppressed, with complementary suppression) and the themes of :func:`reports.council_report`.  A hidden
+cell becomes a labelled row with words and no mark: nothing of it reaches a trace, hover or customdata,
+even if a caller hands in a row that still carries numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+from .. import disclosure, domain, takeaways
+from ..palette import BAND_COLOURS, GROUP_SEQUENCE, OKABE_ITO, ROLE_COLOURS
+from ..takeaways import cell_label, num
+from .base import add_band_zones, change_axis, font_size, suppressed_text
+from .spectrum import display_table as display_table  # re-exported for the Alignment page
+from .spectrum import esc, frame, horizon_word, label_limit, two_lines
+
+TOTAL_COLOUR = "#444444"
+#: Opacity of each score's segment: the extremes (1, 6) full, the inner scores lighter, so that the two
+#: scores of a band can be told apart while keeping the band's colour.
+SCORE_OPACITY = {1: 1.0, 2: 0.55, 3: 0.8, 4: 0.8, 5: 0.55, 6: 1.0}
+#: Scores drawn left of the centre line (the middle of the 1–6 scale, between 3 and 4).
+LEFT_SCORES = (3, 2, 1)  # nearest the centre first: relative bars stack outwards in trace order
+RIGHT_SCORES = (4, 5, 6)
+#: The two scores of each band.
+BAND_SCORES = {domain.BETTER: (1, 2), domain.DIFFERENTLY: (3, 4), domain.NEW: (5, 6)}
+
+
+def _is_hidden(row: Mapping[str, Any]) -> bool:
+    return bool(row.get("suppressed")) or row.get("position", 0) is None
+
+
+def hidden_words(row: Mapping[str, Any], min_group: int) -> str:
+    """What a hidden cell says instead of its numbers."""
+    if row.get("reason") == disclosure.PROTECTS_SMALL_GROUP:
+        return "not shown — hidden to protect a small group"
+    return suppressed_text(min_group)
+
+
+def slice_rows(rows: Sequence[Mapping[str, Any]], theme: str, horizon: str) -> list[Mapping[str, Any]]:
+    """One theme × horizon of a breakdown, in display order (everyone, officers, members, groups)."""
+    order = {"total": 0, "officers": 1, "members": 2, "group": 3}
+    picked = [r for r in rows if r["theme"] == theme and r["horizon"] == horizon]
+    return sorted(picked, key=lambda r: (order.get(r["cell"], 9), r.get("group") is None, str(r.get("group") or "")))
+
+
+def group_colours(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """A fixed colour per political group of the workshop (alphabetical, so the same in every theme)."""
+    groups = sorted({str(r.get("group") or "") for r in rows if r["cell"] == "group"})
+    return {g: GROUP_SEQUENCE[i % len(GROUP_SEQUENCE)] for i, g in enumerate(groups)}
+
+
+def _cell_colour(row: Mapping[str, Any], colours: Mapping[str, str]) -> str:
+    if row["cell"] == "total":
+        return TOTAL_COLOUR
+    if row["cell"] == "officers":
+        return ROLE_COLOURS["officer"]
+    if row["cell"] == "members":
+        return ROLE_COLOURS["member"]
+    return colours.get(str(row.get("group") or ""), GROUP_SEQUENCE[0])
+
+
+def _tick(row: Mapping[str, Any], debrief: bool = False) -> str:
+    label = two_lines(cell_label(row), label_limit(debrief, 28))
+    if not _is_hidden(row) and row.get("n") is not None:
+        label = f"{label} (n={row['n']})"
+    return f"<b>{label}</b>" if row["cell"] in ("total", "officers", "members") else label
+
+
+def _separator(fig: go.Figure, rows: Sequence[Mapping[str, Any]], ys: Sequence[int]) -> None:
+    """A dotted line between the role rows and the political groups."""
+    groups = [y for r, y in zip(rows, ys, strict=True) if r["cell"] == "group"]
+    if groups and len(groups) < len(rows):
+        fig.add_hline(y=max(groups) + 0.5, line={"color": "#BBBBBB", "width": 1, "dash": "dot"})
+
+
+def group_positions(
+    rows: Sequence[Mapping[str, Any]],
+    theme: str,
+    horizon: str,
+    min_group: int,
+    *,
+    colours: Mapping[str, str] | None = None,
+    debrief: bool = False,
+    title: str | None = None,
+) -> go.Figure:
+    """Everyone, officers, members and each political group on the spectrum, for one theme × horizon."""
+    cells = slice_rows(rows, theme, horizon)
+    colours = colours or group_colours(cells)
+    n = len(cells)
+    ys = [n - 1 - i for i in range(n)]
+    fig = go.Figure()
+    size = font_size(debrief, 16)
+    xs, yy, marker_colours, hover, text = [], [], [], [], []
+    for r, y in zip(cells, ys, strict=True):
+        if _is_hidden(r):
+            fig.add_annotation(x=3.5, y=y, text=esc(hidden_words(r, min_group)), showarrow=False,
+                               font={"size": font_size(debrief, 13), "color": "#555555"},
+                               bgcolor="rgba(255,255,255,0.85)")
+            continue
+        xs.append(r["position"])
+        yy.append(y)
+        marker_colours.append(_cell_colour(r, colours))
+        hover.append(f"<b>{esc(cell_label(r))}</b><br>{r['band']} ({num(r['position'])})<br>{r['n']} participants")
+        text.append(num(r["position"]))
+    fig.add_trace(go.Scatter(
+        x=xs, y=yy, mode="markers+text", text=text, textposition="middle right",
+        textfont={"size": font_size(debrief, 14)}, hovertext=hover, hoverinfo="text", showlegend=False,
+        marker={"size": size, "color": marker_colours, "line": {"width": 1, "color": "white"}}, name="Position",
+    ))
+    _separator(fig, cells, ys)
+    add_band_zones(fig, debrief=debrief)
+    change_axis(fig, debrief=debrief, title=f"{horizon_word(horizon)}: " + (
+        "1 = better … 6 = new" if debrief else "position (1 = better … 6 = new)"))
+    fig.update_yaxes(tickvals=ys, ticktext=[_tick(r, debrief) for r in cells], range=[-0.6, max(n, 1) - 0.4],
+                     showgrid=False)
+    frame(fig, title or takeaways.group_positions_takeaway(cells, theme), debrief=debrief, rows=n, row_px=44,
+          legend=False)
+    return fig
+
+
+def officer_member_gap_chart(
+    themes: Sequence[Mapping[str, Any]], horizon: str, min_group: int, *, debrief: bool = False,
+    title: str | None = None,
+) -> go.Figure:
+    """Members − officers per theme: bars right where members want to go further, left where officers do."""
+    n = len(themes)
+    ys = [n - 1 - i for i in range(n)]
+    xs, yy, colours, text, hover = [], [], [], [], []
+    fig = go.Figure()
+    for t, y in zip(themes, ys, strict=True):
+        gap = (t.get("officer_member_gap") or {}).get(horizon)
+        if gap is None:
+            fig.add_annotation(x=0, y=y, text=esc(suppressed_text(min_group)), showarrow=False,
+                               font={"size": font_size(debrief, 13), "color": "#555555"},
+                               bgcolor="rgba(255,255,255,0.85)")
+            continue
+        xs.append(gap)
+        yy.append(y)
+        side = takeaways.gap_side(gap)
+        colours.append(ROLE_COLOURS["member"] if side > 0 else ROLE_COLOURS["officer"] if side < 0
+                       else OKABE_ITO["grey"])
+        text.append(f"{gap:+.1f}")
+        hover.append(f"<b>{esc(t['theme'])}</b><br>{takeaways.gap_words(gap).capitalize()}")
+    fig.add_trace(go.Bar(x=xs, y=yy, orientation="h", marker={"color": colours}, text=text,
+                         textposition="outside", cliponaxis=False, textfont={"size": font_size(debrief, 14)},
+                         hovertext=hover, hoverinfo="text", width=0.6, name="Members − officers"))
+    reach = max([1.5, *(abs(x) * 1.25 for x in xs)])
+    fig.add_vline(x=0, line={"color": "#333333", "width": 1.5})
+    ends = ("◀ officers", "members ▶") if debrief else ("◀ officers further", "members further ▶")
+    for x, anchor, words in ((-reach, "left", ends[0]), (reach, "right", ends[1])):
+        fig.add_annotation(x=x, y=1.0, yref="paper", yanchor="bottom", xanchor=anchor, text=f"<b>{words}</b>",
+                           showarrow=False, font={"size": font_size(debrief, 14), "color": "#333333"})
+    fig.update_xaxes(range=[-reach, reach], zeroline=False,
+                     title={"text": f"{horizon_word(horizon)}: members minus officers (points)",
+                            "font": {"size": font_size(debrief, 15)}})
+    fig.update_yaxes(tickvals=ys, ticktext=[two_lines(t["theme"], label_limit(debrief, 30)) for t in themes],
+                     range=[-0.6, max(n, 1) - 0.4], showgrid=False)
+    frame(fig, title or takeaways.officer_member_takeaway(themes, horizon, min_group), debrief=debrief,
+          rows=n, row_px=40, legend=False)
+    return fig
+
+
+def cross_party_chart(
+    themes: Sequence[Mapping[str, Any]], horizon: str, *, debrief: bool = False, title: str | None = None,
+) -> go.Figure:
+    """Cross-party alignment per theme (1 = every group gave the same average)."""
+    n = len(themes)
+    ys = [n - 1 - i for i in range(n)]
+    xs, yy, text, hover = [], [], [], []
+    fig = go.Figure()
+    for t, y in zip(themes, ys, strict=True):
+        value = (t.get("cross_party_alignment") or {}).get(horizon)
+        if value is None:
+            fig.add_annotation(x=0.02, y=y, xanchor="left", text="needs two groups large enough to show",
+                               showarrow=False, font={"size": font_size(debrief, 13), "color": "#555555"})
+            continue
+        xs.append(value)
+        yy.append(y)
+        # Debrief: the number only (the zone words above say the level); double-size words would be cut off.
+        text.append(f"{value:.2f}" if debrief else f"{value:.2f} {takeaways.alignment_level(value)}")
+        hover.append(f"<b>{esc(t['theme'])}</b><br>Alignment {value:.2f}: {takeaways.alignment_level(value)}"
+                     f"<br>Groups {num(5 * (1 - value))} points apart")
+    fig.add_trace(go.Bar(x=xs, y=yy, orientation="h", marker={"color": OKABE_ITO["bluish_green"]}, text=text,
+                         textposition="outside", cliponaxis=False, textfont={"size": font_size(debrief, 14)},
+                         hovertext=hover, hoverinfo="text", width=0.6, name="Cross-party alignment"))
+    for edge in (takeaways.ALIGNMENT_LOW, takeaways.ALIGNMENT_HIGH):
+        fig.add_vline(x=edge, line={"color": "#999999", "width": 1, "dash": "dash"}, layer="below")
+    for word, lo, hi in (("divided", 0, takeaways.ALIGNMENT_LOW),
+                         ("partly", takeaways.ALIGNMENT_LOW, takeaways.ALIGNMENT_HIGH),
+                         ("close", takeaways.ALIGNMENT_HIGH, 1.0)):
+        fig.add_annotation(x=(lo + hi) / 2, y=1.0, yref="paper", yanchor="bottom", text=f"<b>{word}</b>",
+                           showarrow=False, font={"size": font_size(debrief, 14), "color": "#555555"})
+    fig.update_xaxes(range=[0, 1.3], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0],
+                     title={"text": f"{horizon_word(horizon)}: cross-party alignment (0–1)",
+                            "font": {"size": font_size(debrief, 15)}})
+    fig.update_yaxes(tickvals=ys, ticktext=[two_lines(t["theme"], label_limit(debrief, 30)) for t in themes],
+                     range=[-0.6, max(n, 1) - 0.4], showgrid=False)
+    frame(fig, title or takeaways.alignment_takeaway(themes, horizon), debrief=debrief, rows=n, row_px=40,
+          legend=False)
+    return fig
+
+
+def distribution_chart(
+    rows: Sequence[Mapping[str, Any]],
+    theme: str,
+    horizon: str,
+    min_group: int,
+    *,
+    debrief: bool = False,
+    title: str | None = None,
+) -> go.Figure:
+    """Each group's answers as a share of scores 1–6, centred between 3 and 4 (diverging stacked bars)."""
+    cells = slice_rows(rows, theme, horizon)
+    n = len(cells)
+    ys = [n - 1 - i for i in range(n)]
+    shown_cells = [(r, y) for r, y in zip(cells, ys, strict=True) if not (r.get("suppressed") or not r.get("counts"))]
+    fig = go.Figure()
+    for score in (*LEFT_SCORES, *RIGHT_SCORES):
+        band = domain.band_of(float(score))
+        sign = -1 if score in LEFT_SCORES else 1
+        xs, yy, text, hover = [], [], [], []
+        for r, y in shown_cells:
+            counts = {int(k): int(v) for k, v in r["counts"].items()}
+            total = sum(counts.values())
+            c = counts.get(score, 0)
+            pct = 100.0 * c / total if total else 0.0
+            xs.append(sign * pct)
+            yy.append(y)
+            text.append(f"{pct:.0f}%" if pct >= (14 if debrief else 8) else "")
+            hover.append(f"<b>{esc(cell_label(r))}</b><br>Score {score} ({band}): {c} of {total} answers "
+                         f"({pct:.0f}%)")
+        lo, hi = BAND_SCORES[band]
+        fig.add_trace(go.Bar(
+            x=xs, y=yy, orientation="h", name=f"{band} ({lo}–{hi})", legendrank=score, legendgroup=band,
+            showlegend=score in (1, 4, 6),  # one key a band, in its strongest shade
+            marker={"color": BAND_COLOURS[band], "opacity": SCORE_OPACITY[score],
+                    "line": {"color": "white", "width": 1}},
+            text=text, textposition="inside", insidetextanchor="middle", textangle=0,
+            textfont={"size": font_size(debrief, 13), "color": "#1A1A1A"},
+            hovertext=hover, hoverinfo="text", width=0.62,
+        ))
+    for r, y in zip(cells, ys, strict=True):
+        if r.get("suppressed") or not r.get("counts"):
+            fig.add_annotation(x=0, y=y, text=esc(hidden_words(r, min_group)), showarrow=False,
+                               font={"size": font_size(debrief, 13), "color": "#555555"},
+                               bgcolor="rgba(255,255,255,0.9)")
+    fig.add_vline(x=0, line={"color": "#333333", "width": 1.5})
+    for x, anchor, words in ((-100, "left", "◀ scores 1–3"), (100, "right", "scores 4–6 ▶")):
+        fig.add_annotation(x=x, y=1.0, yref="paper", yanchor="bottom", xanchor=anchor, text=f"<b>{words}</b>",
+                           showarrow=False, font={"size": font_size(debrief, 14), "color": "#333333"})
+    _separator(fig, cells, ys)
+    ticks = [-100, -50, 0, 50, 100] if debrief else [-100, -75, -50, -25, 0, 25, 50, 75, 100]
+    fig.update_xaxes(range=[-106, 106], tickvals=ticks, ticktext=[f"{abs(t)}%" for t in ticks],
+                     title={"text": f"{horizon_word(horizon)}: share of each group's answers",
+                            "font": {"size": font_size(debrief, 15)}})
+    fig.update_yaxes(tickvals=ys, ticktext=[_tick(r, debrief) for r in cells], range=[-0.6, max(n, 1) - 0.4],
+                     showgrid=False)
+    fig.update_layout(barmode="relative", bargap=0.3, legend={"traceorder": "normal"})
+    frame(fig, title or takeaways.distribution_takeaway(cells, theme), debrief=debrief, rows=n, row_px=44,
+          legend_lines=2 if debrief else 1)
+    return fig
+
+
+def group_rows(
+    breakdown: Sequence[Mapping[str, Any]],
+    distribution: Sequence[Mapping[str, Any]],
+    theme: str,
+    horizon: str,
+    min_group: int,
+) -> list[dict[str, Any]]:
+    """The table behind the group charts of one theme × horizon; hidden cells are words only."""
+    dist = {(r["cell"], r.get("group")): r for r in slice_rows(distribution, theme, horizon)}
+    out = []
+    for r in slice_rows(breakdown, theme, horizon):
+        item: dict[str, Any] = {"theme": theme, "horizon": domain.HORIZON_LABELS[horizon], "group": cell_label(r)}
+        d = dist.get((r["cell"], r.get("group")))
+        if _is_hidden(r):
+            words = hidden_words(r, min_group)
+            item.update(participants=words, position=words, band="")
+            item.update({f"score_{s}": "" for s in range(1, 7)})
+        else:
+            item.update(participants=r["n"], position=round(r["position"], 2), band=r["band"])
+            counts = d.get("counts") if d and not d.get("suppressed") else None
+            item.update({f"score_{s}": (int(counts.get(s, counts.get(str(s), 0))) if counts else "")
+                         for s in range(1, 7)})
+        out.append(item)
+    return out
+
+
+def theme_alignment_rows(themes: Sequence[Mapping[str, Any]], horizon: str, min_group: int) -> list[dict[str, Any]]:
+    """The table behind the gap and alignment charts for one horizon."""
+    hidden = suppressed_text(min_group)
+    out = []
+    for t in themes:
+        gap = (t.get("officer_member_gap") or {}).get(horizon)
+        value = (t.get("cross_party_alignment") or {}).get(horizon)
+        out.append({
+            "theme": t["theme"],
+            "horizon": domain.HORIZON_LABELS[horizon],
+            "officer_member_gap": round(gap, 2) if gap is not None else hidden,
+            "who_goes_further": takeaways.gap_words(gap) if gap is not None else "",
+            "cross_party_alignment": round(value, 2) if value is not None else "not enough groups to show",
+            "alignment_in_words": takeaways.alignment_level(value) if value is not None else "",
+        })
+    return out

@@ -1,0 +1,460 @@
+"""Spectrum charts for the Overview and Council pages, and the tables behind them.
+
+Positions are drawn on the 1–6 change axis over the Better | Differently | New zones, so a dot's place
+and its colour tell the same story.  The builders take the dictionaries of :mod:`mandate_core.metrics`
+and :mod:`mandate_core.reports` as they come; a suppressed slice (``{"suppressed": true}``) is never
+turned into a mark, hover text or customdata, only into the words of :func:`base.suppressed_text`.
+User text (council and theme names) is HTML-escaped before it reaches Plotly.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+from .. import domain, takeaways
+from ..palette import BAND_COLOURS, FOCUS_COLOUR, HORIZON_COLOURS, OKABE_ITO
+from ..takeaways import num, shown
+from .base import add_band_zones, change_axis, font_size, style, suppressed_text
+
+ALL_THEMES = "All themes"
+#: Characters per title line: a chart at normal size, and in debrief mode (double-size type).
+WRAP_FULL, WRAP_DEBRIEF = 80, 36
+#: Each row gets this much more height in debrief mode (type is twice the size).
+DEBRIEF_ROW_SCALE = 2.0
+CONNECTOR_COLOUR = "#8C8C8C"
+ARROW_COLOUR = "#555555"
+#: The change axis title in debrief mode, short enough for double-size type on a 1280-pixel screen.
+SHORT_AXIS = "1 = better … 6 = new"
+
+
+# --- shared helpers (also used by charts.alignment) --------------------------------------------------------
+
+
+def esc(text: object) -> str:
+    """User text made safe for Plotly's HTML-like labels (& < > only, as Plotly reads them)."""
+    return html.escape(str(text), quote=False)
+
+
+def short(text: object, limit: int = 38) -> str:
+    """A label short enough for an axis; the full text stays in the hover."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def two_lines(text: object, limit: int) -> str:
+    """An axis label on up to two lines of ``limit`` characters (escaped), shortened only beyond that, so a
+    theme name stays readable instead of being cut to a stub."""
+    lines = textwrap.wrap(" ".join(str(text).split()), width=limit) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], short(" ".join(lines[1:]), limit)]
+    return "<br>".join(esc(line) for line in lines)
+
+
+def frame(fig: go.Figure, title: str, *, debrief: bool, rows: int, row_px: int = 40, wrap: int = WRAP_FULL,
+          band_labels: bool = True, legend: bool = True, legend_lines: int = 1) -> go.Figure:
+    """House style plus a title wrapped to fit, room above the plot for the band labels, and a height
+    that gives every row the same space whatever the margins (so debrief type never squashes the rows).
+
+    ``title`` is plain text (escaped here).  A title that does not fit one line is wrapped rather than
+    cut off, and the top margin grows with it so nothing overlaps.
+    """
+    width = WRAP_DEBRIEF if debrief else wrap
+    lines = textwrap.wrap(title, width=width) or [""]
+    style(fig, "<br>".join(esc(line) for line in lines), debrief=debrief)
+    title_px = font_size(debrief, 20) * 1.3 * len(lines)
+    band_px = font_size(debrief, 14) * 1.6 if band_labels else 0
+    top = int(10 + 0.5 * font_size(debrief, 20) + title_px + band_px + 8)
+    # Below the plot: tick labels and the axis title, then (at the very bottom) the legend.
+    axis_px = font_size(debrief, 14) * 1.4 + font_size(debrief, 15) * 1.4 + 14
+    legend_px = font_size(debrief, 14) * 1.8 * legend_lines if legend else 0
+    bottom = int(axis_px + legend_px + 6)
+    height = int(top + bottom + max(rows, 1) * row_px * (DEBRIEF_ROW_SCALE if debrief else 1))
+    fig.update_layout(
+        height=height,
+        # Anchored by its top a few pixels under the edge (a multi-line title with a top pad is cut off).
+        title={"yref": "container", "yanchor": "top", "y": 1 - (10 + 0.5 * font_size(debrief, 20)) / height},
+        margin={"t": top, "l": 10, "r": 24, "b": bottom},
+        showlegend=legend,
+    )
+    fig.update_xaxes(tickfont={"color": "#1A1A1A"}, title={"font": {"color": "#1A1A1A"}})
+    fig.update_yaxes(tickfont={"color": "#1A1A1A"})
+    if legend:
+        fig.update_layout(legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0,
+                                  "x": 0, "xanchor": "left", "bgcolor": "rgba(255,255,255,0)"})
+    return fig
+
+
+def label_limit(debrief: bool, normal: int = 38) -> int:
+    """How many characters of a row label fit beside the plot (double-size type takes twice the room)."""
+    return int(normal * 0.55) if debrief else normal
+
+
+def horizon_word(horizon: str) -> str:
+    """The horizon in an axis title: "Now", "Next step", "Ambition"."""
+    return {"now": "Now", "next": "Next step", "ambition": "Ambition"}.get(horizon, horizon)
+
+
+def _slice_hover(name: str, slice_: Mapping[str, Any]) -> str:
+    return f"{name}: {slice_['band']} ({num(slice_['position'])})"
+
+
+# --- Overview ----------------------------------------------------------------------------------------------
+
+
+def split_overview(rows: Sequence[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """Councils that can go on the dumbbell (now and ambition both shown) and those that cannot."""
+    on, off = [], []
+    for row in rows:
+        (on if shown(row.get("now")) and shown(row.get("ambition")) else off).append(row)
+    return on, off
+
+
+def overview_dumbbell(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    focus: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    debrief: bool = False,
+    title: str | None = None,
+) -> go.Figure:
+    """Every council from now (hollow) to ambition (filled), sorted by ambition, highest at the top.
+
+    ``rows`` are :func:`metrics.sector_overview` rows; councils with a suppressed end are left off (the
+    page lists them).  ``labels`` maps council id to the name shown (debrief mode passes "Peer N" names).
+    """
+    labels = labels or {}
+    on, _off = split_overview(rows)
+    on.sort(key=lambda r: (r["ambition"]["position"], r["now"]["position"], str(labels.get(r["council_id"],
+                                                                                          r["name"]))))
+    fig = go.Figure()
+    names = [str(labels.get(r["council_id"], r["name"])) for r in on]
+    ys = list(range(len(on)))
+
+    cx: list[float | None] = []
+    cy: list[float | None] = []
+    for y, r in zip(ys, on, strict=True):
+        cx += [r["now"]["position"], r["ambition"]["position"], None]
+        cy += [y, y, None]
+    fig.add_trace(go.Scatter(x=cx, y=cy, mode="lines", line={"color": CONNECTOR_COLOUR, "width": 3},
+                             hoverinfo="skip", showlegend=False, name="Distance to travel"))
+
+    hover = []
+    for name, r in zip(names, on, strict=True):
+        parts = [f"<b>{esc(name)}</b>", _slice_hover("Now", r["now"])]
+        if shown(r.get("next")):
+            parts.append(_slice_hover("Next step", r["next"]))
+        parts.append(_slice_hover("Ambition", r["ambition"]))
+        if r.get("gap") is not None:
+            parts.append(f"Distance to travel: {r['gap']:+.1f}")
+        if not debrief and r.get("participants"):
+            parts.append(f"{r['participants']} participants · {esc(r.get('round', ''))}")
+        hover.append("<br>".join(parts))
+
+    size = font_size(debrief, 12)
+    fig.add_trace(go.Scatter(
+        x=[r["now"]["position"] for r in on], y=ys, mode="markers", name="Now", showlegend=False,
+        marker={"symbol": "circle-open", "size": size, "line": {"width": 3 if not debrief else 5},
+                "color": [BAND_COLOURS[r["now"]["band"]] for r in on]},
+        hovertext=hover, hoverinfo="text",
+    ))
+    fig.add_trace(go.Scatter(
+        x=[r["ambition"]["position"] for r in on], y=ys, mode="markers", name="Ambition", showlegend=False,
+        marker={"symbol": "circle", "size": size + 3, "line": {"width": 1, "color": "white"},
+                "color": [BAND_COLOURS[r["ambition"]["band"]] for r in on]},
+        hovertext=hover, hoverinfo="text",
+    ))
+    # Legend keys in neutral grey: the colour means the band, the shape means the horizon.
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="Now",
+                             marker={"symbol": "circle-open", "size": size, "color": "#444444",
+                                     "line": {"width": 3}}))
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="Ambition (about 5 years)",
+                             marker={"symbol": "circle", "size": size + 3, "color": "#444444"}))
+
+    ticktext = []
+    for y, r, name in zip(ys, on, names, strict=True):
+        label = two_lines(name, label_limit(debrief, 34))
+        if r["council_id"] == focus:
+            parts = label.split("<br>")
+            parts[0] = "▶ " + parts[0]
+            ticktext.append("<br>".join(f'<span style="color:{FOCUS_COLOUR}"><b>{p}</b></span>' for p in parts))
+            fig.add_hrect(y0=y - 0.48, y1=y + 0.48, fillcolor="rgba(0,0,0,0)",
+                          line={"color": FOCUS_COLOUR, "width": 2.5 if not debrief else 4}, layer="above")
+        else:
+            ticktext.append(label)
+
+    add_band_zones(fig, debrief=debrief)
+    change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
+    fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.7, max(len(on), 1) - 0.3], showgrid=False,
+                     title=None)
+    frame(fig, title or takeaways.overview_takeaway(rows), debrief=debrief, rows=max(len(on), 3), row_px=30)
+    if not on:
+        fig.add_annotation(x=3.5, y=0, text="No council in this selection can be shown", showarrow=False,
+                           font={"size": font_size(debrief, 16)})
+    return fig
+
+
+def overview_rows(
+    rows: Sequence[Mapping[str, Any]],
+    min_group: int,
+    *,
+    labels: Mapping[str, str] | None = None,
+    debrief: bool = False,
+) -> list[dict[str, Any]]:
+    """The rows behind the Overview chart, for the table and the downloads.
+
+    In debrief mode the council is only its label ("Peer N") and the descriptors that could name it
+    (nation, type, peer group, date, head count) are left out.
+    """
+    labels = labels or {}
+    hidden = suppressed_text(min_group)
+    out = []
+    for r in rows:
+        item: dict[str, Any] = {"council": str(labels.get(r["council_id"], r["name"]))}
+        if not debrief:
+            item.update(nation=r.get("nation"), council_type=r.get("council_type"),
+                        peer_group=r.get("peer_group") or "", workshop_date=r.get("workshop_date"),
+                        participants=r.get("participants") if shown(r.get("ambition")) else hidden)
+        item["round"] = r.get("round")
+        for h in domain.HORIZONS:
+            s = r.get(h)
+            item[f"{h}_position"] = round(s["position"], 2) if shown(s) else hidden
+            item[f"{h}_band"] = s["band"] if shown(s) else ""
+        both = shown(r.get("now")) and shown(r.get("ambition"))
+        item["gap"] = round(r["gap"], 2) if both and r.get("gap") is not None else ""
+        out.append(item)
+    return out
+
+
+# --- Council -----------------------------------------------------------------------------------------------
+
+
+def theme_order(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Themes from the highest ambition down (suppressed last), shared by every Council chart."""
+    def key(t: Mapping[str, Any]) -> tuple[int, float, str]:
+        amb = t.get("ambition")
+        return (0, -amb["position"], t["theme"]) if shown(amb) else (1, 0.0, t["theme"])
+
+    return sorted(report.get("themes", []), key=key)
+
+
+def _council_rows(report: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any], bool]]:
+    """(label, result, is_overall) from the top row down: all themes, then each theme."""
+    rows: list[tuple[str, Mapping[str, Any], bool]] = [(ALL_THEMES, report.get("overall", {}), True)]
+    rows += [(t["theme"], t, False) for t in theme_order(report)]
+    return rows
+
+
+def _row_ticks(rows: Sequence[tuple[str, Mapping[str, Any], bool]], debrief: bool) -> tuple[list[int], list[str]]:
+    n = len(rows)
+    ys = [n - 1 - i for i in range(n)]  # first row at the top
+    limit = label_limit(debrief)
+    text = [f"<b>{esc(label)}</b>" if overall else two_lines(label, limit) for label, _r, overall in rows]
+    return ys, text
+
+
+_HORIZON_MARKERS = {
+    "now": {"symbol": "circle-open", "size": 14, "line": {"width": 3}},
+    "next": {"symbol": "diamond", "size": 13, "line": {"width": 1, "color": "white"}},
+    "ambition": {"symbol": "circle", "size": 17, "line": {"width": 1, "color": "white"}},
+}
+
+
+def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None) -> go.Figure:
+    """Each theme's now → next → ambition on the Better | Differently | New spectrum."""
+    m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
+    rows = _council_rows(report)
+    ys, ticktext = _row_ticks(rows, debrief)
+    fig = go.Figure()
+    scale = 2 if debrief else 1
+    for h in domain.HORIZONS:
+        xs, yy, hover, text = [], [], [], []
+        for (label, r, _o), y in zip(rows, ys, strict=True):
+            s = r.get(h)
+            if shown(s):
+                xs.append(s["position"])
+                yy.append(y)
+                risk = f"<br>Risk appetite: {takeaways.risk_words(s['risk'])}" if s.get("risk") is not None else ""
+                hover.append(f"<b>{esc(label)}</b><br>{esc(domain.HORIZON_LABELS[h])}: {s['band']} "
+                             f"({num(s['position'])})<br>{s['n']} participants{risk}")
+                text.append(num(s["position"]))
+        spec = dict(_HORIZON_MARKERS[h])
+        spec = {**spec, "size": spec["size"] * scale, "color": HORIZON_COLOURS[h]}
+        if "line" in spec:
+            spec["line"] = {**spec["line"], "width": spec["line"]["width"] * scale}
+            if h == "now":
+                spec["line"]["color"] = HORIZON_COLOURS[h]
+        fig.add_trace(go.Scatter(
+            x=xs, y=yy, mode="markers+text" if h == "ambition" else "markers",
+            text=text if h == "ambition" else None, textposition="middle right",
+            textfont={"size": font_size(debrief, 14), "color": HORIZON_COLOURS[h]},
+            name=domain.HORIZON_LABELS[h], marker=spec, hovertext=hover, hoverinfo="text",
+        ))
+    for (_label, r, _o), y in zip(rows, ys, strict=True):
+        now, amb = r.get("now"), r.get("ambition")
+        if shown(now) and shown(amb) and abs(amb["position"] - now["position"]) > 0.05:
+            fig.add_annotation(x=amb["position"], y=y, ax=now["position"], ay=y, xref="x", yref="y",
+                               axref="x", ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1.2,
+                               arrowwidth=2 * scale, arrowcolor=ARROW_COLOUR, standoff=9 * scale,
+                               startstandoff=7 * scale)
+        missing = [h for h in domain.HORIZONS if not shown(r.get(h))]
+        if missing:
+            words = suppressed_text(m) if len(missing) == 3 else (
+                ", ".join(("next step" if h == "next" else h) for h in missing) + ": " + suppressed_text(m))
+            fig.add_annotation(x=3.5 if len(missing) == 3 else 6.45, y=y, text=esc(words), showarrow=False,
+                               xanchor="center" if len(missing) == 3 else "right",
+                               font={"size": font_size(debrief, 13), "color": "#555555"},
+                               bgcolor="rgba(255,255,255,0.85)")
+    add_band_zones(fig, debrief=debrief)
+    change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
+    fig.add_hline(y=len(rows) - 1.5, line={"color": "#BBBBBB", "width": 1, "dash": "dot"})
+    fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)
+    frame(fig, title or takeaways.council_themes_takeaway(report), debrief=debrief, rows=len(rows), row_px=46,
+          legend_lines=3 if debrief else 1)
+    return fig
+
+
+def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None) -> go.Figure:
+    """Risk appetite now and for the ambition, per theme, on the five Orange Book levels."""
+    m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
+    rows = _council_rows(report)
+    ys, ticktext = _row_ticks(rows, debrief)
+    fig = go.Figure()
+    scale = 2 if debrief else 1
+    for h, marker in (("now", _HORIZON_MARKERS["now"]), ("ambition", _HORIZON_MARKERS["ambition"])):
+        xs, yy, hover, text = [], [], [], []
+        for (label, r, _o), y in zip(rows, ys, strict=True):
+            s = r.get(h)
+            if shown(s) and s.get("risk") is not None:
+                xs.append(s["risk"])
+                yy.append(y)
+                hover.append(f"<b>{esc(label)}</b><br>Risk appetite, {esc(domain.HORIZON_LABELS[h].lower())}: "
+                             f"{takeaways.risk_words(s['risk'])}")
+                text.append(num(s["risk"]))
+        spec = {**marker, "size": marker["size"] * scale, "color": HORIZON_COLOURS[h]}
+        spec["line"] = {**marker["line"], "width": marker["line"]["width"] * scale}
+        if h == "now":
+            spec["line"]["color"] = HORIZON_COLOURS[h]
+        fig.add_trace(go.Scatter(
+            x=xs, y=yy, mode="markers+text" if h == "ambition" else "markers",
+            text=text if h == "ambition" else None, textposition="middle right",
+            textfont={"size": font_size(debrief, 14), "color": HORIZON_COLOURS[h]},
+            name=f"Risk appetite {'now' if h == 'now' else 'for the ambition'}", marker=spec, hovertext=hover,
+            hoverinfo="text",
+        ))
+    for (_label, r, _o), y in zip(rows, ys, strict=True):
+        now, amb = r.get("now") or {}, r.get("ambition") or {}
+        rn = now.get("risk") if shown(now) else None
+        ra = amb.get("risk") if shown(amb) else None
+        if rn is not None and ra is not None and abs(ra - rn) > 0.05:
+            fig.add_annotation(x=ra, y=y, ax=rn, ay=y, xref="x", yref="y", axref="x", ayref="y", text="",
+                               showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=2 * scale,
+                               arrowcolor=ARROW_COLOUR, standoff=9 * scale, startstandoff=7 * scale)
+        if rn is None and ra is None:
+            fig.add_annotation(x=3, y=y, text=esc(suppressed_text(m)), showarrow=False,
+                               font={"size": font_size(debrief, 13), "color": "#555555"})
+    fig.update_xaxes(range=[0.6, 5.6], tickvals=list(domain.RISK_LEVELS), tickangle=0,
+                     ticktext=[f"{k}<br>{v}" for k, v in domain.RISK_LEVELS.items()],
+                     title={"text": "Risk appetite (Orange Book levels)", "font": {"size": font_size(debrief, 15)}},
+                     ticklabelstandoff=4)
+    fig.add_hline(y=len(rows) - 1.5, line={"color": "#BBBBBB", "width": 1, "dash": "dot"})
+    fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)
+    frame(fig, title or takeaways.risk_takeaway(report, m), debrief=debrief, rows=len(rows), row_px=40,
+          band_labels=False, legend_lines=2 if debrief else 1)
+    if debrief:  # five two-word levels must fit side by side at double size
+        fig.update_xaxes(tickfont={"size": font_size(debrief, 11)})
+    return fig
+
+
+def consensus_chart(report: Mapping[str, Any], horizon: str, *, debrief: bool = False,
+                    title: str | None = None) -> go.Figure:
+    """How far people agreed on each theme at one horizon, against the high / low thresholds."""
+    m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
+    rows = _council_rows(report)
+    ys, ticktext = _row_ticks(rows, debrief)
+    xs, yy, text, hover = [], [], [], []
+    for (label, r, _o), y in zip(rows, ys, strict=True):
+        s = r.get(horizon)
+        if shown(s):
+            xs.append(s["consensus"])
+            yy.append(y)
+            text.append(takeaways.consensus_sentence(s["consensus"]))
+            hover.append(f"<b>{esc(label)}</b><br>Consensus: {takeaways.consensus_sentence(s['consensus'])}"
+                         f"<br>{s['n']} participants")
+    fig = go.Figure(go.Bar(
+        x=xs, y=yy, orientation="h", marker={"color": OKABE_ITO["blue"]}, text=text, textposition="outside",
+        textfont={"size": font_size(debrief, 14)}, hovertext=hover, hoverinfo="text", cliponaxis=False,
+        name="Consensus", width=0.6,
+    ))
+    for (_label, r, _o), y in zip(rows, ys, strict=True):
+        if not shown(r.get(horizon)):
+            fig.add_annotation(x=0.02, y=y, xanchor="left", text=esc(suppressed_text(m)), showarrow=False,
+                               font={"size": font_size(debrief, 13), "color": "#555555"})
+    zones = (("low", 0, takeaways.CONSENSUS_LOW), ("moderate", takeaways.CONSENSUS_LOW, takeaways.CONSENSUS_HIGH),
+             ("high", takeaways.CONSENSUS_HIGH, 1.0))
+    for word, lo, hi in zones:
+        fig.add_vrect(x0=lo, x1=hi, fillcolor="#000000", opacity=0.03 if word == "moderate" else 0.0,
+                      line_width=0, layer="below")
+        if not debrief:  # the bars carry the words too; double-size zone words would collide
+            fig.add_annotation(x=(lo + hi) / 2, y=1.0, yref="paper", yanchor="bottom", text=f"<b>{word}</b>",
+                               showarrow=False, font={"size": font_size(debrief, 14), "color": "#555555"})
+    for edge in (takeaways.CONSENSUS_LOW, takeaways.CONSENSUS_HIGH):
+        fig.add_vline(x=edge, line={"color": "#999999", "width": 1, "dash": "dash"}, layer="below")
+    fig.update_xaxes(range=[0, 1.18], tickvals=[0, 0.25, 0.5, 0.7, 1.0],
+                     title={"text": f"{horizon_word(horizon)}: consensus (1 = all agree)",
+                            "font": {"size": font_size(debrief, 15)}})
+    fig.add_hline(y=len(rows) - 1.5, line={"color": "#BBBBBB", "width": 1, "dash": "dot"})
+    fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)
+    frame(fig, title or takeaways.consensus_takeaway(report, horizon), debrief=debrief, rows=len(rows), row_px=40,
+          legend=False, band_labels=not debrief)
+    return fig
+
+
+def council_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The table behind the Council charts: one row per theme (and all themes) × horizon."""
+    m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
+    hidden = suppressed_text(m)
+    out = []
+    for label, r, overall in _council_rows(report):
+        for h in domain.HORIZONS:
+            s = r.get(h)
+            item: dict[str, Any] = {
+                "theme": label,
+                "sector_theme": "" if overall else domain.SECTOR_THEMES.get(r.get("sector_theme", ""),
+                                                                             r.get("sector_theme", "")),
+                "horizon": domain.HORIZON_LABELS[h],
+            }
+            if shown(s):
+                item.update(
+                    participants=s["n"], position=round(s["position"], 2), band=s["band"],
+                    risk=round(s["risk"], 2) if s.get("risk") is not None else hidden,
+                    risk_level=takeaways.risk_level(s["risk"]) if s.get("risk") is not None else "",
+                    consensus=round(s["consensus"], 2), agreement=takeaways.consensus_level(s["consensus"]),
+                )
+            else:
+                item.update(participants=hidden, position=hidden, band="", risk=hidden, risk_level="",
+                            consensus=hidden, agreement="")
+            gap = r.get("gap")
+            item["gap_ambition_minus_now"] = (round(gap, 2) if gap is not None else "") if h == "ambition" else ""
+            out.append(item)
+    return out
+
+
+def display_table(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for an on-screen table.
+
+    A column mixing numbers and words ("fewer than 3 — not shown") becomes text throughout, so the table
+    shows exactly what was computed instead of Arrow coercing (or failing on) the column.
+    """
+    columns = list(dict.fromkeys(k for r in rows for k in r))
+    mixed = set()
+    for c in columns:
+        values = [r.get(c) for r in rows if r.get(c) is not None]
+        if any(isinstance(v, str) for v in values) and not all(isinstance(v, str) for v in values):
+            mixed.add(c)
+    return [{c: ("" if r.get(c) is None else str(r.get(c))) if c in mixed else r.get(c) for c in columns}
+            for r in rows]

@@ -1,0 +1,210 @@
+"""Overview and Council charts: the figures hold the right values, labels and colours, and nothing hidden."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mandate_core import takeaways
+from mandate_core.charts import spectrum
+from mandate_core.domain import band_of
+from mandate_core.palette import BAND_COLOURS, FOCUS_COLOUR, HORIZON_COLOURS
+
+HIDDEN = {"suppressed": True}
+
+
+def sl(position: float, *, n: int = 10, risk: float | None = None, consensus: float = 0.6) -> dict:
+    return {"n": n, "position": position, "band": band_of(position), "risk": risk, "consensus": consensus}
+
+
+def row(cid: str, name: str, now: dict, amb: dict, nxt: dict | None = None, **extra: object) -> dict:
+    gap = amb["position"] - now["position"] if "position" in amb and "position" in now else None
+    base = {"council_id": cid, "name": name, "nation": "Scotland", "council_type": "Unitary",
+            "peer_group": "Family 1", "round": "2024 baseline", "workshop_date": "2024-03-01",
+            "participants": 12, "now": now, "next": nxt or now, "ambition": amb, "gap": gap}
+    base.update(extra)
+    return base
+
+
+def shown_json(fig) -> str:  # noqa: ANN001
+    """The figure as the browser gets it, minus Plotly's constant default template (its colour scales hold
+    digits like 0.7777 that would make a leak check pass or fail by accident)."""
+    spec = json.loads(fig.to_json())
+    spec.get("layout", {}).pop("template", None)
+    return json.dumps(spec)
+
+
+def trace(fig, name: str):  # noqa: ANN001, ANN201
+    return next(t for t in fig.data if t.name == name and t.x and t.x[0] is not None)
+
+
+@pytest.fixture
+def sector() -> list[dict]:
+    return [
+        row("a", "Alpha Council", sl(2.0), sl(4.8)),
+        row("b", "Bravo <b>& Co</b>", sl(3.0), sl(3.9)),
+        row("c", "Charlie Council", sl(1.5), sl(2.2)),
+        # ambition hidden, now "shown" with a sentinel value: the council must not appear at all
+        row("d", "Delta Hidden Council", sl(2.34567), {"suppressed": True, "position": 5.4321}, participants=2),
+    ]
+
+
+# --- Overview ---------------------------------------------------------------------------------------------
+
+
+def test_dumbbell_sorted_by_ambition_with_band_colours(sector: list[dict]) -> None:
+    fig = spectrum.overview_dumbbell(sector, focus="b")
+    amb = trace(fig, "Ambition")
+    now = trace(fig, "Now")
+    assert list(amb.x) == [2.2, 3.9, 4.8]  # lowest ambition at the bottom (y = 0)
+    assert list(amb.y) == [0, 1, 2]
+    assert list(now.x) == [1.5, 3.0, 2.0]
+    assert list(amb.marker.color) == [BAND_COLOURS["Better"], BAND_COLOURS["Differently"], BAND_COLOURS["New"]]
+    assert list(now.marker.color) == [BAND_COLOURS["Better"], BAND_COLOURS["Differently"], BAND_COLOURS["Better"]]
+    assert now.marker.symbol == "circle-open"
+    ticks = list(fig.layout.yaxis.ticktext)
+    assert ticks[0] == "Charlie Council" and ticks[2] == "Alpha Council"
+    assert "▶ Bravo &lt;b&gt;&amp; Co&lt;/b&gt;" in ticks[1] and FOCUS_COLOUR in ticks[1]
+    assert any(s.line.color == FOCUS_COLOUR and s.y0 == pytest.approx(0.52) for s in fig.layout.shapes)
+    assert fig.layout.title.text == takeaways.overview_takeaway(sector)
+    assert [a.text for a in fig.layout.annotations if a.text and "Better" in a.text]
+
+
+def test_dumbbell_leaves_out_suppressed_council_entirely(sector: list[dict]) -> None:
+    text = shown_json(spectrum.overview_dumbbell(sector))
+    assert "Delta Hidden" not in text
+    assert "2.34567" not in text and "5.4321" not in text
+    on, off = spectrum.split_overview(sector)
+    assert [r["council_id"] for r in off] == ["d"]
+    assert len(on) == 3
+
+
+def test_dumbbell_escapes_names_in_hover(sector: list[dict]) -> None:
+    text = shown_json(spectrum.overview_dumbbell(sector))
+    assert "<b>& Co" not in text and "&lt;b&gt;&amp; Co" in text
+
+
+def test_dumbbell_debrief_labels_and_fonts(sector: list[dict]) -> None:
+    labels = takeaways.anonymise([r["council_id"] for r in sector], "a", "Alpha Council")
+    fig = spectrum.overview_dumbbell(sector, focus="a", labels=labels, debrief=True)
+    text = shown_json(fig)
+    assert "Bravo" not in text and "Charlie" not in text
+    assert "Peer" in text and "Alpha Council" in text
+    assert "participants" not in text  # head counts could identify a council in the room
+    normal = spectrum.overview_dumbbell(sector)
+    assert fig.layout.font.size == 2 * normal.layout.font.size
+    assert fig.layout.height > normal.layout.height
+
+
+def test_dumbbell_with_nothing_to_show() -> None:
+    fig = spectrum.overview_dumbbell([row("d", "Delta", HIDDEN, HIDDEN)])
+    assert fig.layout.title.text.startswith("No council")
+    assert "Delta" not in shown_json(fig)
+
+
+def test_overview_rows_hide_suppressed_values(sector: list[dict]) -> None:
+    rows = spectrum.overview_rows(sector, 3)
+    hidden = next(r for r in rows if r["council"] == "Delta Hidden Council")
+    assert hidden["ambition_position"] == "fewer than 3 — not shown"
+    assert hidden["participants"] == "fewer than 3 — not shown"
+    assert hidden["gap"] == ""
+    alpha = next(r for r in rows if r["council"] == "Alpha Council")
+    assert alpha["now_position"] == 2.0 and alpha["ambition_band"] == "New" and alpha["gap"] == 2.8
+    assert alpha["nation"] == "Scotland"
+    assert "5.4321" not in json.dumps(rows)
+    anon = spectrum.overview_rows(sector, 3, labels={"a": "Alpha Council", "b": "Peer 1"}, debrief=True)
+    assert "nation" not in anon[0] and "participants" not in anon[0]
+    assert anon[1]["council"] == "Peer 1"
+
+
+# --- Council ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def report() -> dict:
+    def theme(name: str, now: dict, nxt: dict, amb: dict, gap: float | None) -> dict:
+        return {"theme": name, "sector_theme": "economy", "now": now, "next": nxt, "ambition": amb, "gap": gap}
+
+    return {
+        "council_id": "x", "name": "X Council", "round": "R1", "workshop_date": "2024-01-01",
+        "participants": 12, "min_group_size": 3,
+        "overall": {"now": sl(2.1, risk=2.1, consensus=0.66), "next": sl(3.3, risk=2.8),
+                    "ambition": sl(4.7, risk=3.7, consensus=0.55), "gap": 2.6},
+        "themes": [
+            theme("Jobs & <skills>", sl(2.0, risk=2.0, consensus=0.8), sl(3.0), sl(5.0, risk=4.0, consensus=0.72), 3.0),
+            theme("Care", sl(2.5, consensus=0.4), {"suppressed": True, "position": 6.54321},
+                  sl(3.5, consensus=0.45), 1.0),
+            theme("Tiny", HIDDEN, HIDDEN, {"suppressed": True, "position": 1.23456, "n": 2}, None),
+        ],
+    }
+
+
+def test_council_spectrum_values_order_and_hidden(report: dict) -> None:
+    fig = spectrum.council_spectrum(report)
+    ticks = list(fig.layout.yaxis.ticktext)
+    assert ticks == ["<b>All themes</b>", "Jobs &amp; &lt;skills&gt;", "Care", "Tiny"]  # by ambition, hidden last
+    ys = list(fig.layout.yaxis.tickvals)
+    amb = trace(fig, "Ambition (about 5 years)")
+    assert list(amb.x) == [4.7, 5.0, 3.5] and list(amb.y) == ys[:3]
+    assert list(amb.text) == ["4.7", "5.0", "3.5"]
+    nxt = trace(fig, "Next step (1–2 years)")
+    assert list(nxt.x) == [3.3, 3.0]  # Care's next step is hidden
+    assert amb.marker.color == HORIZON_COLOURS["ambition"]
+    notes = [a.text for a in fig.layout.annotations if a.text]
+    assert "next step: fewer than 3 — not shown" in notes
+    assert "fewer than 3 — not shown" in notes  # the Tiny row
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+    assert len(arrows) == 3  # overall, Jobs, Care
+    text = shown_json(fig)
+    assert "6.54321" not in text and "1.23456" not in text
+    assert fig.layout.title.text.startswith("1 of 2 themes aim for New")
+
+
+def test_risk_chart_orange_book_axis(report: dict) -> None:
+    fig = spectrum.risk_chart(report)
+    assert [t.replace("<br>", " ") for t in fig.layout.xaxis.ticktext] == [
+        "1 Averse", "2 Minimal", "3 Cautious", "4 Open", "5 Eager"]
+    amb = next(t for t in fig.data if t.name == "Risk appetite for the ambition")
+    assert list(amb.x) == [3.7, 4.0]
+    assert fig.layout.title.text == "Risk appetite rises from Minimal (2.1) now to Open (3.7) for the ambition"
+    assert "fewer than 3 — not shown" in [a.text for a in fig.layout.annotations]
+
+
+def test_consensus_chart_words_and_values(report: dict) -> None:
+    fig = spectrum.consensus_chart(report, "ambition")
+    bar = fig.data[0]
+    assert list(bar.x) == [0.55, 0.72, 0.45]
+    assert list(bar.text) == ["0.55 (moderate)", "0.72 (high)", "0.45 (low)"]
+    assert fig.layout.title.text == "Agreement is high on 1 of 2 themes; lowest on “Care” (0.45, low)"
+    now = spectrum.consensus_chart(report, "now")
+    assert list(now.data[0].x) == [0.66, 0.8, 0.4]
+    assert now.to_json() != fig.to_json()
+
+
+def test_council_rows_table(report: dict) -> None:
+    rows = spectrum.council_rows(report)
+    assert len(rows) == 4 * 3
+    first = rows[0]
+    assert first["theme"] == "All themes" and first["horizon"] == "Now" and first["position"] == 2.1
+    assert first["risk_level"] == "Minimal" and first["agreement"] == "moderate"
+    care_next = next(r for r in rows if r["theme"] == "Care" and r["horizon"].startswith("Next"))
+    assert care_next["position"] == "fewer than 3 — not shown" and care_next["participants"] == care_next["position"]
+    jobs_amb = next(r for r in rows if r["theme"].startswith("Jobs") and r["horizon"].startswith("Ambition"))
+    assert jobs_amb["gap_ambition_minus_now"] == 3.0 and jobs_amb["sector_theme"] == "Inclusive economy and growth"
+    assert "6.54321" not in json.dumps(rows) and "1.23456" not in json.dumps(rows)
+
+
+def test_display_table_turns_mixed_columns_into_text() -> None:
+    rows = [{"a": 1.5, "b": "x", "c": 2}, {"a": "fewer than 3 — not shown", "b": "y", "c": 3}]
+    out = spectrum.display_table(rows)
+    assert out[0] == {"a": "1.5", "b": "x", "c": 2}
+    assert out[1]["a"] == "fewer than 3 — not shown"
+
+
+def test_long_titles_wrap_instead_of_being_cut(report: dict) -> None:
+    title = "A very long takeaway sentence " * 5
+    fig = spectrum.council_spectrum(report, title=title)
+    assert "<br>" in fig.layout.title.text
+    one = spectrum.council_spectrum(report, title="Short")
+    assert fig.layout.margin.t > one.layout.margin.t
