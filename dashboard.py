@@ -1,35 +1,68 @@
 """Innovation Mandate dashboard — entry point: page setup, navigation and the shared sidebar.
 
 The sidebar here is drawn on every page, so the chosen council, round, peer set and horizon are kept when
-moving between pages; they are written to the URL so a copied link reopens the same view.
+moving between pages; they are written to the URL so a copied link reopens the same view.  In debrief
+mode (the sidebar switch, or ``?debrief=1``) the app shows only the debrief slides, in large type, and
+the sidebar lists no other council, so nothing on screen or in the page names a peer.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import demo, selection, storage
+from mandate_core import demo, selection, storage, takeaways
 from mandate_core.domain import HORIZON_LABELS, HORIZONS, PEER_SET_LABELS, PEER_SETS
 from pages import _layout as ui
 
+_DEBRIEF_IN_URL = st.query_params.get("debrief") in ("1", "true", "yes", "on")
 st.set_page_config(
     page_title="Innovation Mandate",
     page_icon=":material/explore:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="collapsed" if _DEBRIEF_IN_URL else "expanded",
 )
 
-PAGES = [
-    st.Page("pages/1_Overview.py", title="Overview", icon=":material/public:", default=True),
-    st.Page("pages/2_Council.py", title="Council", icon=":material/account_balance:"),
-    st.Page("pages/3_Alignment.py", title="Alignment", icon=":material/groups:"),
-    st.Page("pages/4_Themes.py", title="Themes", icon=":material/grid_view:"),
-    st.Page("pages/5_Benchmark.py", title="Benchmark", icon=":material/leaderboard:"),
-    st.Page("pages/6_Trends.py", title="Trends", icon=":material/timeline:"),
-    st.Page("pages/7_Data.py", title="Data", icon=":material/upload_file:"),
+#: (file, title, icon, url path); the url paths are lower case so that a link opened as the very first
+#: request of a fresh server reaches this entry file (see tests/e2e for the deep-link test).
+PAGE_SPECS = [
+    ("pages/1_Overview.py", "Overview", ":material/public:", "overview"),
+    ("pages/2_Council.py", "Council", ":material/account_balance:", "council"),
+    ("pages/3_Alignment.py", "Alignment", ":material/groups:", "alignment"),
+    ("pages/4_Themes.py", "Themes", ":material/grid_view:", "themes"),
+    ("pages/5_Benchmark.py", "Benchmark", ":material/leaderboard:", "benchmark"),
+    ("pages/6_Trends.py", "Trends", ":material/timeline:", "trends"),
+    ("pages/7_Data.py", "Data", ":material/upload_file:", "data"),
 ]
+DEBRIEF_SPEC = ("pages/8_Debrief.py", "Debrief slides", ":material/co_present:", "debrief")
+
+
+def _pages(debrief: bool) -> list:
+    """The navigation: in debrief mode the slides come first and open by default; the other pages stay
+    reachable for questions from the room, and anonymise every other council themselves."""
+    specs = [DEBRIEF_SPEC, *PAGE_SPECS] if debrief else PAGE_SPECS
+    return [st.Page(path, title=title, icon=icon, url_path=url, default=i == 0)
+            for i, (path, title, icon, url) in enumerate(specs)]
+
+
 LATEST = "Latest round"
 HAND_PICKED = "list"
+#: Sidebar widgets whose values must survive a run in which they are not drawn (debrief mode).
+_KEPT = ("sb_council", "sb_round", "sb_peerset", "sb_peer_ids", "sb_horizon")
+
+#: Debrief look: our own static CSS only (no user text), for reading from the back of a room.
+DEBRIEF_CSS = """
+<style>
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
+[data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.55rem; line-height: 1.45; }
+[data-testid="stMain"] h2 { font-size: 2.9rem; }
+[data-testid="stMain"] h3 { font-size: 2.2rem; }
+[data-testid="stMain"] h4 { font-size: 1.8rem; }
+[data-testid="stMain"] [data-testid="stText"] { font-size: 1.6rem; white-space: pre-wrap; }
+[data-testid="stMain"] button p { font-size: 1.4rem; }
+</style>
+"""
 
 
 @st.cache_resource(show_spinner="Preparing the demo database…")
@@ -39,48 +72,101 @@ def _ensure_database(path: str) -> str:
     return path
 
 
-def _sidebar(cat) -> selection.Selection:  # noqa: ANN001 - Catalog
+def _initial_state(cat) -> None:  # noqa: ANN001 - Catalog
+    """First run of a session: take the view from the URL (untrusted; falls back with a note)."""
+    state = st.session_state
     ids = cat.ids
     rounds = {cid: cat.round_labels(cid) for cid in ids}
+    from_url = selection.from_query(dict(st.query_params), ids, rounds, n_slides=99)
+    state["url_notes"] = from_url.notes
+    state["_kept"] = {
+        "sb_council": from_url.council,
+        "sb_round": from_url.round or LATEST,
+        "sb_peerset": from_url.peers if from_url.peers in PEER_SETS else HAND_PICKED,
+        "sb_peer_ids": from_url.peer_ids,
+        "sb_horizon": from_url.horizon,
+    }
+    state["_debrief"] = from_url.debrief
+    state["debrief_slide"] = from_url.slide
+
+
+def _keep(key: str) -> None:
+    """Record a sidebar choice as it is made (callbacks run before the script), so it holds even in a
+    run that does not draw that widget."""
+    st.session_state["_kept"][key] = st.session_state.get(key)
+
+
+def _debrief_switched() -> None:
+    """Turning debrief on opens the slides; turning it off leaves them for the Overview."""
+    st.session_state["_debrief"] = bool(st.session_state.get("sb_debrief"))
+    st.session_state["_goto"] = DEBRIEF_SPEC[0] if st.session_state.get("sb_debrief") else PAGE_SPECS[0][0]
+    st.session_state["debrief_slide"] = 1
+
+
+def _sidebar(cat) -> selection.Selection:  # noqa: ANN001 - Catalog
     state = st.session_state
-    if "sb_council" not in state:
-        # First run of this session: take the view from the URL (untrusted; falls back with a note).
-        from_url = selection.from_query(dict(st.query_params), ids, rounds, n_slides=99)
-        state["url_notes"] = from_url.notes
-        state["sb_council"] = from_url.council
-        state["sb_round"] = from_url.round or LATEST
-        state["sb_peerset"] = from_url.peers if from_url.peers in PEER_SETS else HAND_PICKED
-        state["sb_peer_ids"] = from_url.peer_ids
-        state["sb_horizon"] = from_url.horizon
-        state["sb_debrief"] = from_url.debrief
-        state["debrief_slide"] = from_url.slide
+    if "_kept" not in state:
+        _initial_state(cat)
+    kept: dict = state["_kept"]
+    for key in _KEPT:  # restore what a debrief run did not draw
+        if key not in state:
+            state[key] = kept[key]
+    ids = cat.ids
     if state.get("sb_council") not in ids:
         state["sb_council"] = ids[0] if ids else None
+    council = state["sb_council"]
+    rounds = cat.round_labels(council) if council else []
 
     sb = st.sidebar
     sb.markdown("### Innovation Mandate")
-    council = sb.selectbox("Council", ids, format_func=cat.name, key="sb_council",
-                           help="The council whose workshop results the pages show.")
-    round_options = [LATEST, *rounds.get(council, [])]
-    if state.get("sb_round") not in round_options:
-        state["sb_round"] = LATEST
-    rnd = sb.selectbox("Workshop round", round_options, key="sb_round")
-    peer_labels = {**PEER_SET_LABELS, HAND_PICKED: "Hand-picked councils"}
-    peerset = sb.selectbox("Compare with", list(peer_labels), format_func=peer_labels.get,
-                           key="sb_peerset", help="The peer set used on the Benchmark page.")
-    peers = peerset
-    if peerset == HAND_PICKED:
-        chosen = sb.multiselect("Peer councils", [c for c in ids if c != council], format_func=cat.name,
-                                key="sb_peer_ids", max_selections=selection.MAX_PEER_IDS)
-        peers = ",".join(chosen) if chosen else "all"
-    horizon = sb.selectbox("Horizon", list(HORIZONS), format_func=HORIZON_LABELS.get, key="sb_horizon")
-    debrief = sb.toggle("Debrief mode", key="sb_debrief",
-                        help="For projecting to a room: large type, other councils anonymised.")
+    # The switch's value lives in "_debrief" (set by its callback), so a page switch cannot lose it.
+    state["sb_debrief"] = debrief = bool(state.get("_debrief"))
+    if debrief:
+        # No council list here: its options would put every other council's name in the page.
+        sb.markdown(f"**Debrief:** {takeaways.md_escape(cat.name(council))}")
+        sb.caption("Other councils are shown as Peer 1, Peer 2, … Turn debrief mode off to choose another "
+                   "council or round.")
+        rnd = state["sb_round"] if state.get("sb_round") in [LATEST, *rounds] else LATEST
+        peers = state["sb_peerset"]
+        if peers == HAND_PICKED:
+            chosen = [c for c in state.get("sb_peer_ids") or [] if c in ids and c != council]
+            peers = ",".join(chosen) if chosen else "all"
+        horizon = state["sb_horizon"]
+    else:
+        council = sb.selectbox("Council", ids, format_func=cat.name, key="sb_council",
+                               on_change=_keep, args=("sb_council",),
+                               help="The council whose workshop results the pages show.")
+        rounds = cat.round_labels(council)
+        round_options = [LATEST, *rounds]
+        if state.get("sb_round") not in round_options:
+            state["sb_round"] = LATEST
+        rnd = sb.selectbox("Workshop round", round_options, key="sb_round", on_change=_keep, args=("sb_round",))
+        peer_labels = {**PEER_SET_LABELS, HAND_PICKED: "Hand-picked councils"}
+        peerset = sb.selectbox("Compare with", list(peer_labels), format_func=peer_labels.get,
+                               key="sb_peerset", help="The peer set used on the Benchmark page.",
+                               on_change=_keep, args=("sb_peerset",))
+        peers = peerset
+        if peerset == HAND_PICKED:
+            if [c for c in state.get("sb_peer_ids") or [] if c not in ids or c == council]:
+                state["sb_peer_ids"] = [c for c in state["sb_peer_ids"] if c in ids and c != council]
+            chosen = sb.multiselect("Peer councils", [c for c in ids if c != council], format_func=cat.name,
+                                    key="sb_peer_ids", max_selections=selection.MAX_PEER_IDS,
+                                    on_change=_keep, args=("sb_peer_ids",))
+            peers = ",".join(chosen) if chosen else "all"
+        horizon = sb.selectbox("Horizon", list(HORIZONS), format_func=HORIZON_LABELS.get, key="sb_horizon",
+                               on_change=_keep, args=("sb_horizon",))
+        for key in _KEPT:
+            kept[key] = state.get(key)
+    debrief = sb.toggle("Debrief mode", key="sb_debrief", on_change=_debrief_switched,
+                        help="For projecting to a room: large type, one chart a screen, other councils "
+                             "anonymised. Also ?debrief=1 in the link.")
     sel = selection.Selection(
         council=council, round=None if rnd == LATEST else rnd, peers=peers, horizon=horizon,
         debrief=debrief, slide=int(state.get("debrief_slide", 1)),
     )
     wanted = sel.to_query()
+    if debrief and sel.peer_ids:
+        wanted.pop("peers")  # a hand-picked list would put peer ids in the address bar on the wall
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
     return sel
@@ -94,14 +180,22 @@ def main() -> None:
     except storage.StoreError as exc:
         st.error(f"The database could not be opened: {exc}")
         st.stop()
-    page = st.navigation(PAGES)
+    debrief = False
     if not cat.empty:
-        st.session_state["selection"] = _sidebar(cat)
-        for note in st.session_state.pop("url_notes", []):
-            st.warning(note, icon=":material/link_off:")
+        sel = _sidebar(cat)
+        st.session_state["selection"] = sel
+        debrief = sel.debrief
+    page = st.navigation(_pages(debrief))
+    goto = st.session_state.pop("_goto", None)
+    if goto and not cat.empty:
+        st.switch_page(goto, query_params=st.session_state["selection"].to_query())
+    if debrief:
+        st.html(DEBRIEF_CSS)
+    for note in st.session_state.pop("url_notes", []):
+        st.warning(note, icon=":material/link_off:")
     if cat.is_demo:
         st.info("**Demo data.** The councils shown are fictional and their scores invented, to show what "
-                "the dashboard does. Import your own results on the Data page.",
+                "the dashboard does." + ("" if debrief else " Import your own results on the Data page."),
                 icon=":material/science:")
     page.run()
 

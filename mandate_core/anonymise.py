@@ -15,6 +15,29 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 
+def _order_key(key: str, council_id: str) -> str:
+    return hashlib.sha256(f"{key}|{council_id}".encode()).hexdigest()
+
+
+def peer_labels(
+    council_ids: Iterable[str], focus: str | None, names: Mapping[str, str], debrief: bool, key: str = ""
+) -> dict[str, str]:
+    """Display name of every council; in debrief mode every council but the focus is "Peer N".
+
+    The one place peer numbers are given: pages, slides, the pack and downloads all call this (directly
+    or through :class:`Anonymiser`), so a peer has the same number everywhere for the same key.  Pass
+    every loaded id so numbers do not shift when a filter hides some councils.
+    """
+    ids = list(dict.fromkeys(council_ids))
+    if not debrief:
+        return {cid: str(names.get(cid, cid)) for cid in ids}
+    others = sorted((c for c in ids if c != focus), key=lambda c: _order_key(key, c))
+    labels = {cid: f"Peer {i}" for i, cid in enumerate(others, start=1)}
+    if focus is not None:
+        labels[focus] = str(names.get(focus, focus))
+    return labels
+
+
 class Anonymiser:
     """Maps every council other than ``focus`` to a stable "Peer N" label."""
 
@@ -22,8 +45,9 @@ class Anonymiser:
         self.focus = focus
         self.key = key
         others = [c for c in councils if c.get("council_id") != focus]
-        ordered = sorted(others, key=lambda c: hashlib.sha256(f"{key}|{c['council_id']}".encode()).hexdigest())
-        self.labels: dict[str, str] = {str(c["council_id"]): f"Peer {i}" for i, c in enumerate(ordered, start=1)}
+        ordered = sorted(others, key=lambda c: _order_key(key, str(c["council_id"])))
+        all_labels = peer_labels([str(c["council_id"]) for c in others], focus, {}, True, key)
+        self.labels: dict[str, str] = {cid: label for cid, label in all_labels.items() if cid != focus}
         # Every way another council may appear in text: its name and its id, longest first so that a
         # name is replaced whole before a shorter id inside it could be.
         secrets: list[tuple[str, str]] = []

@@ -9,12 +9,12 @@ return plain text: whoever places it in HTML, Markdown or Plotly escapes it ther
 
 from __future__ import annotations
 
-import hashlib
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from . import domain
+from .anonymise import peer_labels
 
 #: Consensus (Tastle & Wierman, 0–1) at or above this reads as "high" agreement.
 CONSENSUS_HIGH = 0.7
@@ -113,17 +113,13 @@ def md_escape(text: object) -> str:
     return "".join("\\" + ch if ch in string.punctuation else ch for ch in flat)
 
 
-def anonymise(ids: Iterable[str], focus: str | None, focus_name: str | None = None) -> dict[str, str]:
+def anonymise(ids: Iterable[str], focus: str | None, focus_name: str | None = None, key: str = "") -> dict[str, str]:
     """Labels for debrief mode: the focus council keeps its name, every other council is "Peer N".
 
-    Numbers follow a hash of the council id, not the alphabet or the chart order, so that "Peer 1" does
-    not hint at a name and a council keeps its number when filters change (pass every loaded id).
+    Numbering is :func:`mandate_core.anonymise.peer_labels`, shared by every page and the pack.
     """
-    others = sorted({i for i in ids if i != focus}, key=lambda i: hashlib.sha256(i.encode()).hexdigest())
-    labels = {cid: f"Peer {k}" for k, cid in enumerate(others, start=1)}
-    if focus is not None:
-        labels[focus] = focus_name or focus
-    return labels
+    names = {focus: focus_name or focus} if focus is not None else {}
+    return peer_labels(ids, focus, names, True, key)
 
 
 # --- Overview ------------------------------------------------------------------------------------------------

@@ -10,18 +10,17 @@ later change replaces them with a full anonymiser without touching the pages.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
 import duckdb
 
-from . import benchmarking, domain, metrics, reports
+from . import anonymise, benchmarking, domain, metrics, reports
 from .catalog import Catalog
 
 #: Steady means "moved less than this", so rounding noise is not called a rise or a fall.
@@ -73,22 +72,8 @@ def title_lines(text: str, debrief: bool = False) -> int:
 # --- debrief: other councils become "Peer N" ---------------------------------------------------------
 
 
-def peer_labels(
-    council_ids: Iterable[str], focus: str | None, names: Mapping[str, str], debrief: bool
-) -> dict[str, str]:
-    """Display name of every council; in debrief mode every council but the focus is "Peer N".
-
-    Numbers follow a hash of the id, not the alphabet, so "Peer 1" says nothing about the name, and the
-    same council keeps its number on every page as long as the pages pass the full list of ids.
-    """
-    ids = list(dict.fromkeys(council_ids))
-    if not debrief:
-        return {cid: str(names.get(cid, cid)) for cid in ids}
-    others = sorted((c for c in ids if c != focus), key=lambda c: hashlib.sha256(c.encode()).hexdigest())
-    labels = {cid: f"Peer {i}" for i, cid in enumerate(others, start=1)}
-    if focus is not None:
-        labels[focus] = str(names.get(focus, focus))
-    return labels
+#: The one numbering of peers lives in mandate_core.anonymise; re-exported for the pages.
+peer_labels = anonymise.peer_labels
 
 
 #: Columns that could point at a council other than by name; blanked for peers in debrief downloads.
@@ -648,3 +633,41 @@ def report_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
             item[f"officer_member_gap_{h}"] = t["officer_member_gap"][h]
         out.append(item)
     return out
+
+
+# --- "How to read this" texts (shared by the pages and the debrief slides) ---------------------------
+
+HOW_TO_READ_GRID = """
+Each row is a council (its latest workshop round), each column one of the eight **sector themes** that
+every council's own themes are mapped to, so that themes can be compared across councils.
+
+- **Ambition** colours each cell by where the council wants to be in about five years on the 1–6 change
+  scale: blue towards **Better** (do what we do, but better — service efficiency), orange towards **New**
+  (do something not done before — design out the need); pale in between is **Differently** (redesign
+  around need).
+- **Gap** colours each cell by how far ambition is ahead of where the change programme is *now*
+  (ambition − now, in points of the 1–6 scale): the deeper the orange, the bigger the leap wanted.
+- A **grey** cell had too few participants to show; a blank cell is a theme the council did not work on.
+- The framed row is the council chosen in the sidebar.
+"""
+
+HOW_TO_READ_BARS = """
+The chosen council's own themes, most ambitious at the top. Each bar is the average ambition score
+(1–6) of everyone who answered for that theme, coloured by its band: **Better** (service efficiency),
+**Differently** (redesign around need), **New** (design out the need). A theme answered by too few people
+is listed without a bar.
+"""
+
+HOW_TO_READ_BENCHMARK = """
+Each row is one comparison: **Overall** (all themes together) and then each sector theme the chosen
+council worked on. The **grey dots** are the peer councils (each in its latest round), the **grey box**
+spans the middle half of them with a **black line** at their median, and the **diamond** is the chosen
+council. The sentence beside each row says whether it is above or below the peer median and in which
+quarter of the peers it sits.
+
+On the change scale, **Better** means service efficiency, **Differently** redesign around need and
+**New** designing out the need. A peer whose value had too few participants is left out.
+
+Benchmarks are *can openers, not league tables*: a difference from peers is a question to ask in the
+room ("why are we more cautious on care than similar councils?"), not a score.
+"""

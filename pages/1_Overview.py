@@ -54,7 +54,8 @@ def render() -> None:
             and (not types or r["council_type"] in types)
             and (not groups or (r.get("peer_group") or NO_PEER_GROUP) in groups)]
 
-    labels = (takeaways.anonymise(cat.ids, sel.council, cat.name(sel.council) if sel.council else None)
+    labels = (takeaways.anonymise(cat.ids, sel.council, cat.name(sel.council) if sel.council else None,
+                                  ui.anon_key())
               if sel.debrief else {c: cat.name(c) for c in cat.ids})
     if not rows:
         st.info("No council matches these filters. Clear a filter to see more councils.")

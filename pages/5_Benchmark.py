@@ -8,20 +8,6 @@ from mandate_core import domain, reports, storage, views
 from mandate_core.charts import benchmark as benchmark_charts
 from pages import _layout as ui
 
-HOW_TO_READ = """
-Each row is one comparison: **Overall** (all themes together) and then each sector theme the chosen
-council worked on. The **grey dots** are the peer councils (each in its latest round), the **grey box**
-spans the middle half of them with a **black line** at their median, and the **diamond** is the chosen
-council. The sentence beside each row says whether it is above or below the peer median and in which
-quarter of the peers it sits.
-
-On the change scale, **Better** means service efficiency, **Differently** redesign around need and
-**New** designing out the need. A peer whose value had too few participants is left out.
-
-Benchmarks are *can openers, not league tables*: a difference from peers is a question to ask in the
-room ("why are we more cautious on care than similar councils?"), not a score.
-"""
-
 
 def _use_peer_set(peers: str) -> None:
     st.session_state["sb_peerset"] = peers
@@ -33,7 +19,7 @@ def render() -> None:
     m = storage.min_group_size()
     focus = sel.council
     names = {str(c["council_id"]): str(c["name"]) for c in cat.councils}
-    labels = views.peer_labels(cat.ids, focus, names, sel.debrief)
+    labels = views.peer_labels(cat.ids, focus, names, sel.debrief, ui.anon_key())
     focus_name = labels.get(focus or "", focus or "")
     esc = views.md_escape
 
@@ -78,7 +64,7 @@ def render() -> None:
 
     title = views.benchmark_takeaway(view, focus_name)
     fig = benchmark_charts.strip(view, labels, title=title, min_group=m, debrief=sel.debrief)
-    ui.chart(fig, HOW_TO_READ, key="bm_strip")
+    ui.chart(fig, views.HOW_TO_READ_BENCHMARK, key="bm_strip")
 
     rows = views.benchmark_rows(view)
     table = [{"Theme": r["theme_label"], "This council": views.fmt(r["value"], metric),

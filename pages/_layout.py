@@ -19,6 +19,15 @@ from mandate_core.selection import Selection
 DATA_PAGE = "pages/7_Data.py"
 
 
+@st.cache_resource
+def anon_key() -> str:
+    """The secret behind peer numbers in debrief mode: one per server process, so a peer keeps its number
+    on every slide, page and download of a debrief, and nobody can recompute the numbering from ids."""
+    import secrets
+
+    return secrets.token_hex(16)
+
+
 def db_path() -> str:
     return str(storage.resolve_db_path(None))
 

@@ -143,7 +143,9 @@ def test_themes_focus_row_and_bars_follow_the_council(demo_env: Path) -> None:
 
 def test_themes_in_debrief_name_only_the_focus_council(demo_env: Path) -> None:
     at = _open(THEMES, "kestrel-bay")
-    at.toggle(key="sb_debrief").set_value(True).run()
+    at.toggle(key="sb_debrief").set_value(True).run()  # opens the slides first
+    assert not at.exception
+    at.switch_page(THEMES).run()  # the pages stay reachable in debrief mode, anonymised
     assert not at.exception
     grid = _figures(at)[0]
     others = [y for y in grid["data"][0]["y"] if y != "Kestrel Bay Council"]

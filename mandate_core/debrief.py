@@ -1,0 +1,152 @@
+"""Debrief slides: the focus council's story, one chart and one message a slide, peers anonymised.
+
+The same slides feed the Debrief page (one at a time, on a wall) and the offline pack (all of them in one
+HTML file), so what the room saw is what the council takes away.  Every figure is built from the shared
+chart builders in debrief size and then passed through the :class:`~mandate_core.anonymise.Anonymiser`
+as a whole, so no other council's name or id can reach a label, a hover text or customdata.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from . import metrics, reports, storage, takeaways, views
+from .anonymise import Anonymiser, peer_labels
+from .charts import alignment, spectrum
+from .charts import benchmark as benchmark_charts
+from .charts import themes as theme_charts
+from .debrief_pack import PackSlide
+
+
+@dataclass
+class Slide:
+    """One screen of the debrief."""
+
+    key: str
+    heading: str
+    takeaway: str
+    how_to_read: str
+    figure: Any | None = None
+    notes: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def for_pack(self) -> PackSlide:
+        return PackSlide(self.heading, self.takeaway, self.how_to_read, self.figure, self.notes)
+
+
+@dataclass
+class Deck:
+    """The slides for one council's round, with what the cover needs."""
+
+    council_id: str
+    name: str
+    round: str
+    workshop_date: str | None
+    slides: list[Slide]
+
+
+def _figure_title(fig: Any) -> str:
+    title = fig.layout.title.text or ""
+    return title.replace("<br>", " ").replace("<b>", "").replace("</b>", "")
+
+
+def build_deck(
+    con: duckdb.DuckDBPyConnection,
+    council_id: str,
+    round_label: str | None,
+    peers: str,
+    key: str,
+    min_group: int | None = None,
+) -> Deck:
+    """Every debrief slide for a council's round (latest when None), anonymised with ``key``."""
+    m = storage.min_group_size(min_group)
+    report = reports.council_report(con, council_id, round_label, m)
+    councils = metrics.list_councils(con)
+    anon = Anonymiser(council_id, councils, key=key)
+    name = report["name"]
+    slides: list[Slide] = []
+
+    # 1. Where we are and where we want to go.
+    overall_only = {**report, "themes": []}
+    overall_title = takeaways.overall_sentence(report["overall"], m)
+    fig = spectrum.council_spectrum(overall_only, debrief=True, title=overall_title)
+    slides.append(Slide("overall", "Where we are, and where we want to go", overall_title,
+                        takeaways.how_to_read_council(m), fig))
+
+    # 2. Each theme on the spectrum.
+    fig = spectrum.council_spectrum(report, debrief=True)
+    slides.append(Slide("themes", "Our themes on the change spectrum", _figure_title(fig),
+                        takeaways.how_to_read_council(m), fig))
+
+    # 3. Alignment between officers and members, and across parties.
+    themes = report["themes"]
+    gap_title = takeaways.officer_member_takeaway(themes, "ambition", m)
+    cross_title = takeaways.alignment_takeaway(themes, "ambition")
+    if any((t.get("officer_member_gap") or {}).get("ambition") is not None for t in themes):
+        fig = alignment.officer_member_gap_chart(themes, "ambition", m, debrief=True, title=gap_title)
+        slides.append(Slide("alignment", "Do officers and members want the same?", gap_title,
+                            takeaways.how_to_read_gap(), fig))
+    elif any((t.get("cross_party_alignment") or {}).get("ambition") is not None for t in themes):
+        fig = alignment.cross_party_chart(themes, "ambition", debrief=True, title=cross_title)
+        slides.append(Slide("alignment", "Do the political groups agree?", cross_title,
+                            takeaways.how_to_read_cross_party(), fig))
+    else:
+        slides.append(Slide("alignment", "Do officers and members want the same?",
+                            f"{gap_title}. Groups too small to show are never compared.",
+                            takeaways.how_to_read_gap()))
+
+    # 4. Which themes are most ambitious.
+    summary = metrics.council_summary(con, council_id, report["round"], m)
+    bars = views.focus_theme_bars(summary)
+    if bars:
+        title = views.focus_themes_takeaway(name, bars)
+        fig = theme_charts.ranked_bars(bars, title=title, min_group=m, debrief=True)
+        slides.append(Slide("ambition", "Where we are most ambitious", title, views.HOW_TO_READ_BARS, fig))
+
+    # 5. How we compare with peers (anonymised).
+    try:
+        view = views.benchmark_view(con, council_id, report["round"], "position", "ambition", peers, m)
+    except reports.ReportError:
+        view = None
+    if view is not None and view["peer_ids"]:
+        names = {str(c["council_id"]): str(c["name"]) for c in councils}
+        labels = peer_labels(names, council_id, names, True, key)
+        title = views.benchmark_takeaway(view, name)
+        fig = benchmark_charts.strip(view, labels, title=title, min_group=m, debrief=True)
+        slides.append(Slide("peers", "How our ambition compares with peers", title,
+                            views.HOW_TO_READ_BENCHMARK, fig))
+    else:
+        slides.append(Slide("peers", "How our ambition compares with peers",
+                            "There are no peers in this peer set to compare with.", views.HOW_TO_READ_BENCHMARK))
+
+    # 6. The radical alternatives, in participants' own words (no author).
+    notes = metrics.theme_notes(con, council_id, report["round"], m)
+    grouped: dict[str, list[str]] = {}
+    for note in notes:
+        if note["horizon"] == "ambition" or len(notes) < 12:
+            grouped.setdefault(note["theme"], []).append(note["note"])
+    count = sum(len(v) for v in grouped.values())
+    slides.append(Slide(
+        "notes", "What a radical alternative would look like",
+        (f"{count} ideas for doing something new, across {len(grouped)} themes" if count
+         else "No radical alternatives were written down for themes large enough to show"),
+        "Participants' own words, as written, without who wrote them. Only themes answered by at least "
+        f"{m} people are shown.",
+        notes=[(theme, items) for theme, items in sorted(grouped.items())],
+    ))
+
+    for slide in slides:
+        if slide.figure is not None:
+            # The takeaway is the slide's own headline (full width, large), so the chart gives its title
+            # space back to the data.
+            slide.figure.update_layout(title={"text": ""}, margin={"t": 60})
+            slide.figure = anon.figure(slide.figure)
+        slide.takeaway = anon.text(slide.takeaway)
+        slide.notes = [(anon.text(h), [anon.text(i) for i in items]) for h, items in slide.notes]
+    return Deck(council_id, name, report["round"], report.get("workshop_date"), slides)
+
+
+#: Tallest a slide's chart may be and still fit one 1920×1080 screen under its headline.
+MAX_CHART_HEIGHT = 700
