@@ -14,7 +14,7 @@ from mandate_core import demo, selection, storage, takeaways
 from mandate_core.domain import HORIZON_LABELS, HORIZONS, PEER_SET_LABELS, PEER_SETS
 from pages import _layout as ui
 
-_DEBRIEF_IN_URL = st.query_params.get("debrief") in ("1", "true", "yes", "on")
+_DEBRIEF_IN_URL = st.query_params.get("Debrief") in ("1", "true", "yes", "on")
 st.set_page_config(
     page_title="Innovation Mandate",
     page_icon=":material/explore:",
@@ -22,18 +22,19 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if _DEBRIEF_IN_URL else "expanded",
 )
 
-#: (file, title, icon, url path); the url paths are lower case so that a link opened as the very first
-#: request of a fresh server reaches this entry file (see tests/e2e for the deep-link test).
+#: (file, title, icon, url path).  Each url path is the one Streamlit's old pages-folder mode gives the
+#: file (its name without the number), so a link opened as a fresh server's very first request finds the
+#: page in either mode; the page then hands over to this file (pages/_layout.py, run_safely).
 PAGE_SPECS = [
-    ("pages/1_Overview.py", "Overview", ":material/public:", "overview"),
-    ("pages/2_Council.py", "Council", ":material/account_balance:", "council"),
-    ("pages/3_Alignment.py", "Alignment", ":material/groups:", "alignment"),
-    ("pages/4_Themes.py", "Themes", ":material/grid_view:", "themes"),
-    ("pages/5_Benchmark.py", "Benchmark", ":material/leaderboard:", "benchmark"),
-    ("pages/6_Trends.py", "Trends", ":material/timeline:", "trends"),
-    ("pages/7_Data.py", "Data", ":material/upload_file:", "data"),
+    ("pages/1_Overview.py", "Overview", ":material/public:", "Overview"),
+    ("pages/2_Council.py", "Council", ":material/account_balance:", "Council"),
+    ("pages/3_Alignment.py", "Alignment", ":material/groups:", "Alignment"),
+    ("pages/4_Themes.py", "Themes", ":material/grid_view:", "Themes"),
+    ("pages/5_Benchmark.py", "Benchmark", ":material/leaderboard:", "Benchmark"),
+    ("pages/6_Trends.py", "Trends", ":material/timeline:", "Trends"),
+    ("pages/7_Data.py", "Data", ":material/upload_file:", "Data"),
 ]
-DEBRIEF_SPEC = ("pages/8_Debrief.py", "Debrief slides", ":material/co_present:", "debrief")
+DEBRIEF_SPEC = ("pages/8_Debrief.py", "Debrief slides", ":material/co_present:", "Debrief")
 
 
 def _pages(debrief: bool) -> list:
@@ -173,6 +174,7 @@ def _sidebar(cat) -> selection.Selection:  # noqa: ANN001 - Catalog
 
 
 def main() -> None:
+    st.session_state[ui.ENTRY_RAN] = True
     path = str(storage.resolve_db_path(None))
     try:
         _ensure_database(path)

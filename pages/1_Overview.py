@@ -88,4 +88,4 @@ def render() -> None:
     ui.downloads(table, f"overview-{rnd}", key="ov_download")
 
 
-ui.run_safely(render)
+ui.run_safely(render, __file__)

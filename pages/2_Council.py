@@ -65,4 +65,4 @@ def render() -> None:
     ui.downloads(table, f"{report['council_id']}-{report['round']}", key="co_download")
 
 
-ui.run_safely(render)
+ui.run_safely(render, __file__)

@@ -74,4 +74,4 @@ def render() -> None:
     ui.downloads(by_theme, f"{report['council_id']}-{report['round']}-{horizon}-alignment", key="al_dl_themes")
 
 
-ui.run_safely(render)
+ui.run_safely(render, __file__)

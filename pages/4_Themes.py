@@ -61,4 +61,4 @@ def render() -> None:
         ui.downloads(rows, "theme-matrix", key="th_dl", columns=views.THEME_MATRIX_COLUMNS)
 
 
-ui.run_safely(render)
+ui.run_safely(render, __file__)

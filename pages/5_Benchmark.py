@@ -91,4 +91,4 @@ def render() -> None:
                      key="bm_dl_peers")
 
 
-ui.run_safely(render)
+ui.run_safely(render, __file__)

@@ -97,4 +97,4 @@ def render() -> None:
         ui.downloads(views.trend_rows(series, rounds), f"trends-{focus}", key="tr_dl")
 
 
-ui.run_safely(render)
+ui.run_safely(render, __file__)

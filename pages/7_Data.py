@@ -230,4 +230,4 @@ def render() -> None:
     _demo_section(cat)
 
 
-ui.run_safely(render)
+ui.run_safely(render, __file__)

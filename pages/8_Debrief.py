@@ -63,4 +63,4 @@ def render() -> None:
     )
 
 
-ui.run_safely(render)
+ui.run_safely(render, __file__)

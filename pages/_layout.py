@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -107,8 +108,27 @@ def takeaway_header(title: str, caption: str | None = None) -> None:
         st.caption(caption)
 
 
-def run_safely(render: Callable[[], None]) -> None:
+ENTRY_RAN = "_entry_ran"
+
+
+def _through_the_entry_file(page_file: str) -> None:
+    """Reopen this page through dashboard.py when Streamlit ran the page file on its own.
+
+    Until a server process has run an ``st.navigation`` once, Streamlit treats a ``pages/`` folder the
+    old way: a link such as ``/council?council=x`` opened as a fresh server's first request runs the
+    page file alone — no sidebar, no selection from the link, no demo database.  The page then hands
+    over to the entry file, which takes the link's selection and comes back here.
+    """
+    if st.session_state.get(ENTRY_RAN):
+        return
+    st.session_state["_goto"] = f"pages/{Path(page_file).name}"
+    st.switch_page("dashboard.py", query_params=dict(st.query_params))
+
+
+def run_safely(render: Callable[[], None], page_file: str | None = None) -> None:
     """Render a page; an unexpected error becomes a calm message, never a traceback on a projector."""
+    if page_file is not None:
+        _through_the_entry_file(page_file)
     try:
         render()
     except storage.StoreError as exc:

@@ -1,0 +1,54 @@
+"""Debrief mode on a projector-sized screen: every slide draws, and no other council is named in the page.
+
+SPEC §7: in debrief mode every council other than the focus council is anonymised everywhere, including
+the page source; only a browser sees the page as the room does.  Each slide is saved as a screenshot.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from . import browser as b
+
+pytestmark = pytest.mark.e2e
+
+FOCUS = "brackenfield"
+MAX_SLIDES = 20
+
+
+def _other_councils() -> dict[str, str]:
+    with open(b.REPO / "data" / "demo" / "councils.csv", encoding="utf-8-sig", newline="") as fh:
+        return {r["council_id"]: r["name"] for r in csv.DictReader(fh) if r["council_id"] != FOCUS}
+
+
+def _named_in_page(page: Any, others: dict[str, str]) -> list[str]:
+    html = page.content()
+    found = [name for name in others.values() if name in html]
+    found += [cid for cid in others if re.search(rf"(?<![\w-]){re.escape(cid)}(?![\w-])", html)]
+    return found
+
+
+def test_debrief_slides_draw_and_name_no_other_council(app_server: b.Server, new_page: Callable[..., Any]) -> None:
+    page = new_page(1920, 1080)
+    others = _other_councils()
+    b.goto(page, app_server.url, f"/?council={FOCUS}&debrief=1")
+    counter = re.search(r"slide 1 of (\d+)", b.main_text(page))
+    assert counter, "the debrief shows no slide counter"
+    count = int(counter.group(1))
+    assert 1 <= count <= MAX_SLIDES
+    for number in range(1, count + 1):
+        if number > 1:
+            page.get_by_role("button", name="Next ▶").click()
+            page.get_by_text(f"slide {number} of {count}").wait_for()
+            b.wait_for_app(page)
+        assert b.problems_on_page(page) == [], f"slide {number}"
+        charts = b.wait_for_charts(page)
+        assert all(c["svg"] and c["marks"] for c in charts), f"slide {number}: {charts}"
+        assert _named_in_page(page, others) == [], f"slide {number} names another council"
+        b.full_page_screenshot(page, b.SCREENSHOTS / f"debrief-slide{number}-1920x1080.png")
+    assert page.get_by_role("button", name="Next ▶").is_disabled()
