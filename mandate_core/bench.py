@@ -128,6 +128,8 @@ def run(answers: int, workdir: Path, pages: bool = True) -> dict[str, Any]:
     result["answers"] = rows
     result["generate_s"] = time.perf_counter() - start
 
+    for stale in workdir.glob("*.duckdb*"):  # a reused --workdir starts from empty databases
+        stale.unlink()
     # Baseline: a bare DuckDB load of the same file into a table (the floor for any import).
     bare = workdir / "bare.duckdb"
     bare_con = duckdb.connect(str(bare))

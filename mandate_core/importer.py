@@ -194,10 +194,21 @@ class _Loader:
         self.con = con
         self.tmpdir = tmpdir
         self.counter = 0
+        self.allowed: Sequence[str] = ()  # every column of the file kind being loaded
+        #: staging views not yet checked for untrimmed values: view -> (raw table, trimmed select, absent)
+        self.untrimmed: dict[str, tuple[str, str, list[str]]] = {}
+
+    def trim(self, table: str) -> None:
+        """Replace an untrimmed view by the trimmed table (rare: a value with spaces around it)."""
+        raw, selects, absent = self.untrimmed.pop(table)
+        nulls = "".join(f", NULL::VARCHAR AS {c}" for c in absent)
+        self.con.execute(f"DROP VIEW IF EXISTS {table}")
+        self.con.execute(f"CREATE TEMP TABLE {table} AS SELECT rowid + 2 AS _row, {selects}{nulls} FROM {raw}")
 
     def load(
         self, src: Source, allowed: Sequence[str], required: Sequence[str], table: str
     ) -> tuple[list[str] | None, list[Problem]]:
+        self.allowed = allowed
         fname = src.name
         try:
             size = src.path.stat().st_size
@@ -289,7 +300,21 @@ class _Loader:
         except duckdb.Error as exc:
             msg = str(exc).splitlines()[0]
             return None, [Problem(fname, None, None, f"cannot be read as CSV: {msg}")]
-        # The row number as a spreadsheet shows it (header = 1): the table keeps the file's order.
+        # The row number as a spreadsheet shows it (header = 1): the raw table keeps the file's order.
+        # Most files need no trimming and no renumbering: they are read through a plain view, which
+        # costs nothing, instead of a trimmed copy of every row.
+        has_rejects = bool((self.con.execute(f"SELECT count(*) FROM {rej}").fetchone() or (0,))[0])
+        if not has_rejects:
+            # Whether any value needs trimming is found out during the value checks (one scan for both,
+            # see _flag_rows); until then the view shows the values as read.
+            plain = ", ".join(f"c{i} AS {_col(n)}" for i, n in enumerate(names))
+            absent = "".join(f", NULL::VARCHAR AS {_col(c)}" for c in self.allowed if c not in names)
+            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + 2 AS _row, {plain}{absent} "
+                             f"FROM {raw}")
+            self.untrimmed[table] = (raw, selects, [_col(c) for c in self.allowed if c not in names])
+            self.con.execute(f"DROP TABLE IF EXISTS {rej}")
+            self.con.execute(f"DROP TABLE IF EXISTS {scan}")
+            return list(self.allowed), []
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT rowid + 2 AS _row, {selects} FROM {raw}"
         )
@@ -490,13 +515,38 @@ _RESPONSE_RULES: list[tuple[str, str, str]] = [
 ]
 
 
+def _any_bad(rules: list[tuple[str, str, str]], present: set[str]) -> str:
+    used = [bad for column, bad, _ in rules if column in present]
+    return " OR ".join(f"coalesce({bad}, false)" for bad in used) or "false"
+
+
+def _flag_rows(con: duckdb.DuckDBPyConnection, loader: _Loader, table: str,
+               rules: list[tuple[str, str, str]], present: set[str]) -> str:
+    """Copy out the few rows that break a value rule, in one scan that also looks for values with
+    spaces around them; if there are any, trim the staging data and scan again.  Returns the table of
+    flagged rows, which the value rules then spell out."""
+    flagged = f"{table}_flagged"
+    any_bad = _any_bad(rules, present)
+    if table in loader.untrimmed:
+        untrimmed = " OR ".join(f"{c} <> trim({c}) OR {c} = ''" for c in (_col(n) for n in sorted(present)))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {flagged} AS SELECT *, ({untrimmed}) AS _untrimmed "
+                    f"FROM {table} WHERE ({any_bad}) OR ({untrimmed})")
+        needs_trim = (con.execute(f"SELECT coalesce(bool_or(_untrimmed), false) FROM {flagged}").fetchone()
+                      or (False,))[0]
+        if not needs_trim:
+            loader.untrimmed.pop(table)
+            return flagged
+        loader.trim(table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {flagged} AS SELECT * FROM {table} WHERE {any_bad}")
+    return flagged
+
+
 def _rules_sql(table: str, rules: list[tuple[str, str, str]], present: set[str]) -> list[str]:
-    """Every value rule in one scan: rows that break none are passed over at vectorised speed, and
-    only the few that break some are spelled out, one problem per broken rule."""
+    """Every value rule, spelled out for the rows of ``table`` (the flagged rows): one problem per
+    broken rule."""
     used = [(order, column, bad, reason) for order, (column, bad, reason) in enumerate(rules) if column in present]
     if not used:
         return []
-    any_bad = " OR ".join(f"coalesce({bad}, false)" for _, _, bad, _ in used)
     cases = ", ".join(
         f"CASE WHEN coalesce({bad}, false) THEN {{'col': '{column}', 'reason': {reason}, 'ord': {order}}} END"
         for order, column, bad, reason in used
@@ -504,7 +554,7 @@ def _rules_sql(table: str, rules: list[tuple[str, str, str]], present: set[str])
     return [
         f"""SELECT _row, p.col AS col, p.reason AS reason, p.ord AS ord FROM (
                 SELECT _row, unnest(list_filter([{cases}], lambda x: x IS NOT NULL)) AS p
-                FROM {table} WHERE {any_bad})"""
+                FROM {table} WHERE {_any_bad(rules, present)})"""
     ]
 
 
@@ -622,16 +672,22 @@ def import_into(
                 raise ImportFailed([p[3] for p in problems], total)
             return _write(con, council_src is not None, len(response_srcs))
         finally:
-            for name in _temp_tables(con):
-                con.execute(f"DROP TABLE IF EXISTS {name}")
+            for kind, name in _temp_tables(con):
+                con.execute(f"DROP {kind} IF EXISTS {name}")
 
 
-def _temp_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+_STAGING = "({col} LIKE 'stg_%' OR {col} LIKE 'raw_stg_%' OR {col} LIKE 'rej%')"
+
+
+def _temp_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(kind, name) of this import's staging views and tables, views first (they read the tables)."""
     rows = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND "
-        "(table_name LIKE 'stg_%' OR table_name LIKE 'raw_stg_%' OR table_name LIKE 'rej%')"
+        f"""SELECT 'VIEW', view_name FROM duckdb_views() WHERE temporary AND {_STAGING.format(col="view_name")}
+            UNION ALL
+            SELECT 'TABLE', table_name FROM duckdb_tables()
+            WHERE temporary AND {_STAGING.format(col="table_name")}"""
     ).fetchall()
-    return [r[0] for r in rows]
+    return [(kind, name) for kind, name in rows]
 
 
 def _collect(
@@ -677,7 +733,8 @@ def _validate(
             for optional in COUNCIL_COLUMNS:
                 if optional not in names:
                     con.execute(f"ALTER TABLE stg_councils ADD COLUMN {optional} VARCHAR")
-            parts = _rules_sql("stg_councils", _COUNCIL_RULES, set(COUNCIL_COLUMNS))
+            flagged = _flag_rows(con, loader, "stg_councils", _COUNCIL_RULES, set(COUNCIL_COLUMNS))
+            parts = _rules_sql(flagged, _COUNCIL_RULES, set(COUNCIL_COLUMNS))
             parts.append(
                 """SELECT _row, 'council_id', 'council_id ' || council_id || ' is already on row '
                    || first_row, 50 FROM (SELECT _row, council_id,
@@ -700,7 +757,8 @@ def _validate(
         for optional in RESPONSE_COLUMNS:
             if optional not in names:
                 con.execute(f"ALTER TABLE {table} ADD COLUMN {_col(optional)} VARCHAR")
-        parts = _rules_sql(table, _RESPONSE_RULES, set(RESPONSE_COLUMNS))
+        flagged = _flag_rows(con, loader, table, _RESPONSE_RULES, set(RESPONSE_COLUMNS))
+        parts = _rules_sql(flagged, _RESPONSE_RULES, set(RESPONSE_COLUMNS))
         parts += _response_group_rules(con, table)
         parts.append(
             f"""SELECT min(_row), 'council_id', 'council ' || {_quoted('council_id')}

@@ -397,3 +397,34 @@ def test_db_path_rule_on_the_command_line(tmp_path: Path) -> None:
     env_db.unlink()
     assert run_cli("init", "--db", cli_db, env=env).returncode == 0
     assert cli_db.exists() and not env_db.exists()
+
+
+def test_values_with_spaces_around_them_are_trimmed_and_then_checked(tmp_path: Path) -> None:
+    """A clean file is read untrimmed for speed; one value with spaces around it must switch to the trimmed
+    path, so the stored values and the checks are the same as for a tidy file."""
+    import duckdb
+
+    from mandate_core import importer as imp
+
+    councils = tmp_path / "c.csv"
+    councils.write_text("council_id,name,nation,council_type\n x1 , Trim Council ,wales ,Unitary\n", encoding="utf-8")
+    rows = ["council_id,round,workshop_date,participant,role,group,theme,sector_theme,horizon,change,risk,note"]
+    for p in ("a", "b", "c"):
+        rows.append(f"x1,R1,2025-01-02,{p}, Member , Green ,Digital,digital, now , 3 ,,")
+    responses = tmp_path / "r.csv"
+    responses.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    imp.import_files(db, councils, [responses])
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        councils_stored = con.execute("SELECT council_id, name, nation FROM councils").fetchall()
+        assert councils_stored == [("x1", "Trim Council", "Wales")]
+        assert set(con.execute("SELECT role, grp, horizon, change FROM answers").fetchall()) == {
+            ("member", "Green", "now", 3)}
+    finally:
+        con.close()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(rows[0] + "\nx1,R2,2025-01-02,a, boss ,,Digital,digital,now,3,,\n", encoding="utf-8")
+    with pytest.raises(imp.ImportFailed) as failed:
+        imp.import_files(db, None, [bad])
+    assert "must be officer or member (got 'boss')" in failed.value.message()
