@@ -14,7 +14,7 @@ from mandate_core import demo, selection, storage, takeaways
 from mandate_core.domain import HORIZON_LABELS, HORIZONS, PEER_SET_LABELS, PEER_SETS
 from pages import _layout as ui
 
-_DEBRIEF_IN_URL = st.query_params.get("Debrief") in ("1", "true", "yes", "on")
+_DEBRIEF_IN_URL = st.query_params.get("debrief") in ("1", "true", "yes", "on")
 st.set_page_config(
     page_title="Innovation Mandate",
     page_icon=":material/explore:",
@@ -194,7 +194,7 @@ def main() -> None:
     if debrief:
         st.html(DEBRIEF_CSS)
     for note in st.session_state.pop("url_notes", []):
-        st.warning(note, icon=":material/link_off:")
+        st.warning(takeaways.md_escape(note), icon=":material/link_off:")  # notes quote the link's text
     if cat.is_demo:
         st.info("**Demo data.** The councils shown are fictional and their scores invented, to show what "
                 "the dashboard does." + ("" if debrief else " Import your own results on the Data page."),

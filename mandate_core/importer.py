@@ -114,6 +114,8 @@ MAX_PARTICIPANT = 100
 MAX_TEXT = 120
 MAX_ROUND = 60
 MAX_NOTE = 2000
+#: Workshop dates outside these years are typing errors (and year 0 cannot be stored as a date).
+MIN_YEAR, MAX_YEAR = 1990, 2200
 
 
 def _col(name: str) -> str:
@@ -195,20 +197,25 @@ class _Loader:
         self.tmpdir = tmpdir
         self.counter = 0
         self.allowed: Sequence[str] = ()  # every column of the file kind being loaded
-        #: staging views not yet checked for untrimmed values: view -> (raw table, trimmed select, absent)
-        self.untrimmed: dict[str, tuple[str, str, list[str]]] = {}
+        self.source_name = ""
+        #: staging views not yet checked for untrimmed values:
+        #: view -> (raw table, trimmed select, absent columns, number of columns read)
+        self.untrimmed: dict[str, tuple[str, str, list[str], int]] = {}
 
     def trim(self, table: str) -> None:
         """Replace an untrimmed view by the trimmed table (rare: a value with spaces around it)."""
-        raw, selects, absent = self.untrimmed.pop(table)
+        raw, selects, absent, width = self.untrimmed.pop(table)
         nulls = "".join(f", NULL::VARCHAR AS {c}" for c in absent)
         self.con.execute(f"DROP VIEW IF EXISTS {table}")
-        self.con.execute(f"CREATE TEMP TABLE {table} AS SELECT rowid + 2 AS _row, {selects}{nulls} FROM {raw}")
+        blank = " AND ".join(f"nullif(trim(c{i}), '') IS NULL" for i in range(width))
+        self.con.execute(f"CREATE TEMP TABLE {table} AS SELECT rowid + 2 AS _row, {selects}{nulls} FROM {raw} "
+                         f"WHERE NOT ({blank})")
 
     def load(
         self, src: Source, allowed: Sequence[str], required: Sequence[str], table: str
     ) -> tuple[list[str] | None, list[Problem]]:
         self.allowed = allowed
+        self.source_name = src.name
         fname = src.name
         try:
             size = src.path.stat().st_size
@@ -309,14 +316,19 @@ class _Loader:
             # see _flag_rows); until then the view shows the values as read.
             plain = ", ".join(f"c{i} AS {_col(n)}" for i, n in enumerate(names))
             absent = "".join(f", NULL::VARCHAR AS {_col(c)}" for c in self.allowed if c not in names)
+            # A row of empty cells (Excel writes ",,,," for a formatted empty row) is skipped, as in a
+            # workbook; the rows keep their numbers because they come from the raw table's order.
+            blank = " AND ".join(f"c{i} IS NULL" for i in range(len(names)))
             self.con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + 2 AS _row, {plain}{absent} "
-                             f"FROM {raw}")
-            self.untrimmed[table] = (raw, selects, [_col(c) for c in self.allowed if c not in names])
+                             f"FROM {raw} WHERE NOT ({blank})")
+            self.untrimmed[table] = (raw, selects, [_col(c) for c in self.allowed if c not in names], len(names))
             self.con.execute(f"DROP TABLE IF EXISTS {rej}")
             self.con.execute(f"DROP TABLE IF EXISTS {scan}")
             return list(self.allowed), []
+        blank = " AND ".join(f"nullif(trim(c{i}), '') IS NULL" for i in range(len(names)))
         self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT rowid + 2 AS _row, {selects} FROM {raw}"
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT rowid + 2 AS _row, {selects} FROM {raw} "
+            f"WHERE NOT ({blank})"
         )
         self.con.execute(f"DROP TABLE {raw}")
         problems: list[Problem] = []
@@ -366,7 +378,7 @@ class _Loader:
             for row_no, record in enumerate(reader, start=1):
                 if row_no == 1:
                     continue
-                if not record or all(not v.strip() for v in record) and len(record) <= 1:
+                if all(not v.strip() for v in record):  # a blank line, or a row of empty cells
                     continue
                 if len(record) != len(names):
                     problems.append(
@@ -380,8 +392,8 @@ class _Loader:
                 rows.append([str(row_no), *record])
         except csv.Error as exc:
             problems.append(Problem(fname, row_no + 1, None, f"cannot be read as CSV ({exc})"))
-        self._rows_to_table(rows, names, table)
-        return names, problems
+        failed = self._rows_to_table(rows, names, table)
+        return (None, failed) if failed else (names, problems)
 
     # XLSX ---------------------------------------------------------------------------------------------
     def _load_xlsx(
@@ -421,14 +433,18 @@ class _Loader:
                     continue
                 cells = (cells + [""] * width)[:width]
                 rows.append([str(row_no), *cells])
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet is read lazily, here, not on opening
+            return None, [Problem(fname, None, None,
+                                  f"the workbook is damaged and cannot be read ({type(exc).__name__}); "
+                                  "save it again from your spreadsheet, or as CSV UTF-8")]
         finally:
             wb.close()
         if not rows and not problems:
             return None, [Problem(fname, None, None, "the workbook has a header row but no data rows")]
-        self._rows_to_table(rows, names, table)
-        return names, problems
+        failed = self._rows_to_table(rows, names, table)
+        return (None, failed) if failed else (names, problems)
 
-    def _rows_to_table(self, rows: list[list[str]], names: list[str], table: str) -> None:
+    def _rows_to_table(self, rows: list[list[str]], names: list[str], table: str) -> list[Problem]:
         self.counter += 1
         path = os.path.join(self.tmpdir, f"{table}_{self.counter}.csv")
         with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -437,13 +453,19 @@ class _Loader:
             writer.writerows(rows)
         columns = {"_row": "BIGINT", **{f"c{i}": "VARCHAR" for i in range(len(names))}}
         selects = ", ".join(f"nullif(trim(c{i}), '') AS {_col(n)}" for i, n in enumerate(names))
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT _row, {selects} FROM read_csv(?, "
-            "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-            "columns = ?, max_line_size = 4000000)",
-            [path, columns],
-        )
-        os.remove(path)
+        try:
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT _row, {selects} FROM read_csv(?, "
+                "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+                "columns = ?, max_line_size = 64000000)",
+                [path, columns],
+            )
+        except duckdb.Error as exc:
+            return [Problem(self.source_name, None, None,
+                            f"cannot be read: {str(exc).splitlines()[0]} (is a row very long?)")]
+        finally:
+            os.remove(path)
+        return []
 
 
 # --- validation rules --------------------------------------------------------------------------------
@@ -489,8 +511,9 @@ _RESPONSE_RULES: list[tuple[str, str, str]] = [
     ("round", f"length(round) > {MAX_ROUND}", f"'must be at most {MAX_ROUND} characters'"),
     ("workshop_date",
      "workshop_date IS NOT NULL AND NOT (regexp_full_match(workshop_date, '\\d{4}-\\d{2}-\\d{2}') "
-     "AND try_cast(workshop_date AS DATE) IS NOT NULL)",
-     "'must be a date written YYYY-MM-DD (got ' || " + _quoted("workshop_date") + " || ')'"),
+     f"AND coalesce(year(try_cast(workshop_date AS DATE)) BETWEEN {MIN_YEAR} AND {MAX_YEAR}, false))",
+     f"'must be a date written YYYY-MM-DD, in the years {MIN_YEAR} to {MAX_YEAR} (got ' || "
+     + _quoted("workshop_date") + " || ')'"),
     ("participant", f"regexp_matches(participant, '{EMAIL_PATTERN}')",
      "'looks like an e-mail address; use a pseudonymous id (no personal data)'"),
     ("participant", f"length(participant) > {MAX_PARTICIPANT}",

@@ -118,10 +118,13 @@ def from_query(
         else:
             notes.append(f"Horizon “{_shown(horizon)}” is not one of now, next, ambition; showing ambition.")
 
-    sel.debrief = raw["debrief"] in ("1", "true", "yes", "on")
+    debrief = raw["debrief"]
+    sel.debrief = debrief in ("1", "true", "yes", "on")
+    if debrief is not None and not sel.debrief and debrief not in ("0", "false", "no", "off"):
+        notes.append("The link's debrief value was not recognised; debrief mode is off.")
     slide = raw["slide"]
     if slide is not None:
-        if slide.isdigit() and 1 <= int(slide) <= max(1, n_slides):
+        if slide.isascii() and slide.isdigit() and 1 <= int(slide) <= max(1, n_slides):
             sel.slide = int(slide)
         else:
             notes.append("The link's slide number is out of range; starting at slide 1.")

@@ -248,7 +248,7 @@ def test_round_required(db: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("bad", ["01/03/2025", "2025-02-30", "2025-3-1", "March 2025",
-                                 "2025-03-01T10:00", "20250301", "x"])
+                                 "2025-03-01T10:00", "20250301", "x", "0000-01-01", "1899-12-31", "9999-01-01"])
 def test_workshop_date_iso(db: Path, tmp_path: Path, bad: str) -> None:
     rows = [{**r, "workshop_date": bad} for r in beta_rows()]
     f = write_csv(tmp_path / "responses.csv", rows)
