@@ -53,8 +53,8 @@ _KEPT = ("sb_council", "sb_round", "sb_peerset", "sb_peer_ids", "sb_horizon")
 #: Debrief look: our own static CSS only (no user text), for reading from the back of a room.
 DEBRIEF_CSS = """
 <style>
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-[data-testid="stStatusWidget"] { display: none !important; }
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none !important; }
+header[data-testid="stHeader"] { background: transparent; }
 [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
 [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.55rem; line-height: 1.45; }
 [data-testid="stMain"] h2 { font-size: 2.9rem; }

@@ -31,6 +31,10 @@ class Slide:
     how_to_read: str
     figure: Any | None = None
     notes: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: On screen, the notes slide shows only the most common ideas, each with how many themes raised it;
+    #: ``more`` counts the ideas left for the pack (which has every note, theme by theme).
+    ideas: list[tuple[str, int]] = field(default_factory=list)
+    more: int = 0
 
     def for_pack(self) -> PackSlide:
         return PackSlide(self.heading, self.takeaway, self.how_to_read, self.figure, self.notes)
@@ -68,10 +72,9 @@ def build_deck(
     name = report["name"]
     slides: list[Slide] = []
 
-    # 1. Where we are and where we want to go.
-    overall_only = {**report, "themes": []}
+    # 1. Where we are and where we want to go: one row, every point named and valued.
     overall_title = takeaways.overall_sentence(report["overall"], m)
-    fig = spectrum.council_spectrum(overall_only, debrief=True, title=overall_title)
+    fig = spectrum.overall_journey(report, debrief=True, title=overall_title)
     slides.append(Slide("overall", "Where we are, and where we want to go", overall_title,
                         takeaways.how_to_read_council(m), fig))
 
@@ -128,6 +131,7 @@ def build_deck(
         if note["horizon"] == "ambition" or len(notes) < 12:
             grouped.setdefault(note["theme"], []).append(note["note"])
     count = sum(len(v) for v in grouped.values())
+    ideas = common_ideas(grouped)
     slides.append(Slide(
         "notes", "What a radical alternative would look like",
         (f"{count} ideas for doing something new, across {len(grouped)} themes" if count
@@ -135,18 +139,55 @@ def build_deck(
         "Participants' own words, as written, without who wrote them. Only themes answered by at least "
         f"{m} people are shown.",
         notes=[(theme, items) for theme, items in sorted(grouped.items())],
+        ideas=ideas[:MAX_IDEAS], more=max(0, len(ideas) - MAX_IDEAS),
     ))
 
     for slide in slides:
         if slide.figure is not None:
-            # The takeaway is the slide's own headline (full width, large), so the chart gives its title
-            # space back to the data.
-            slide.figure.update_layout(title={"text": ""}, margin={"t": 60})
+            # The takeaway is the slide's own headline (full width, large), so the chart drops its title and
+            # is shorter by the title's height: its rows keep their size and the slide fits the screen.
+            fig = slide.figure
+            freed = max(0, int(fig.layout.margin.t or 60) - 60)
+            height = int(fig.layout.height) - freed if fig.layout.height else None
+            fig.update_layout(title={"text": ""}, margin={"t": 60}, height=height)
             slide.figure = anon.figure(slide.figure)
         slide.takeaway = anon.text(slide.takeaway)
         slide.notes = [(anon.text(h), [anon.text(i) for i in items]) for h, items in slide.notes]
+        slide.ideas = [(anon.text(idea), n) for idea, n in slide.ideas]
     return Deck(council_id, name, report["round"], report.get("workshop_date"), slides)
 
 
-#: Tallest a slide's chart may be and still fit one 1920×1080 screen under its headline.
-MAX_CHART_HEIGHT = 700
+#: Tallest a slide's chart may be and still fit one 1920×1080 screen with its headline and "How to read this"
+#: (measured in Chromium: banner, slide controls, heading and a one-line takeaway take about 300 px).
+MAX_CHART_HEIGHT = 720
+#: What each further line of takeaway (about 88 characters of it at 1920 wide) takes from the chart.
+TAKEAWAY_LINE_PX = 44
+TAKEAWAY_LINE_CHARS = 88
+#: Ideas on the notes slide: as many as the screen holds in large type; the rest are in the pack.
+MAX_IDEAS = 8
+
+
+def chart_height(slide: Slide) -> int:
+    """The slide's chart height on a 1920×1080 screen: its own, but never more than leaves room for the
+    headline, a takeaway of that many lines and "How to read this", so nothing needs scrolling."""
+    lines = max(1, -(-len(slide.takeaway) // TAKEAWAY_LINE_CHARS))
+    cap = MAX_CHART_HEIGHT - TAKEAWAY_LINE_PX * (lines - 1)
+    own = int(slide.figure.layout.height or cap) if slide.figure is not None else cap
+    return min(own, cap)
+
+
+def common_ideas(grouped: dict[str, list[str]]) -> list[tuple[str, int]]:
+    """Distinct ideas, the one raised on most themes first, with that number of themes.
+
+    Ideas are matched by their words (case and spacing ignored); the wording shown is the first one met.
+    Ties keep theme order, so the list is stable from one run to the next.
+    """
+    seen: dict[str, tuple[str, set[str]]] = {}
+    for theme, items in sorted(grouped.items()):
+        for item in items:
+            key = " ".join(item.split()).casefold()
+            text, themes = seen.setdefault(key, (" ".join(item.split()), set()))
+            themes.add(theme)
+    order = {key: i for i, key in enumerate(seen)}
+    ranked = sorted(seen.items(), key=lambda kv: (-len(kv[1][1]), order[kv[0]]))
+    return [(text, len(themes)) for _key, (text, themes) in ranked]

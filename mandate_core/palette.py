@@ -34,7 +34,7 @@ BAND_ZONE_COLOURS: dict[str, str] = {
 
 HORIZON_COLOURS: dict[str, str] = {
     "now": OKABE_ITO["grey"],
-    "next": OKABE_ITO["sky_blue"],
+    "next": OKABE_ITO["bluish_green"],  # not sky blue: that is the Better band
     "ambition": OKABE_ITO["blue"],
 }
 ROLE_COLOURS: dict[str, str] = {"officer": OKABE_ITO["black"], "member": OKABE_ITO["vermillion"]}
@@ -42,16 +42,3 @@ ROLE_COLOURS: dict[str, str] = {"officer": OKABE_ITO["black"], "member": OKABE_I
 FOCUS_COLOUR = OKABE_ITO["vermillion"]
 PEER_COLOUR = OKABE_ITO["grey"]
 SUPPRESSED_COLOUR = "#D9D9D9"
-#: Qualitative sequence for political groups (order of appearance, cycled).
-GROUP_SEQUENCE: tuple[str, ...] = (
-    OKABE_ITO["blue"],
-    OKABE_ITO["vermillion"],
-    OKABE_ITO["bluish_green"],
-    OKABE_ITO["reddish_purple"],
-    OKABE_ITO["orange"],
-    OKABE_ITO["sky_blue"],
-    OKABE_ITO["yellow"],
-)
-#: Diverging scale for a 1–6 change score (Better → New) and for gaps; colour-blind safe (blue–orange).
-CHANGE_SCALE: list[list[object]] = [[0.0, "#0072B2"], [0.5, "#F7F7F7"], [1.0, "#D55E00"]]
-SEQUENTIAL_SCALE: list[list[object]] = [[0.0, "#F7FBFF"], [1.0, "#08306B"]]

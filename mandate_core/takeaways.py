@@ -10,6 +10,7 @@ return plain text: whoever places it in HTML, Markdown or Plotly escapes it ther
 from __future__ import annotations
 
 import string
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -103,6 +104,19 @@ def quoted(label: str, limit: int = 60) -> str:
     return f"“{text}”"
 
 
+def wrap_title(text: str, width: int) -> list[str]:
+    """A takeaway title on as few lines as fit ``width`` characters, broken at the sentence's own joints
+    ("; ", ": ", ", ") where one of them gives a first line at least half as long, else between words."""
+    flat = " ".join(str(text).split())
+    if len(flat) <= width:
+        return [flat]
+    for joint in ("; ", ": ", ", "):
+        cut = flat.rfind(joint, 0, width)
+        if cut >= width // 2:
+            return [flat[: cut + 1], *wrap_title(flat[cut + 2:], width)]
+    return textwrap.wrap(flat, width) or [flat]
+
+
 def md_escape(text: object) -> str:
     """User text made inert for Markdown: every ASCII punctuation mark is backslash-escaped.
 
@@ -133,6 +147,17 @@ def band_counts(rows: Sequence[Mapping[str, Any]], horizon: str = "ambition") ->
         if shown(slice_):
             counts[slice_["band"]] += 1
     return counts
+
+
+def count_change(then: int, before: int) -> tuple[str, str]:
+    """A tile's change in councils, in words, and the arrow to draw: "10 fewer than now" with a down arrow.
+
+    The words carry no sign: an arrow and a minus together ("↓ -10") say the same thing twice.
+    """
+    diff = then - before
+    if diff == 0:
+        return "same as now", "off"
+    return (f"{abs(diff)} more than now", "up") if diff > 0 else (f"{abs(diff)} fewer than now", "down")
 
 
 def overview_takeaway(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -233,13 +258,20 @@ def consensus_takeaway(report: Mapping[str, Any], horizon: str) -> str:
     if not values:
         return "No theme has results that can be shown"
     levels = [consensus_level(v) for _, v in values]
-    high, low = levels.count("high"), levels.count("low")
-    head = f"Agreement is high on {high} of {len(values)} themes"
+    high, low, k = levels.count("high"), levels.count("low"), len(values)
+    if high == k:
+        head = "Agreement is high on the one theme" if k == 1 else f"Agreement is high on all {k} themes"
+    else:
+        head = f"Agreement is high on {high} of {k} themes"
     if low:
         theme, value = min(values, key=lambda tv: (tv[1], tv[0]))
         return f"{head}; lowest on {quoted(theme, 40)} ({value:.2f}, low)"
-    if high == len(values):
-        return f"Agreement is high on every theme ({len(values)})"
+    # The chart's top row pools every theme; say so when it reads differently from the themes, so the
+    # title never contradicts a bar under it (pooled answers spread more when themes differ).
+    overall = (report.get("overall") or {}).get(horizon)
+    if shown(overall) and high == k and consensus_level(overall["consensus"]) != "high":
+        value = overall["consensus"]
+        return f"{head}, {consensus_level(value)} ({value:.2f}) with all themes pooled"
     return head
 
 
@@ -412,7 +444,9 @@ def how_to_read_consensus() -> str:
         "Consensus measures how much people agreed, from 0 to 1 (Tastle and Wierman's measure): 1 means "
         "everyone gave the same score; 0 means half gave 1 and half gave 6. "
         f"We call {CONSENSUS_HIGH:.1f} or more **high**, {CONSENSUS_LOW:.1f} to {CONSENSUS_HIGH:.1f} "
-        f"**moderate** and under {CONSENSUS_LOW:.1f} **low**. Low agreement on a theme is a prompt for a "
+        f"**moderate** and under {CONSENSUS_LOW:.1f} **low**. The top row pools every answer across the "
+        "themes, so it is often lower than each theme on its own: people can agree within a theme and still "
+        "want different things on different themes. Low agreement on a theme is a prompt for a "
         "conversation, not a mistake."
     )
 
@@ -421,7 +455,9 @@ def how_to_read_groups(min_group: int) -> str:
     return (
         "Each row is a group of participants answering this theme for the chosen horizon: everyone, "
         "the officers, the members, then each political group, with how many people are behind it (n). "
-        "The dot is the group's average score. " + _BANDS_GLOSS +
+        "The mark is the group's average score: dark grey for everyone, black for officers, vermilion for "
+        "members, and a colour and shape of its own for each political group (not the party's colour; the "
+        "band colours are kept for Better, Differently and New). " + _BANDS_GLOSS +
         f" A group with fewer than {min_group} people is not shown, and sometimes a second group is hidden "
         "too, so that the small one cannot be worked out from the totals."
     )
@@ -432,7 +468,8 @@ def how_to_read_gap() -> str:
         "Each bar is the members' average minus the officers' average for one theme, in points on the 1–6 "
         "scale. A bar to the right (orange-red) means members want to go further than officers; a bar to "
         f"the left (black) means officers want to go further. A gap under {GAP_LEVEL} points either way "
-        "counts as about level (grey). It is shown only when officers and members each have enough "
+        "counts as about level (grey bars, named in the key). It is shown only when officers and members "
+        "each have enough "
         "participants."
     )
 
@@ -455,5 +492,7 @@ def how_to_read_distribution(min_group: int) -> str:
         "straddles the centre and **New** (5–6, purple) sits on the far right; within a band, the stronger "
         "shade is the more extreme score (1 or 6) and the paler one the milder (2 or 5). A bar leaning right is a "
         "group wanting bolder change; a long bar on both sides is a group that disagrees within itself. "
+        "A segment too narrow for its label (under 8% of a group's answers) shows its share when you hover "
+        "over it. "
         f"Groups with fewer than {min_group} people are not shown."
     )

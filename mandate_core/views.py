@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import median
@@ -20,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from . import anonymise, benchmarking, domain, metrics, reports
+from . import anonymise, benchmarking, domain, metrics, reports, takeaways
 from .catalog import Catalog
 
 #: Steady means "moved less than this", so rounding noise is not called a rise or a fall.
@@ -54,14 +53,15 @@ def md_escape(value: object) -> str:
 # --- chart titles -----------------------------------------------------------------------------------
 
 #: Characters a title line may hold before it wraps (debrief doubles the type, so half as many fit).
-TITLE_WIDTH = 78
-TITLE_WIDTH_DEBRIEF = 40
+TITLE_WIDTH = 90
+TITLE_WIDTH_DEBRIEF = 50
 
 
 def title_html(text: str, debrief: bool = False) -> str:
-    """A takeaway title for Plotly: escaped (it carries council and theme names) and wrapped to fit."""
+    """A takeaway title for Plotly: escaped (it carries council and theme names) and wrapped to fit a chart
+    on a 1280-pixel screen, at the sentence's own joints where it can (see :func:`takeaways.wrap_title`)."""
     width = TITLE_WIDTH_DEBRIEF if debrief else TITLE_WIDTH
-    lines = textwrap.wrap(text, width) or [text]
+    lines = takeaways.wrap_title(text, width) or [text]
     return "<br>".join(_esc(line) for line in lines)
 
 
@@ -290,8 +290,26 @@ def metric_noun(metric: str, horizon: str | None) -> str:
     return f"{noun} {where}".strip()
 
 
+#: Fewest peers for quartiles and a percentile to mean anything: below this the Benchmark page draws no box,
+#: prints no percentile or middle half, and says to compare with care.
+MIN_PEERS_FOR_QUARTILES = 4
+
+
+def few_peers(doc: Mapping[str, Any]) -> bool:
+    """Whether a benchmark has peers, but too few for quartiles (see :data:`MIN_PEERS_FOR_QUARTILES`)."""
+    return 0 < int(doc.get("peers") or 0) < MIN_PEERS_FOR_QUARTILES
+
+
+def caution_words(doc: Mapping[str, Any]) -> str:
+    """ "only 2 peers: compare with care" — what a row with too few peers says instead of quartiles."""
+    return f"only {_plural(int(doc.get('peers') or 0), 'peer')}: compare with care"
+
+
 def quartile_words(doc: Mapping[str, Any]) -> str:
-    """Where a value sits among its peers, in words: "Above the peer median: in the top quarter of 7 peers"."""
+    """Where a value sits among its peers, in words: "Above the peer median: in the top quarter of 7 peers".
+
+    With fewer than four peers a quarter is one council or none, so the words say so instead.
+    """
     peers = int(doc.get("peers") or 0)
     value, mid, pct = doc.get("value"), doc.get("median"), doc.get("percentile")
     if value is None:
@@ -300,6 +318,8 @@ def quartile_words(doc: Mapping[str, Any]) -> str:
         return "No peers with a value to compare with"
     side = ("Above the peer median" if value > mid else "Below the peer median" if value < mid
             else "At the peer median")
+    if few_peers(doc):
+        return f"{side} ({caution_words(doc)})"
     quarter = ("in the top quarter" if pct >= 75 else "in the upper middle" if pct >= 50
                else "in the lower middle" if pct >= 25 else "in the bottom quarter")
     return f"{side}: {quarter} of {_plural(peers, 'peer')}"
@@ -642,11 +662,13 @@ Each row is a council (its latest workshop round), each column one of the eight 
 every council's own themes are mapped to, so that themes can be compared across councils.
 
 - **Ambition** colours each cell by where the council wants to be in about five years on the 1–6 change
-  scale: blue towards **Better** (do what we do, but better — service efficiency), orange towards **New**
-  (do something not done before — design out the need); pale in between is **Differently** (redesign
-  around need).
+  scale, in the band colours used on every page: sky blue is **Better** (under 2.5: do what we do, but
+  better — service efficiency), orange **Differently** (2.5 to 4.5: redesign around need) and pink
+  **New** (4.5 and over: do something not done before — design out the need). Within a band the colour
+  deepens towards the band's upper limit; the colour bar marks the limits at 2.5 and 4.5.
 - **Gap** colours each cell by how far ambition is ahead of where the change programme is *now*
-  (ambition − now, in points of the 1–6 scale): the deeper the orange, the bigger the leap wanted.
+  (ambition − now, in points of the 1–6 scale): the deeper the green, the bigger the leap wanted; yellow
+  means an ambition below where the council says it is now.
 - A **grey** cell had too few participants to show; a blank cell is a theme the council did not work on.
 - The framed row is the council chosen in the sidebar.
 """
@@ -660,10 +682,11 @@ is listed without a bar.
 
 HOW_TO_READ_BENCHMARK = """
 Each row is one comparison: **Overall** (all themes together) and then each sector theme the chosen
-council worked on. The **grey dots** are the peer councils (each in its latest round), the **grey box**
-spans the middle half of them with a **black line** at their median, and the **diamond** is the chosen
-council. The sentence beside each row says whether it is above or below the peer median and in which
-quarter of the peers it sits.
+council worked on. The **diamond** (its value written above it) is the chosen council; the **grey box**
+spans the middle half of the peer councils with a **black line** at their median, and the **grey dots**
+just below are the peers themselves (each in its latest round; hover for a name). The sentence beside
+each row says whether it is above or below the peer median and in which quarter of the peers it sits.
+With fewer than four peers there is no box and no percentile: the row says "compare with care".
 
 On the change scale, **Better** means service efficiency, **Differently** redesign around need and
 **New** designing out the need. A peer whose value had too few participants is left out.
@@ -671,3 +694,16 @@ On the change scale, **Better** means service efficiency, **Differently** redesi
 Benchmarks are *can openers, not league tables*: a difference from peers is a question to ask in the
 room ("why are we more cautious on care than similar councils?"), not a score.
 """
+
+
+# --- layout -----------------------------------------------------------------------------------------------
+
+#: Width in pixels of the row that holds a view's "Download CSV" and "Download XLSX" buttons, so the pair
+#: sits side by side on the left on every page and screen (not spread across the page's width); debrief
+#: mode's larger type needs a wider row.
+DOWNLOAD_PAIR_PX = 360
+DOWNLOAD_PAIR_PX_DEBRIEF = 540
+
+
+def download_pair_px(debrief: bool = False) -> int:
+    return DOWNLOAD_PAIR_PX_DEBRIEF if debrief else DOWNLOAD_PAIR_PX

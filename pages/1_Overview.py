@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, storage, takeaways
+from mandate_core import domain, storage, takeaways, views
 from mandate_core.charts import spectrum
 from pages import _layout as ui
 
@@ -67,8 +67,8 @@ def render() -> None:
     tiles = st.columns(4)
     for col, band in zip(tiles, domain.BANDS, strict=False):
         noun = "council" if amb[band] == 1 else "councils"
-        col.metric(f"Aim for {band}", f"{amb[band]} {noun}", f"{amb[band] - now[band]:+d} compared with now",
-                   delta_color="off",
+        change, arrow = takeaways.count_change(amb[band], now[band])
+        col.metric(f"Aim for {band}", f"{amb[band]} {noun}", change, delta_color="off", delta_arrow=arrow,
                    help=f"Councils whose five-year ambition is {band}: {domain.BAND_MEANING[band]}.")
     tiles[3].metric("Councils shown", f"{len(on)} of {len(rows)}",
                     help=f"Councils with fewer than {m} participants are not shown.")
@@ -85,7 +85,8 @@ def render() -> None:
     table = spectrum.overview_rows(rows, m, labels=labels, debrief=sel.debrief)
     with st.expander("The numbers behind this chart"):
         st.dataframe(spectrum.display_table(table), hide_index=True, width="stretch")
-    ui.downloads(table, f"overview-{rnd}", key="ov_download")
+    with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
+        ui.downloads(table, f"overview-{rnd}", key="ov_download")
 
 
 ui.run_safely(render, __file__)

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, storage, takeaways
+from mandate_core import domain, storage, takeaways, views
 from mandate_core.charts import spectrum
 from mandate_core.metrics import ReportError
 from pages import _layout as ui
+
+
+def _card(theme: str, items: list[dict[str, str]]) -> None:
+    st.markdown(f"**{takeaways.md_escape(theme)}**")
+    for horizon in domain.HORIZONS:
+        said = [n["note"] for n in items if n["horizon"] == horizon]
+        if said:
+            st.caption(domain.HORIZON_LABELS[horizon])
+            for text in said:
+                ui.text(f"• {text}")
 
 
 def _notes(notes: list[dict[str, str]], debrief: bool) -> None:
@@ -18,16 +28,16 @@ def _notes(notes: list[dict[str, str]], debrief: bool) -> None:
     by_theme: dict[str, list[dict[str, str]]] = {}
     for note in notes:
         by_theme.setdefault(note["theme"], []).append(note)
-    cols = st.columns(1 if debrief else 2)
-    for i, (theme, items) in enumerate(by_theme.items()):
-        with cols[i % len(cols)].container(border=True):
-            st.markdown(f"**{takeaways.md_escape(theme)}**")
-            for horizon in domain.HORIZONS:
-                said = [n["note"] for n in items if n["horizon"] == horizon]
-                if said:
-                    st.caption(domain.HORIZON_LABELS[horizon])
-                    for text in said:
-                        ui.text(f"• {text}")
+    # Cards go in rows of two whose cards share a height, and an odd last card takes the whole row, so the
+    # grid never leaves an empty block beside a long card.
+    themes = list(by_theme.items())
+    per_row = 1 if debrief else 2
+    for start in range(0, len(themes), per_row):
+        chunk = themes[start:start + per_row]
+        cols = st.columns(per_row) if len(chunk) == per_row else [st.container()]
+        for col, (theme, items) in zip(cols, chunk, strict=False):
+            with col.container(border=True, height="stretch"):
+                _card(theme, items)
 
 
 def render() -> None:
@@ -48,7 +58,7 @@ def render() -> None:
         f"Workshop round {report['round']}, held on {report['workshop_date']}, "
         f"with {report['participants']} participants."))
     st.markdown("#### " + takeaways.md_escape(takeaways.overall_sentence(report["overall"], m)))
-    st.markdown(takeaways.md_escape(takeaways.risk_sentence(report["overall"], m)))
+    # The risk sentence is the risk chart's title; it is not repeated above the charts.
 
     ui.chart(spectrum.council_spectrum(report, debrief=sel.debrief), takeaways.how_to_read_council(m),
              key="co_spectrum")
@@ -62,7 +72,8 @@ def render() -> None:
     table = spectrum.council_rows(report)
     with st.expander("The numbers behind these charts"):
         st.dataframe(spectrum.display_table(table), hide_index=True, width="stretch")
-    ui.downloads(table, f"{report['council_id']}-{report['round']}", key="co_download")
+    with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
+        ui.downloads(table, f"{report['council_id']}-{report['round']}", key="co_download")
 
 
 ui.run_safely(render, __file__)

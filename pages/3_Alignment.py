@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, storage, takeaways
+from mandate_core import domain, storage, takeaways, views
 from mandate_core.charts import alignment
 from mandate_core.metrics import ReportError
 from pages import _layout as ui
@@ -41,8 +41,8 @@ def render() -> None:
     theme = st.columns([2, 3])[0].selectbox("Theme", options, key="al_theme",
                                             help="The theme whose groups are shown below; the horizon is set "
                                                  "in the sidebar.")
-    colours = alignment.group_colours(breakdown)
-    ui.chart(alignment.group_positions(breakdown, theme, horizon, m, colours=colours, debrief=sel.debrief),
+    styles = alignment.group_styles(breakdown)  # one colour and shape per group, the same on every theme
+    ui.chart(alignment.group_positions(breakdown, theme, horizon, m, styles=styles, debrief=sel.debrief),
              takeaways.how_to_read_groups(m), key="al_groups")
     ui.chart(alignment.distribution_chart(distribution, theme, horizon, m, debrief=sel.debrief),
              takeaways.how_to_read_distribution(m), key="al_distribution")
@@ -69,9 +69,11 @@ def render() -> None:
         st.caption("Officer–member gap and cross-party alignment, every theme")
         st.dataframe(alignment.display_table(by_theme), hide_index=True, width="stretch")
     st.caption("Groups for the chosen theme")
-    ui.downloads(table, f"{report['council_id']}-{report['round']}-{theme}-{horizon}-groups", key="al_dl_groups")
+    with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
+        ui.downloads(table, f"{report['council_id']}-{report['round']}-{theme}-{horizon}-groups", key="al_dl_groups")
     st.caption("Gap and alignment, every theme")
-    ui.downloads(by_theme, f"{report['council_id']}-{report['round']}-{horizon}-alignment", key="al_dl_themes")
+    with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
+        ui.downloads(by_theme, f"{report['council_id']}-{report['round']}-{horizon}-alignment", key="al_dl_themes")
 
 
 ui.run_safely(render, __file__)

@@ -33,11 +33,10 @@ def render() -> None:
     if not grid.councils:
         st.info("No council has themes with answers yet.")
         return
-    fig = theme_charts.heatmap(grid, title=views.theme_grid_takeaway(grid), min_group=m, debrief=sel.debrief)
+    # The other end of the grid is written under the title, with the chart (not detached below it).
+    fig = theme_charts.heatmap(grid, title=views.theme_grid_takeaway(grid), min_group=m, debrief=sel.debrief,
+                               note=views.theme_grid_lowest(grid))
     ui.chart(fig, views.HOW_TO_READ_GRID, key="th_grid")
-    lowest = views.theme_grid_lowest(grid)
-    if lowest:
-        st.caption(lowest)
     latest = grid.rounds.get(focus or "")
     if sel.round and latest and sel.round != latest:
         st.caption(f"The grid shows every council's latest round ({esc(latest)} for {esc(focus_name)}); "
@@ -58,7 +57,8 @@ def render() -> None:
     with st.expander("Numbers behind the grid"):
         rows = views.anonymise_rows(matrix, labels, focus, sel.debrief)
         st.dataframe(rows, column_order=views.THEME_MATRIX_COLUMNS, hide_index=True, width="stretch")
-        ui.downloads(rows, "theme-matrix", key="th_dl", columns=views.THEME_MATRIX_COLUMNS)
+        with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
+            ui.downloads(rows, "theme-matrix", key="th_dl", columns=views.THEME_MATRIX_COLUMNS)
 
 
 ui.run_safely(render, __file__)

@@ -67,12 +67,14 @@ def render() -> None:
     ui.chart(fig, views.HOW_TO_READ_BENCHMARK, key="bm_strip")
 
     rows = views.benchmark_rows(view)
+    # Quartiles and a percentile of two or three councils mean little: those rows say "–" (the download keeps
+    # the command line's numbers) and the words say to compare with care.
     table = [{"Theme": r["theme_label"], "This council": views.fmt(r["value"], metric),
               "Peer median": views.fmt(r["median"], metric),
               "Middle half": (f"{views.fmt(r['p25'], metric)} to {views.fmt(r['p75'], metric)}"
-                                       if r["p25"] is not None else "–"),
-              "Percentile": "–" if r["percentile"] is None else f"{r['percentile']:.0f}",
-              "Where it sits": r["in_words"]} for r in rows]
+                              if r["p25"] is not None and not views.few_peers(r) else "–"),
+              "Percentile": ("–" if r["percentile"] is None or views.few_peers(r) else f"{r['percentile']:.0f}"),
+              "Peers": r["peers"], "Where it sits": r["in_words"]} for r in rows]
     # A static table wraps its text, so the sentences stay whole on a projector (no user text in it).
     if sel.debrief:
         with st.expander("Numbers behind the chart"):
@@ -85,10 +87,12 @@ def render() -> None:
                    f"{views.names_list(left_out, 8)}.")
 
     with st.expander("Download the numbers"):
-        ui.downloads(rows, f"benchmark-{focus}-{metric}", key="bm_dl", columns=views.BENCHMARK_COLUMNS)
+        with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
+            ui.downloads(rows, f"benchmark-{focus}-{metric}", key="bm_dl", columns=views.BENCHMARK_COLUMNS)
         st.caption("Each peer's value behind the dots:")
-        ui.downloads(views.peer_point_rows(view, labels, sel.debrief), f"benchmark-peers-{focus}-{metric}",
-                     key="bm_dl_peers")
+        with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
+            ui.downloads(views.peer_point_rows(view, labels, sel.debrief), f"benchmark-peers-{focus}-{metric}",
+                         key="bm_dl_peers")
 
 
 ui.run_safely(render, __file__)

@@ -94,7 +94,8 @@ def render() -> None:
                   "Change": views.fmt(c["change"], "gap"),
                   "Not shown (too few)": c["not_shown_rounds"]} for c in changes]
         st.dataframe(table, hide_index=True, width="stretch")
-        ui.downloads(views.trend_rows(series, rounds), f"trends-{focus}", key="tr_dl")
+        with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
+            ui.downloads(views.trend_rows(series, rounds), f"trends-{focus}", key="tr_dl")
 
 
 ui.run_safely(render, __file__)

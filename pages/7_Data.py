@@ -5,6 +5,7 @@ This page works on an empty database too: it is where every other page sends a u
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -31,17 +32,16 @@ listed with its file, row (the header is row 1, as a spreadsheet shows it), colu
 """
 
 
+#: The loaded table on screen: the columns a reader needs to find a council's rounds, at widths that fit a
+#: 1280-pixel screen without a sideways scroll.  Nation, type, population and answers are in the download.
+LOADED_ON_SCREEN = ("name", "council_id", "peer_group", "round", "workshop_date", "participants")
 LOADED_CONFIG = {
-    "council_id": st.column_config.TextColumn("Id"),
-    "name": st.column_config.TextColumn("Council", width="medium"),
-    "nation": st.column_config.TextColumn("Nation"),
-    "council_type": st.column_config.TextColumn("Type"),
-    "peer_group": st.column_config.TextColumn("Peer group"),
-    "population": st.column_config.NumberColumn("Population", format="localized"),
-    "round": st.column_config.TextColumn("Round"),
-    "workshop_date": st.column_config.TextColumn("Workshop date"),
-    "participants": st.column_config.NumberColumn("Participants"),
-    "answers": st.column_config.NumberColumn("Answers", format="localized"),
+    "name": st.column_config.TextColumn("Council", width=210),
+    "council_id": st.column_config.TextColumn("Id", width=110),
+    "peer_group": st.column_config.TextColumn("Peer group", width=165),
+    "round": st.column_config.TextColumn("Round", width=115),
+    "workshop_date": st.column_config.TextColumn("Date", width=95),
+    "participants": st.column_config.NumberColumn("People", width=65),
 }
 
 
@@ -69,13 +69,16 @@ def _loaded_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Select
     cols[3].metric("Answers", f"{s['answers']:,}")
     if s["first_date"]:
         span = s["first_date"] if s["first_date"] == s["last_date"] else f"{s['first_date']} to {s['last_date']}"
+        # The file name only: the server's folders are not the audience's business (and not for a projector).
         st.caption(f"Workshops from {span}; {s['several_rounds']} councils have more than one round. "
-                   f"Database: {views.md_escape(ui.db_path())}")
+                   f"Database file: {views.md_escape(Path(ui.db_path()).name)}")
     rows = views.anonymise_rows(views.loaded_rows(cat), labels, sel.council, sel.debrief)
     with st.expander("Councils and rounds", expanded=not sel.debrief):
-        st.dataframe(rows, column_order=views.LOADED_COLUMNS, hide_index=True, width="stretch", height=320,
+        st.dataframe(rows, column_order=LOADED_ON_SCREEN, hide_index=True, width="stretch", height=320,
                      column_config=LOADED_CONFIG)
-        ui.downloads(rows, "councils-and-rounds", key="data_dl_loaded", columns=views.LOADED_COLUMNS)
+        st.caption("Nation, council type, population and the number of answers are in the download.")
+        with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
+            ui.downloads(rows, "councils-and-rounds", key="data_dl_loaded", columns=views.LOADED_COLUMNS)
 
 
 def _show_outcome(cat) -> None:  # noqa: ANN001 - Catalog
@@ -163,9 +166,9 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
     focus = sel.council
 
     def item(title: str, what: str, rows: Any, name: str, key: str, columns: Any = None) -> None:
-        left, right = st.columns([3, 2], vertical_alignment="center")
-        left.markdown(f"**{title}** — {what}")
-        with right:
+        # The same layout as every other page: what it is, then the CSV and XLSX pair side by side, left.
+        st.markdown(f"**{title}** — {what}")
+        with st.container(width=views.download_pair_px(sel.debrief)):
             ui.downloads(rows, name, key=key, columns=columns)
 
     overview = views.sector_overview_rows(ui.core("metrics.sector_overview", None, m))

@@ -8,6 +8,18 @@ from mandate_core import debrief, debrief_pack, storage, takeaways
 from mandate_core.metrics import ReportError
 from pages import _layout as ui
 
+#: Our own static CSS for the slides (no user text): a one-line demo banner and no tall empty band under the
+#: last element, so a slide with its headline, chart and "How to read this" fits a 1920×1080 screen.
+SLIDE_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-bottom: 1rem !important; }
+[data-testid="stMain"] [data-testid="stAlert"] p { font-size: 1.05rem !important; line-height: 1.3; }
+[data-testid="stMain"] [data-testid="stAlertContainer"] { padding: 0.45rem 0.9rem; }
+[data-testid="stMain"] h2 { padding-top: 0.2rem; padding-bottom: 0.2rem; }
+[data-testid="stMain"] h3 { padding-top: 0; }
+</style>
+"""
+
 
 def _go(step: int, count: int) -> None:
     current = int(st.session_state.get("debrief_slide", 1))
@@ -26,6 +38,7 @@ def render() -> None:
     except ReportError as exc:
         st.warning("The debrief cannot be shown: " + takeaways.md_escape(exc))
         return
+    st.html(SLIDE_CSS)
     count = len(deck.slides)
     number = min(max(1, int(st.session_state.get("debrief_slide", 1))), count)
     st.session_state["debrief_slide"] = number
@@ -41,15 +54,15 @@ def render() -> None:
     st.markdown("### " + takeaways.md_escape(slide.takeaway))
     if slide.figure is not None:
         fig = slide.figure
-        fig.update_layout(height=min(int(fig.layout.height or debrief.MAX_CHART_HEIGHT), debrief.MAX_CHART_HEIGHT))
+        fig.update_layout(height=debrief.chart_height(slide))
         st.plotly_chart(fig, width="stretch", key=f"db_chart_{slide.key}", config={"displaylogo": False})
-    if slide.notes:
-        columns = st.columns(2)
-        for i, (heading, items) in enumerate(slide.notes):
-            with columns[i % 2].container(border=True):
-                st.markdown("#### " + takeaways.md_escape(heading))
-                for item in items:
-                    ui.text(f"• {item}")
+    if slide.ideas:
+        # The most common ideas only, in large type; every note, theme by theme, is in the pack.
+        with st.container(border=True):
+            for idea, themes in slide.ideas:
+                ui.text(f"• {idea}" + (f"  — raised on {themes} themes" if themes > 1 else ""))
+        if slide.more:
+            st.caption(f"+{slide.more} more in the debrief pack (download it in the sidebar).")
     with st.expander("How to read this"):
         st.markdown(slide.how_to_read)
 

@@ -8,7 +8,7 @@ import pytest
 
 from mandate_core.charts import alignment
 from mandate_core.disclosure import PROTECTS_SMALL_GROUP
-from mandate_core.palette import BAND_COLOURS, GROUP_SEQUENCE, OKABE_ITO, ROLE_COLOURS
+from mandate_core.palette import BAND_COLOURS, OKABE_ITO, ROLE_COLOURS
 
 SMALL = "fewer than 3 participants"
 
@@ -64,7 +64,8 @@ def test_group_positions_values_colours_and_hidden_rows(rows: list[dict]) -> Non
     assert list(dots.y) == [5, 4, 3, 2]
     colours = list(dots.marker.color)
     assert colours[1] == ROLE_COLOURS["officer"] and colours[2] == ROLE_COLOURS["member"]
-    assert colours[3] == GROUP_SEQUENCE[0]  # Green: first group alphabetically
+    assert colours[3] == alignment.GROUP_STYLES[0][0]  # Green: first group alphabetically
+    assert list(dots.marker.symbol)[3] == alignment.GROUP_STYLES[0][1]
     ticks = list(fig.layout.yaxis.ticktext)
     assert ticks[0] == "<b>All participants (n=12)</b>"
     assert ticks[3] == "Green (n=4)"
@@ -76,6 +77,18 @@ def test_group_positions_values_colours_and_hidden_rows(rows: list[dict]) -> Non
     for secret in ("4.987", "3.111", "(n=2)", "(n=3)"):
         assert secret not in text
     assert fig.layout.title.text.startswith("Members want to go further than officers on")
+
+
+def test_group_styles_never_borrow_a_band_or_role_colour_and_differ_in_shape() -> None:
+    colours = {c for c, _shape in alignment.GROUP_STYLES}
+    assert not colours & set(BAND_COLOURS.values())
+    assert not colours & set(ROLE_COLOURS.values())
+    assert colours <= set(OKABE_ITO.values())
+    shapes = [shape for _c, shape in alignment.GROUP_STYLES]
+    assert len(set(shapes)) == len(shapes) and "circle" not in shapes  # circles are the role rows
+    styles = alignment.group_styles([{"cell": "group", "group": g} for g in ("SNP", "Green", "Labour")])
+    assert styles == {"Green": alignment.GROUP_STYLES[0], "Labour": alignment.GROUP_STYLES[1],
+                      "SNP": alignment.GROUP_STYLES[2]}
 
 
 def test_group_positions_change_with_horizon(rows: list[dict]) -> None:
@@ -134,14 +147,21 @@ def test_officer_member_gap_chart() -> None:
     assert fig.layout.title.text == "Split: members go further on 1 of 3 themes, officers on 1, level on 1"
     assert "fewer than 3 — not shown" in [a.text for a in fig.layout.annotations]
     assert fig.layout.xaxis.range[0] == -fig.layout.xaxis.range[1]  # centred on zero
+    # The key names all three colours, so the grey "about level" bars the title counts are explained.
+    key = {t.name: t.marker.color for t in fig.data if t.showlegend}
+    assert key == {"Members further": ROLE_COLOURS["member"], "Officers further": ROLE_COLOURS["officer"],
+                   "About level (gap under 0.3)": OKABE_ITO["grey"]}
     now = alignment.officer_member_gap_chart(_themes(), "now", 3)
     assert list(now.data[0].x) == [0.0, 0.1]
 
 
 def test_cross_party_chart() -> None:
     fig = alignment.cross_party_chart(_themes(), "ambition")
-    assert list(fig.data[0].x) == [0.9, 0.5]
-    assert list(fig.data[0].text) == ["0.90 closely aligned", "0.50 divided"]
+    assert list(fig.data[0].x) == [0.9, 0.5] and fig.data[0].mode == "markers"
+    # The words sit in a column right of the plot, clear of the 0.6 and 0.8 lines.
+    column = [a.text for a in fig.layout.annotations if a.xref == "paper" and a.x == 1.0 and a.xanchor == "left"]
+    assert column == ["0.90 closely aligned", "0.50 divided"]
+    assert {round(s.x0, 2) for s in fig.layout.shapes if s.type == "line"} == {0.6, 0.8}
     assert fig.layout.title.text == "Political groups are divided on 1 of 2 themes"
 
 
@@ -166,8 +186,9 @@ def test_theme_alignment_rows() -> None:
     assert table[2]["cross_party_alignment"] == "not enough groups to show"
 
 
-def test_debrief_doubles_type(rows: list[dict]) -> None:
+def test_debrief_enlarges_type(rows: list[dict]) -> None:
+    """Debrief doubles the builders' sizes; a normal screen has them 8/7 larger already (16 px ticks)."""
     big = alignment.group_positions(rows, "Jobs", "ambition", 3, debrief=True)
     small = alignment.group_positions(rows, "Jobs", "ambition", 3)
-    assert big.layout.font.size == 2 * small.layout.font.size
-    assert big.data[0].marker.size == 2 * small.data[0].marker.size
+    assert big.layout.font.size > 1.7 * small.layout.font.size
+    assert big.data[0].marker.size > 1.7 * small.data[0].marker.size

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from mandate_core import takeaways
-from mandate_core.charts import spectrum
+from mandate_core.charts import base, spectrum
 from mandate_core.domain import band_of
 from mandate_core.palette import BAND_COLOURS, FOCUS_COLOUR, HORIZON_COLOURS
 
@@ -93,7 +93,9 @@ def test_dumbbell_debrief_labels_and_fonts(sector: list[dict]) -> None:
     assert "Peer" in text and "Alpha Council" in text
     assert "participants" not in text  # head counts could identify a council in the room
     normal = spectrum.overview_dumbbell(sector)
-    assert fig.layout.font.size == 2 * normal.layout.font.size
+    # Debrief doubles the builders' sizes; a normal screen gets them 8/7 larger (16 px ticks for a projector).
+    assert fig.layout.font.size == 2 * base.BASE_FONT and normal.layout.font.size == base.font_size(False)
+    assert fig.layout.font.size > 1.7 * normal.layout.font.size
     assert fig.layout.height > normal.layout.height
 
 
@@ -171,11 +173,20 @@ def test_risk_chart_orange_book_axis(report: dict) -> None:
     assert "fewer than 3 — not shown" in [a.text for a in fig.layout.annotations]
 
 
+def _value_column(fig) -> list[str]:  # noqa: ANN001
+    """The words in the column right of a dot plot (annotations pinned to the plot's right edge)."""
+    return [a.text for a in fig.layout.annotations if a.xref == "paper" and a.x == 1.0 and a.xanchor == "left"]
+
+
 def test_consensus_chart_words_and_values(report: dict) -> None:
     fig = spectrum.consensus_chart(report, "ambition")
-    bar = fig.data[0]
-    assert list(bar.x) == [0.55, 0.72, 0.45]
-    assert list(bar.text) == ["0.55 (moderate)", "0.72 (high)", "0.45 (low)"]
+    dots = fig.data[0]
+    assert dots.mode == "markers"  # dots on a fixed 0–1 axis, not bars from zero
+    assert list(dots.x) == [0.55, 0.72, 0.45]
+    assert tuple(fig.layout.xaxis.range) == (-0.02, 1.02)
+    # Each value and its word sit in a column right of the plot, where no threshold line can cross them.
+    assert _value_column(fig) == ["0.55 (moderate)", "0.72 (high)", "0.45 (low)"]
+    assert fig.layout.margin.r > 100
     assert fig.layout.title.text == "Agreement is high on 1 of 2 themes; lowest on “Care” (0.45, low)"
     now = spectrum.consensus_chart(report, "now")
     assert list(now.data[0].x) == [0.66, 0.8, 0.4]
@@ -200,6 +211,35 @@ def test_display_table_turns_mixed_columns_into_text() -> None:
     out = spectrum.display_table(rows)
     assert out[0] == {"a": "1.5", "b": "x", "c": 2}
     assert out[1]["a"] == "fewer than 3 — not shown"
+
+
+def test_consensus_title_agrees_with_the_all_themes_row(report: dict) -> None:
+    """Every theme high but the pooled row moderate: the title says both, so it never contradicts a dot."""
+    agreed = {**report, "themes": [{**t, "ambition": sl(4.0, consensus=0.8)} for t in report["themes"][:2]]}
+    fig = spectrum.consensus_chart(agreed, "ambition")
+    assert fig.layout.title.text == "Agreement is high on all 2 themes, moderate (0.55) with all themes pooled"
+    assert _value_column(fig)[0] == "0.55 (moderate)"
+
+
+def test_overall_journey_names_and_values_every_point(report: dict) -> None:
+    fig = spectrum.overall_journey(report, debrief=True)
+    texts = {t.name: t.text[0] for t in fig.data}
+    assert texts == {"Now": "<b>Now 2.1</b>", "Next step (1–2 years)": "<b>Next step 3.3</b>",
+                     "Ambition (about 5 years)": "<b>Ambition 4.7</b>"}
+    assert not fig.layout.showlegend  # the labels say what each mark is
+    assert any(a.text == "Risk appetite rises from Minimal (2.1) now to Open (3.7) for the ambition."
+               for a in fig.layout.annotations)
+    hidden = {**report, "overall": {**report["overall"], "next": HIDDEN}}
+    fig = spectrum.overall_journey(hidden)
+    assert [t.name for t in fig.data] == ["Now", "Ambition (about 5 years)"]
+    assert "next step: fewer than 3 — not shown" in [a.text for a in fig.layout.annotations]
+
+
+def test_band_names_use_darker_band_ink(report: dict) -> None:
+    fig = spectrum.council_spectrum(report)
+    names = {a.text: a.font.color for a in fig.layout.annotations if a.text in ("<b>Better</b>", "<b>New</b>")}
+    assert names == {"<b>Better</b>": base.BAND_TEXT_COLOURS["Better"], "<b>New</b>": base.BAND_TEXT_COLOURS["New"]}
+    assert fig.layout.xaxis.tickfont.color == base.INK
 
 
 def test_long_titles_wrap_instead_of_being_cut(report: dict) -> None:

@@ -86,11 +86,21 @@ def test_heatmap_values_labels_and_focus_frame() -> None:
     assert list(shown.z[1]) == [5.0, None]  # P has no health theme: a blank cell
     assert shown.text[1][0] == "5.0"
     assert shown.zmin == 1 and shown.zmax == 6
-    assert shown.colorscale == tuple(tuple(c) for c in palette.CHANGE_SCALE)
+    # The ambition scale is the band colours, breaking at the band limits 2.5 and 4.5 (0.3 and 0.7 of 1–6),
+    # and the colour bar is ticked at those limits.
+    assert shown.colorscale == tuple(tuple(c) for c in theme_charts.AMBITION_SCALE)
+    stops = [(round(float(at), 2), colour) for at, colour in shown.colorscale]
+    assert [a for (a, _c), (b, _d) in zip(stops, stops[1:], strict=False) if a == b] == [0.3, 0.7]  # hard breaks
+    assert {(0.3, palette.BAND_COLOURS["Better"]), (0.7, palette.BAND_COLOURS["Differently"]),
+            (1.0, palette.BAND_COLOURS["New"])} <= set(stops)
+    assert {2.5, 4.5} <= set(shown.colorbar.tickvals)
+    assert "Blank cell: a theme the council did not work on" in fig.layout.title.text
+    assert "grey cell: fewer than 8 participants" in fig.layout.title.text
     # The grey trace marks exactly the suppressed cell, with words and no number.
     assert hidden.z[0][0] == 1.0 and sum(v is not None for row in hidden.z for v in row) == 1
     assert hidden.customdata[0][0].endswith("fewer than 8 — not shown")
-    assert fig.layout.title.text == "Sector ambition is highest on Inclusive economy and growth (median 5.0)"
+    title = fig.layout.title.text.split("<br>")[0]
+    assert title == "Sector ambition is highest on Inclusive economy and growth (median 5.0)"
     frame = fig.layout.shapes[0]
     assert (frame.y0, frame.y1) == (-0.5, 0.5) and frame.line.color == palette.FOCUS_COLOUR
     assert fig.layout.yaxis.ticktext[0] == "<b>Council Q &lt;i&gt;</b>"
@@ -106,6 +116,20 @@ def test_heatmap_gap_measure_is_symmetric_around_zero() -> None:
     assert shown.text[1][0] == "+2.0"
     assert shown.zmin == -shown.zmax and shown.zmax >= 2.0
     assert "Gap" in fig.data[0].customdata[1][0]
+    # A sequential green for a leap forward: no band colour, so a big gap never reads as "New".
+    assert shown.colorscale == tuple(tuple(c) for c in theme_charts.GAP_SCALE)
+    assert not {c for _at, c in shown.colorscale} & set(palette.BAND_COLOURS.values())
+
+
+def test_heatmap_note_sits_under_the_title() -> None:
+    con = _db()
+    grid = _grid(con)
+    fig = theme_charts.heatmap(grid, title="Main", min_group=MIN, note="Lowest median ambition: Care (2.7).")
+    first, second, *key = fig.layout.title.text.split("<br>")
+    assert first == "Main" and second.endswith(">Lowest median ambition: Care (2.7).</span>")
+    assert "Blank cell" in key[0]
+    plain = theme_charts.heatmap(grid, title="Main", min_group=MIN)
+    assert fig.layout.margin.t > plain.layout.margin.t
     _assert_no_secret(fig)
 
 
@@ -143,26 +167,57 @@ def test_ranked_bars_order_colours_and_suppressed_theme() -> None:
 # --- Benchmark ---------------------------------------------------------------------------------------------
 
 
-def test_strip_uses_the_benchmark_numbers_and_highlights_the_focus() -> None:
+def test_strip_with_two_peers_draws_no_box_and_says_compare_with_care() -> None:
     con = _db()
     view = views.benchmark_view(con, "P", None, "position", "ambition", "all", MIN)
     labels = views.peer_labels(["P", "Q", "R"], "P", {"P": "Council P", "Q": "Council Q", "R": "Council R"}, False)
     fig = benchmark_charts.strip(view, labels, title=views.benchmark_takeaway(view, "Council P"), min_group=MIN)
     by_name = {t.name: t for t in fig.data}
-    box = by_name["Middle half of peers"]
-    economy = view["rows"][1]["doc"]
-    assert list(box.median) == [view["rows"][0]["doc"]["median"], economy["median"]]
-    assert list(box.q1) == [view["rows"][0]["doc"]["p25"], economy["p25"]]
+    assert "Middle half of peers" not in by_name  # quartiles of two councils would be noise
+    median = by_name["Peer median"]
+    assert list(median.x) == [view["rows"][0]["doc"]["median"], view["rows"][1]["doc"]["median"]]
     focus = by_name["Council P"]
     assert list(focus.x) == [pytest.approx(5.0), pytest.approx(5.0)]
+    assert list(focus.y) == [0, 1]
     assert focus.marker.color == palette.FOCUS_COLOUR
+    assert [a.text for a in fig.layout.annotations if a.font.color == palette.FOCUS_COLOUR] == ["<b>5.0</b>"] * 2
     peers = by_name["Peers"]
     assert peers.marker.color == palette.PEER_COLOUR
     # Q's overall ambition has nine people (shown at 8); its economy theme has seven (not shown).
     assert list(peers.customdata).count("Council Q") == 1
     assert sorted(peers.x) == sorted(p["value"] for r in view["rows"] for p in r["points"])
-    assert [t.replace("<br>", " ") for t in fig.layout.yaxis.ticktext] == ["Overall", "Inclusive economy and growth"]
+    assert all(y > i for y, i in zip(peers.y, [0, 0, 1], strict=True))  # in a strip below their row's line
+    ticks = [t.replace("<br>", " ") for t in fig.layout.yaxis.ticktext]
+    assert ticks[0].startswith("Overall") and ticks[1].startswith("Inclusive economy and growth")
+    assert "only 2 peers: compare with care" in ticks[0] and "only 1 peer: compare with care" in ticks[1]
     _assert_no_secret(fig)
+
+
+def _doc(value: float, peers: list[float], theme: str | None = None) -> dict:
+    from mandate_core import benchmarking
+
+    return {"council_id": "F", "metric": "position", "horizon": "ambition", "theme": theme, "value": value,
+            **benchmarking.peer_statistics(value, peers)}
+
+
+def test_strip_box_is_the_benchmark_numbers_with_four_peers_or_more() -> None:
+    four, three = [3.0, 3.5, 4.0, 5.0], [3.0, 3.5, 4.0]
+    rows = []
+    for theme, label, doc, values in ((None, "Overall", _doc(4.5, four), four),
+                                      ("economy", "Inclusive economy and growth", _doc(4.5, three, "economy"), three)):
+        points = [{"council_id": f"c{i}", "name": f"C{i}", "value": v} for i, v in enumerate(values)]
+        rows.append({"theme": theme, "theme_label": label, "doc": doc, "status": "ok", "points": points,
+                     "words": views.quartile_words(doc)})
+    view = {"council_id": "F", "name": "Focus", "metric": "position", "horizon": "ambition", "rows": rows,
+            "peer_ids": ["c0", "c1", "c2", "c3"]}
+    fig = benchmark_charts.strip(view, {}, title="t", min_group=3)
+    box = next(t for t in fig.data if t.name == "Middle half of peers")
+    overall = rows[0]["doc"]
+    assert list(box.y) == [0]  # the three-peer row has no box
+    assert (list(box.q1), list(box.median), list(box.q3)) == ([overall["p25"]], [overall["median"]], [overall["p75"]])
+    assert overall["p25"] == pytest.approx(3.375) and overall["p75"] == pytest.approx(4.25)  # numpy's linear
+    assert "only 3 peers: compare with care" in fig.layout.yaxis.ticktext[1]
+    assert "compare with care" not in fig.layout.yaxis.ticktext[0]
 
 
 def test_strip_in_debrief_anonymises_peers_everywhere() -> None:
@@ -241,6 +296,11 @@ def test_trend_charts_plot_shown_points_only() -> None:
     assert list(by_name["Care"].y) == [None, None]
     assert any("Not shown" in a.text and "Care" in a.text for a in fig.layout.annotations)
     assert any(a.text == "Jobs 5.8" for a in fig.layout.annotations)
+    # Each theme line differs from the others in dash as well as colour, and none takes a band colour.
+    styles = [(t.line.color, t.line.dash) for t in fig.data]
+    assert len(set(styles)) == len(styles)
+    assert not {c for c, _d in styles} & set(palette.BAND_COLOURS.values())
+    assert fig.layout.yaxis.title.text == "Ambition (1 = better … 6 = new)"
     _assert_no_secret(fig)
 
 

@@ -55,9 +55,42 @@ def test_deck_tells_the_story_in_six_slides(deck: debrief.Deck) -> None:
     assert deck.slides[-1].notes, "the demo council wrote radical alternatives"
 
 
+def test_first_slide_names_and_values_now_next_and_ambition(deck: debrief.Deck) -> None:
+    fig = deck.slides[0].figure
+    labels = [t.text[0] for t in fig.data if t.text]
+    assert [label.split()[0] for label in labels] == ["<b>Now", "<b>Next", "<b>Ambition"]
+    assert not fig.layout.showlegend
+
+
+def test_notes_slide_shows_the_most_common_ideas_and_counts_the_rest(deck: debrief.Deck) -> None:
+    notes = deck.slides[-1]
+    assert 0 < len(notes.ideas) <= debrief.MAX_IDEAS
+    counts = [n for _idea, n in notes.ideas]
+    assert counts == sorted(counts, reverse=True)
+    every = {" ".join(i.split()).casefold() for _h, items in notes.notes for i in items}
+    assert notes.more == len(every) - len(notes.ideas)  # the pack (notes by theme) has every one
+
+
+def test_common_ideas_ranks_by_themes_and_ignores_case_and_spacing() -> None:
+    grouped = {"Care": ["Pool budgets.", "Close the gap."], "Homes": ["pool  budgets.", "Build more."],
+               "Jobs": ["Pool budgets.", "Close the gap."]}
+    assert debrief.common_ideas(grouped) == [("Pool budgets.", 3), ("Close the gap.", 2), ("Build more.", 1)]
+
+
+def test_every_slide_fits_a_1080_screen_under_its_headline(deck: debrief.Deck) -> None:
+    for slide in deck.slides:
+        if slide.figure is None:
+            continue
+        height = debrief.chart_height(slide)
+        assert height <= debrief.MAX_CHART_HEIGHT
+        assert slide.figure.layout.title.text == ""  # the headline is the slide's, not the chart's
+    long = debrief.Slide("x", "h", "word " * 60, "how")
+    assert debrief.chart_height(long) == debrief.MAX_CHART_HEIGHT - 3 * debrief.TAKEAWAY_LINE_PX
+
+
 def test_no_other_council_in_any_slide(deck: debrief.Deck, others: list[dict]) -> None:
     for slide in deck.slides:
-        text = json.dumps({"takeaway": slide.takeaway, "notes": slide.notes,
+        text = json.dumps({"takeaway": slide.takeaway, "notes": slide.notes, "ideas": slide.ideas,
                            "figure": slide.figure.to_plotly_json() if slide.figure is not None else None},
                           default=str)
         assert _mentions(text, others) == [], slide.key

@@ -109,6 +109,10 @@ def test_overview_renders_every_council_with_focus(demo_env: Path) -> None:
     labels = [m.label for m in at.metric]
     assert labels[:3] == ["Aim for Better", "Aim for Differently", "Aim for New"]
     assert at.metric[3].value == "28 of 28"
+    # A tile's change is words and an arrow, never an arrow and a minus together ("↓ -10").
+    deltas = [m.proto.delta for m in at.metric[:3]]
+    assert all(d.endswith("than now") or d == "same as now" for d in deltas)
+    assert not any(d.startswith(("-", "+")) for d in deltas)
     assert at.get("download_button")
 
 
@@ -175,7 +179,10 @@ def test_council_page_shows_themes_risk_consensus_notes(demo_env: Path) -> None:
     at = open_page(start(council="brackenfield"), COUNCIL)
     assert at.title[0].value == "Brackenfield District Council"
     assert any(plain(m.value).startswith("#### Overall the council wants") for m in at.markdown)
-    assert any(plain(m.value).startswith("Risk appetite") for m in at.markdown)
+    # The risk sentence is said once, as the risk chart's title (no paragraph repeating it above).
+    risk_title = titles(at)[1]
+    assert risk_title.startswith("Risk appetite")
+    assert not [m for m in at.markdown if plain(m.value).rstrip(".") == risk_title]
     figs = figures(at)
     assert len(figs) == 3
     ticks = figs[0]["layout"]["yaxis"]["ticktext"]

@@ -180,13 +180,17 @@ def test_benchmark_numbers_equal_the_cli_report(demo_env: Path, metric: str, hor
     assert len(table) == len(covered)
     shown = [d for t in covered if (d := docs[t])["value"] is not None]
     assert traces["Aldermoor Borough Council"]["x"] == pytest.approx([d["value"] for d in shown])
-    with_peers = [docs[t] for t in covered if docs[t]["median"] is not None]
+    # Boxes (and percentiles) only where there are enough peers for quartiles to mean something.
+    with_box = [docs[t] for t in covered if docs[t]["median"] is not None
+                and docs[t]["peers"] >= views.MIN_PEERS_FOR_QUARTILES]
     box = traces["Middle half of peers"]
-    assert box["median"] == pytest.approx([d["median"] for d in with_peers])
-    assert box["q1"] == pytest.approx([d["p25"] for d in with_peers])
-    assert box["q3"] == pytest.approx([d["p75"] for d in with_peers])
-    assert list(table["Percentile"]) == ["–" if docs[t]["percentile"] is None else f"{docs[t]['percentile']:.0f}"
-                                         for t in covered]
+    assert box["median"] == pytest.approx([d["median"] for d in with_box])
+    assert box["q1"] == pytest.approx([d["p25"] for d in with_box])
+    assert box["q3"] == pytest.approx([d["p75"] for d in with_box])
+    assert traces["Peer median"]["x"] == pytest.approx([docs[t]["median"] for t in covered
+                                                       if docs[t]["median"] is not None])
+    assert list(table["Percentile"]) == ["–" if docs[t]["percentile"] is None or views.few_peers(docs[t])
+                                         else f"{docs[t]['percentile']:.0f}" for t in covered]
     assert list(table["Where it sits"]) == [views.quartile_words(docs[t]) for t in covered]
 
 
@@ -200,6 +204,17 @@ def test_benchmark_metric_and_peer_set_change_the_chart(demo_env: Path) -> None:
     at.selectbox(key="sb_peerset").set_value("all").run()
     assert len(_bench(at)["Peers"]["x"]) > before
     assert "can opener" in _texts(at)
+
+
+def test_benchmark_with_few_peers_shows_no_quartiles(demo_env: Path) -> None:
+    at = _open(BENCHMARK, "aldermoor")  # its peer group is small on most themes
+    table = at.table[0].value
+    few = table[table["Peers"] < views.MIN_PEERS_FOR_QUARTILES]
+    assert len(few) >= 1
+    assert set(few["Middle half"]) == {"–"} and set(few["Percentile"]) == {"–"}
+    assert all("compare with care" in words for words in few["Where it sits"])
+    ticks = " ".join(_figures(at)[0]["layout"]["yaxis"]["ticktext"])
+    assert "compare with care" in ticks
 
 
 def test_benchmark_with_no_peer_group_says_so_and_offers_another_set(demo_env: Path) -> None:
@@ -263,6 +278,9 @@ def test_data_page_shows_what_is_loaded_and_offers_downloads(demo_env: Path) -> 
     for stem in ("data_dl_loaded", "data_dl_overview", "data_dl_matrix", "data_dl_report"):
         assert {f"{stem}-csv", f"{stem}-xlsx"} <= keys
     assert len(at.dataframe[0].value) == 36
+    # The database's file name, never the server's folders.
+    caption = next(c.value.replace("\\", "") for c in at.caption if "Database file" in c.value)
+    assert caption.endswith("mandate.duckdb") and str(demo_env.parent) not in caption
 
 
 def test_data_upload_good_files_add_a_round_everywhere(writable_demo: Path) -> None:

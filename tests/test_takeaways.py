@@ -242,3 +242,34 @@ def test_how_to_read_texts_carry_the_threshold_and_the_gloss() -> None:
     assert "service efficiency" in text and "designing out the need" in text
     assert "0.7" in tk.how_to_read_consensus() and "0.5" in tk.how_to_read_consensus()
     assert "between 3 and 4" in tk.how_to_read_distribution(3)
+    assert "hover" in tk.how_to_read_distribution(3)  # narrow segments carry no label on the chart
+    assert "not the party's colour" in tk.how_to_read_groups(3)
+    assert "pools every answer" in tk.how_to_read_consensus()
+
+
+def test_count_change_has_words_and_an_arrow_but_no_sign() -> None:
+    assert tk.count_change(1, 11) == ("10 fewer than now", "down")
+    assert tk.count_change(11, 0) == ("11 more than now", "up")
+    assert tk.count_change(4, 4) == ("same as now", "off")
+
+
+def test_consensus_takeaway_says_all_and_counts_them() -> None:
+    themes = [{"theme": t, "ambition": sl(4, consensus=0.8)} for t in "ABCDE"]
+    assert tk.consensus_takeaway({"themes": themes}, "ambition") == "Agreement is high on all 5 themes"
+    pooled = {"themes": themes, "overall": {"ambition": sl(4, consensus=0.68)}}
+    assert tk.consensus_takeaway(pooled, "ambition") == (
+        "Agreement is high on all 5 themes, moderate (0.68) with all themes pooled")
+    agreed = {"themes": themes, "overall": {"ambition": sl(4, consensus=0.75)}}
+    assert tk.consensus_takeaway(agreed, "ambition") == "Agreement is high on all 5 themes"
+    one = {"themes": themes[:1]}
+    assert tk.consensus_takeaway(one, "ambition") == "Agreement is high on the one theme"
+
+
+def test_wrap_title_breaks_at_the_sentence_joints() -> None:
+    assert tk.wrap_title("Short title", 90) == ["Short title"]
+    head = "Party groups are 0.7 points apart on “Health and wellbeing”"
+    text = f"{head}: “Labour” 3.3 to “Independent” 4.0"
+    assert tk.wrap_title(text, 70) == [f"{head}:", "“Labour” 3.3 to “Independent” 4.0"]
+    words = "word " * 30
+    lines = tk.wrap_title(words, 40)
+    assert all(len(line) <= 40 for line in lines) and " ".join(lines) == words.strip()

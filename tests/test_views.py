@@ -184,8 +184,13 @@ def test_quartile_words() -> None:
     assert views.quartile_words(doc) == "Above the peer median: in the top quarter of 7 peers"
     assert views.quartile_words({**doc, "value": 3.0, "percentile": 10.0}) == (
         "Below the peer median: in the bottom quarter of 7 peers")
+    # Fewer than four peers: no quarters (a quarter of three councils is one council or none).
     assert views.quartile_words({**doc, "value": 4.0, "percentile": 50.0, "peers": 1}) == (
-        "At the peer median: in the upper middle of 1 peer")
+        "At the peer median (only 1 peer: compare with care)")
+    assert views.quartile_words({**doc, "percentile": 100.0, "peers": 3}) == (
+        "Above the peer median (only 3 peers: compare with care)")
+    assert views.quartile_words({**doc, "percentile": 80.0, "peers": 4}) == (
+        "Above the peer median: in the top quarter of 4 peers")
     assert views.quartile_words({**doc, "value": 3.9, "percentile": 25.0}) == (
         "Below the peer median: in the lower middle of 7 peers")
     assert views.quartile_words({"value": None, "median": None, "percentile": None, "peers": 3}) == (
@@ -211,7 +216,7 @@ def test_benchmark_view_equals_the_cli_report_and_hand_computed_values() -> None
     assert economy["doc"]["percentile"] == 100.0
     assert sorted(p["value"] for p in economy["points"]) == pytest.approx([3.0, 3.0, 13 / 3])
     assert {p["council_id"] for p in economy["points"]} == {"B", "C", "D"}
-    assert economy["words"] == "Above the peer median: in the top quarter of 3 peers"
+    assert economy["words"] == "Above the peer median (only 3 peers: compare with care)"
     # A's health theme has two participants: no value, and no peer has health at all.
     assert health["status"] == "suppressed" and health["doc"]["value"] is None and health["points"] == []
     assert "economy" not in view["not_covered"] and "digital" in view["not_covered"]

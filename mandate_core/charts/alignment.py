@@ -15,13 +15,29 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .. import disclosure, domain, takeaways
-from ..palette import BAND_COLOURS, GROUP_SEQUENCE, OKABE_ITO, ROLE_COLOURS
+from ..palette import BAND_COLOURS, OKABE_ITO, ROLE_COLOURS
 from ..takeaways import cell_label, num
 from .base import add_band_zones, change_axis, font_size, suppressed_text
 from .spectrum import display_table as display_table  # re-exported for the Alignment page
-from .spectrum import esc, frame, horizon_word, label_limit, two_lines
+from .spectrum import esc, frame, horizon_word, label_limit, level_column_px, level_dots, two_lines
 
 TOTAL_COLOUR = "#444444"
+#: Political groups: a colour and a shape each, in alphabetical order of group, cycled.  The colours are the
+#: Okabe–Ito entries that are neither a band colour (sky blue, orange, pink: a group must never read as
+#: "Better" or "New") nor a role colour (black officers, vermillion members), and none is a party's
+#: conventional colour by design: blue, bluish green and grey only, told apart by shape as well.
+GROUP_STYLES: tuple[tuple[str, str], ...] = (
+    (OKABE_ITO["bluish_green"], "square"),
+    (OKABE_ITO["blue"], "diamond"),
+    (OKABE_ITO["grey"], "triangle-up"),
+    (OKABE_ITO["bluish_green"], "triangle-down"),
+    (OKABE_ITO["blue"], "pentagon"),
+    (OKABE_ITO["grey"], "star"),
+    (OKABE_ITO["bluish_green"], "hexagon"),
+    (OKABE_ITO["blue"], "star-diamond"),
+)
+#: Outline of every group marker, so the grey one stands out on the pale band zones.
+MARKER_EDGE = "#333333"
 #: Opacity of each score's segment: the extremes (1, 6) full, the inner scores lighter, so that the two
 #: scores of a band can be told apart while keeping the band's colour.
 SCORE_OPACITY = {1: 1.0, 2: 0.55, 3: 0.8, 4: 0.8, 5: 0.55, 6: 1.0}
@@ -50,20 +66,20 @@ def slice_rows(rows: Sequence[Mapping[str, Any]], theme: str, horizon: str) -> l
     return sorted(picked, key=lambda r: (order.get(r["cell"], 9), r.get("group") is None, str(r.get("group") or "")))
 
 
-def group_colours(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    """A fixed colour per political group of the workshop (alphabetical, so the same in every theme)."""
+def group_styles(rows: Sequence[Mapping[str, Any]]) -> dict[str, tuple[str, str]]:
+    """A fixed (colour, shape) per political group of the workshop (alphabetical, so the same in every theme)."""
     groups = sorted({str(r.get("group") or "") for r in rows if r["cell"] == "group"})
-    return {g: GROUP_SEQUENCE[i % len(GROUP_SEQUENCE)] for i, g in enumerate(groups)}
+    return {g: GROUP_STYLES[i % len(GROUP_STYLES)] for i, g in enumerate(groups)}
 
 
-def _cell_colour(row: Mapping[str, Any], colours: Mapping[str, str]) -> str:
+def _cell_style(row: Mapping[str, Any], styles: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
     if row["cell"] == "total":
-        return TOTAL_COLOUR
+        return TOTAL_COLOUR, "circle"
     if row["cell"] == "officers":
-        return ROLE_COLOURS["officer"]
+        return ROLE_COLOURS["officer"], "circle"
     if row["cell"] == "members":
-        return ROLE_COLOURS["member"]
-    return colours.get(str(row.get("group") or ""), GROUP_SEQUENCE[0])
+        return ROLE_COLOURS["member"], "circle"
+    return styles.get(str(row.get("group") or ""), GROUP_STYLES[0])
 
 
 def _tick(row: Mapping[str, Any], debrief: bool = False) -> str:
@@ -86,33 +102,36 @@ def group_positions(
     horizon: str,
     min_group: int,
     *,
-    colours: Mapping[str, str] | None = None,
+    styles: Mapping[str, tuple[str, str]] | None = None,
     debrief: bool = False,
     title: str | None = None,
 ) -> go.Figure:
     """Everyone, officers, members and each political group on the spectrum, for one theme × horizon."""
     cells = slice_rows(rows, theme, horizon)
-    colours = colours or group_colours(cells)
+    styles = styles or group_styles(cells)
     n = len(cells)
     ys = [n - 1 - i for i in range(n)]
     fig = go.Figure()
     size = font_size(debrief, 16)
-    xs, yy, marker_colours, hover, text = [], [], [], [], []
+    xs, yy, marker_colours, symbols, hover, text = [], [], [], [], [], []
     for r, y in zip(cells, ys, strict=True):
         if _is_hidden(r):
             fig.add_annotation(x=3.5, y=y, text=esc(hidden_words(r, min_group)), showarrow=False,
                                font={"size": font_size(debrief, 13), "color": "#555555"},
                                bgcolor="rgba(255,255,255,0.85)")
             continue
+        colour, symbol = _cell_style(r, styles)
         xs.append(r["position"])
         yy.append(y)
-        marker_colours.append(_cell_colour(r, colours))
+        marker_colours.append(colour)
+        symbols.append(symbol)
         hover.append(f"<b>{esc(cell_label(r))}</b><br>{r['band']} ({num(r['position'])})<br>{r['n']} participants")
         text.append(num(r["position"]))
     fig.add_trace(go.Scatter(
         x=xs, y=yy, mode="markers+text", text=text, textposition="middle right",
         textfont={"size": font_size(debrief, 14)}, hovertext=hover, hoverinfo="text", showlegend=False,
-        marker={"size": size, "color": marker_colours, "line": {"width": 1, "color": "white"}}, name="Position",
+        marker={"size": size, "color": marker_colours, "symbol": symbols,
+                "line": {"width": 1, "color": MARKER_EDGE}}, name="Position",
     ))
     _separator(fig, cells, ys)
     add_band_zones(fig, debrief=debrief)
@@ -125,11 +144,18 @@ def group_positions(
     return fig
 
 
+#: The three kinds of officer–member gap, in the order of the key under the chart.
+GAP_KINDS = (("members", "Members further"), ("officers", "Officers further"),
+             ("level", f"About level (gap under {takeaways.GAP_LEVEL})"))
+GAP_COLOURS = {"members": ROLE_COLOURS["member"], "officers": ROLE_COLOURS["officer"], "level": OKABE_ITO["grey"]}
+
+
 def officer_member_gap_chart(
     themes: Sequence[Mapping[str, Any]], horizon: str, min_group: int, *, debrief: bool = False,
     title: str | None = None,
 ) -> go.Figure:
-    """Members − officers per theme: bars right where members want to go further, left where officers do."""
+    """Members − officers per theme: bars right where members want to go further, left where officers do;
+    a key under the chart names all three colours (grey bars are the "about level" the title counts)."""
     n = len(themes)
     ys = [n - 1 - i for i in range(n)]
     xs, yy, colours, text, hover = [], [], [], [], []
@@ -144,13 +170,15 @@ def officer_member_gap_chart(
         xs.append(gap)
         yy.append(y)
         side = takeaways.gap_side(gap)
-        colours.append(ROLE_COLOURS["member"] if side > 0 else ROLE_COLOURS["officer"] if side < 0
-                       else OKABE_ITO["grey"])
+        colours.append(GAP_COLOURS["members" if side > 0 else "officers" if side < 0 else "level"])
         text.append(f"{gap:+.1f}")
         hover.append(f"<b>{esc(t['theme'])}</b><br>{takeaways.gap_words(gap).capitalize()}")
     fig.add_trace(go.Bar(x=xs, y=yy, orientation="h", marker={"color": colours}, text=text,
                          textposition="outside", cliponaxis=False, textfont={"size": font_size(debrief, 14)},
-                         hovertext=hover, hoverinfo="text", width=0.6, name="Members − officers"))
+                         hovertext=hover, hoverinfo="text", width=0.6, name="Members − officers", showlegend=False))
+    for kind, words in GAP_KINDS:  # the key: empty bars that only put a swatch in the legend
+        fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", name=words, marker={"color": GAP_COLOURS[kind]},
+                             hoverinfo="skip", showlegend=True))
     reach = max([1.5, *(abs(x) * 1.25 for x in xs)])
     fig.add_vline(x=0, line={"color": "#333333", "width": 1.5})
     ends = ("◀ officers", "members ▶") if debrief else ("◀ officers further", "members further ▶")
@@ -162,18 +190,20 @@ def officer_member_gap_chart(
                             "font": {"size": font_size(debrief, 15)}})
     fig.update_yaxes(tickvals=ys, ticktext=[two_lines(t["theme"], label_limit(debrief, 30)) for t in themes],
                      range=[-0.6, max(n, 1) - 0.4], showgrid=False)
+    fig.update_layout(barmode="overlay")
     frame(fig, title or takeaways.officer_member_takeaway(themes, horizon, min_group), debrief=debrief,
-          rows=n, row_px=40, legend=False)
+          rows=n, row_px=40)
     return fig
 
 
 def cross_party_chart(
     themes: Sequence[Mapping[str, Any]], horizon: str, *, debrief: bool = False, title: str | None = None,
 ) -> go.Figure:
-    """Cross-party alignment per theme (1 = every group gave the same average)."""
+    """Cross-party alignment per theme (1 = every group gave the same average), as dots on the 0–1 scale
+    against the divided / partly / closely aligned zones."""
     n = len(themes)
     ys = [n - 1 - i for i in range(n)]
-    xs, yy, text, hover = [], [], [], []
+    points = []
     fig = go.Figure()
     for t, y in zip(themes, ys, strict=True):
         value = (t.get("cross_party_alignment") or {}).get(horizon)
@@ -181,29 +211,18 @@ def cross_party_chart(
             fig.add_annotation(x=0.02, y=y, xanchor="left", text="needs two groups large enough to show",
                                showarrow=False, font={"size": font_size(debrief, 13), "color": "#555555"})
             continue
-        xs.append(value)
-        yy.append(y)
-        # Debrief: the number only (the zone words above say the level); double-size words would be cut off.
-        text.append(f"{value:.2f}" if debrief else f"{value:.2f} {takeaways.alignment_level(value)}")
-        hover.append(f"<b>{esc(t['theme'])}</b><br>Alignment {value:.2f}: {takeaways.alignment_level(value)}"
-                     f"<br>Groups {num(5 * (1 - value))} points apart")
-    fig.add_trace(go.Bar(x=xs, y=yy, orientation="h", marker={"color": OKABE_ITO["bluish_green"]}, text=text,
-                         textposition="outside", cliponaxis=False, textfont={"size": font_size(debrief, 14)},
-                         hovertext=hover, hoverinfo="text", width=0.6, name="Cross-party alignment"))
-    for edge in (takeaways.ALIGNMENT_LOW, takeaways.ALIGNMENT_HIGH):
-        fig.add_vline(x=edge, line={"color": "#999999", "width": 1, "dash": "dash"}, layer="below")
-    for word, lo, hi in (("divided", 0, takeaways.ALIGNMENT_LOW),
-                         ("partly", takeaways.ALIGNMENT_LOW, takeaways.ALIGNMENT_HIGH),
-                         ("close", takeaways.ALIGNMENT_HIGH, 1.0)):
-        fig.add_annotation(x=(lo + hi) / 2, y=1.0, yref="paper", yanchor="bottom", text=f"<b>{word}</b>",
-                           showarrow=False, font={"size": font_size(debrief, 14), "color": "#555555"})
-    fig.update_xaxes(range=[0, 1.3], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0],
-                     title={"text": f"{horizon_word(horizon)}: cross-party alignment (0–1)",
-                            "font": {"size": font_size(debrief, 15)}})
+        words = f"{value:.2f} {takeaways.alignment_level(value)}"
+        points.append((y, value, words, f"<b>{esc(t['theme'])}</b><br>Alignment {words}"
+                                        f"<br>Groups {num(5 * (1 - value))} points apart"))
+    zones = (("divided", 0.0, takeaways.ALIGNMENT_LOW), ("partly", takeaways.ALIGNMENT_LOW, takeaways.ALIGNMENT_HIGH),
+             ("close", takeaways.ALIGNMENT_HIGH, 1.0))
+    level_dots(fig, points, zones=zones, ticks=(0, 0.2, 0.4, 0.6, 0.8, 1),
+               axis_title=f"{horizon_word(horizon)}: cross-party alignment (0 = groups 5 points apart … 1 = same)",
+               colour=OKABE_ITO["bluish_green"], debrief=debrief)
     fig.update_yaxes(tickvals=ys, ticktext=[two_lines(t["theme"], label_limit(debrief, 30)) for t in themes],
-                     range=[-0.6, max(n, 1) - 0.4], showgrid=False)
+                     range=[-0.6, max(n, 1) - 0.4])
     frame(fig, title or takeaways.alignment_takeaway(themes, horizon), debrief=debrief, rows=n, row_px=40,
-          legend=False)
+          legend=False, right=level_column_px([p[2] for p in points], debrief))
     return fig
 
 

@@ -1,9 +1,9 @@
 """Benchmark page chart: the focus council against its peers, overall and theme by theme.
 
-Each row is a strip of peer dots over a box drawn from the benchmark's own p25 / median / p75 (the
-numbers ``benchmark --json`` prints, never recomputed by Plotly), with the focus council as a large
-diamond in the focus colour.  It is a can opener, not a league table: there is no rank, only where the
-council sits.
+Each row is a box drawn from the benchmark's own p25 / median / p75 (the numbers ``benchmark --json``
+prints, never recomputed by Plotly) with the focus council as a large diamond in the focus colour on it,
+and the peers as a strip of dots just below, where they cover neither box nor median.  It is a can
+opener, not a league table: there is no rank, only where the council sits.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .. import domain
+from .. import domain, views
 from ..palette import FOCUS_COLOUR, PEER_COLOUR
 from ..views import fmt, title_html
-from .base import add_band_zones, change_axis, font_size, style, suppressed_text
+from .base import MUTED_INK, add_band_zones, change_axis, font_size, style, suppressed_text
 from .themes import fit_title, wrap_label
 
-JITTER = 0.16
+JITTER = 0.05
 SHORT_AXIS_TITLES = {"position": "Change (1–6)", "gap": "Gap (points)", "risk": "Risk appetite (1–5)",
                      "consensus": "Consensus (0–1)"}
 AXIS_TITLES = {
@@ -43,15 +43,39 @@ def _jitter(council_id: str, row: int) -> float:
     return (h / 0xFFFFFFFF * 2 - 1) * JITTER
 
 
+#: Where things sit within a row (rows are one unit apart, the first at the top): the focus value's label
+#: above, the box and the diamond on the row's line, the peer dots in a strip below, so no mark covers another.
+DOTS_OFFSET = 0.3
+BOX_WIDTH = 0.3
+#: Height of the median's line, a little taller than the box (normal screen, debrief).
+MEDIAN_PX = {False: 30, True: 36}
+
+
+def _tick(row: Mapping[str, Any], debrief: bool) -> str:
+    # Debrief type is twice the size: the theme's short name on one line keeps every row clear of the next.
+    label = (_esc(views.short_sector_label(row["theme"])) if debrief and row["theme"] else
+             wrap_label(row["theme_label"], 24))
+    if views.few_peers(row["doc"]):
+        size = font_size(debrief, 12)
+        words = f"only {row['doc']['peers']} peers" if debrief else views.caution_words(row["doc"])
+        label += f'<br><span style="font-size:{size}px;color:{MUTED_INK}"><i>{words}</i></span>'
+    return label
+
+
 def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min_group: int,
           debrief: bool = False) -> go.Figure:
-    """One row per theme (overall first): peers as dots, their middle half as a box, the focus as a diamond."""
+    """One row per theme (overall first): the focus as a diamond on its peers' median and middle half, with
+    the peers themselves as dots in a strip just below.
+
+    The middle half (a box) is drawn only with at least four peers; with fewer, the row says "only N peers:
+    compare with care" instead, since quartiles of two or three councils suggest a precision they lack.
+    """
     metric = view["metric"]
     rows = view["rows"]
-    ticks = [wrap_label(r["theme_label"], 20 if debrief else 24) for r in rows]
     fig = go.Figure()
 
-    box_rows = [(i, r["doc"], r["points"]) for i, r in enumerate(rows) if r["doc"]["median"] is not None]
+    box_rows = [(i, r["doc"], r["points"]) for i, r in enumerate(rows)
+                if r["doc"]["median"] is not None and not views.few_peers(r["doc"])]
     if box_rows:
         fig.add_trace(go.Box(
             y=[i for i, _d, _p in box_rows], orientation="h",
@@ -59,16 +83,20 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
             q3=[d["p75"] for _i, d, _p in box_rows],
             lowerfence=[min(p["value"] for p in pts) for _i, _d, pts in box_rows],
             upperfence=[max(p["value"] for p in pts) for _i, _d, pts in box_rows],
-            width=0.5, fillcolor="rgba(153,153,153,0.18)", line={"color": "#8A8A8A", "width": 1.5},
+            width=BOX_WIDTH, fillcolor="rgba(153,153,153,0.25)", line={"color": "#6E6E6E", "width": 1.5},
             hoverinfo="skip", name="Middle half of peers", showlegend=True,
         ))
+    median_rows = [(i, r["doc"]) for i, r in enumerate(rows) if r["doc"]["median"] is not None]
+    if median_rows:
         fig.add_trace(go.Scatter(
-            x=[d["median"] for _i, d, _p in box_rows], y=[i for i, _d, _p in box_rows], mode="markers",
-            marker={"symbol": "line-ns-open", "size": 26, "color": "#1A1A1A", "line": {"width": 3}},
-            customdata=[[fmt(d["median"], metric), fmt(d["p25"], metric), fmt(d["p75"], metric), d["peers"]]
-                        for _i, d, _p in box_rows],
-            hovertemplate="Peer median %{customdata[0]}<br>Middle half %{customdata[1]} to %{customdata[2]}"
-                          "<br>%{customdata[3]} peers<extra></extra>",
+            x=[d["median"] for _i, d in median_rows], y=[i for i, _d in median_rows], mode="markers",
+            marker={"symbol": "line-ns-open", "size": MEDIAN_PX[debrief], "color": "#1A1A1A",
+                    "line": {"width": 3}},
+            customdata=[[fmt(d["median"], metric), d["peers"],
+                         ("" if views.few_peers(d) else
+                          f"<br>Middle half {fmt(d['p25'], metric)} to {fmt(d['p75'], metric)}")]
+                        for _i, d in median_rows],
+            hovertemplate="Peer median %{customdata[0]}%{customdata[2]}<br>%{customdata[1]} peers<extra></extra>",
             name="Peer median",
         ))
 
@@ -76,28 +104,32 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
     for i, r in enumerate(rows):
         for p in r["points"]:
             px.append(p["value"])
-            py.append(i + _jitter(p["council_id"], i))
+            py.append(i + DOTS_OFFSET + _jitter(p["council_id"], i))
             ptext.append(_esc(labels.get(p["council_id"], p["name"])))
     fig.add_trace(go.Scatter(
         x=px, y=py, mode="markers", name="Peers",
-        marker={"color": PEER_COLOUR, "size": 10, "opacity": 0.75, "line": {"width": 1, "color": "white"}},
+        marker={"color": PEER_COLOUR, "size": 10 if not debrief else 16, "opacity": 0.85,
+                "line": {"width": 1, "color": "white"}},
         customdata=ptext, hovertemplate="%{customdata}: %{x:.2f}<extra></extra>",
     ))
 
     focus_name = _esc(labels.get(view["council_id"], view["name"]))
-    fx, fy, ftext, fhover = [], [], [], []
+    diamond = 20 if not debrief else 30
+    fx, fy, fhover = [], [], []
     for i, r in enumerate(rows):
         value = r["doc"]["value"]
         if value is None:
             continue
         fx.append(value)
         fy.append(i)
-        ftext.append(fmt(value, metric))
         fhover.append(f"<b>{focus_name}</b>: {fmt(value, metric)}<br>{_esc(r['words'])}")
+        # Just above the diamond, whatever the row height: clear of the diamond, the box and the median.
+        fig.add_annotation(x=value, y=i, yanchor="bottom", yshift=max(diamond, MEDIAN_PX[debrief]) // 2 + 2,
+                           text=f"<b>{fmt(value, metric)}</b>",
+                           showarrow=False, font={"size": font_size(debrief, 15), "color": FOCUS_COLOUR})
     fig.add_trace(go.Scatter(
-        x=fx, y=fy, mode="markers+text", name=focus_name, text=ftext, textposition="top center",
-        textfont={"size": font_size(debrief, 15), "color": FOCUS_COLOUR},
-        marker={"symbol": "diamond", "size": 20 if not debrief else 30, "color": FOCUS_COLOUR,
+        x=fx, y=fy, mode="markers", name=focus_name,
+        marker={"symbol": "diamond", "size": diamond, "color": FOCUS_COLOUR,
                 "line": {"width": 1.5, "color": "white"}},
         customdata=fhover, hovertemplate="%{customdata}<extra></extra>", cliponaxis=False,
     ))
@@ -108,10 +140,12 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
                                font={"size": font_size(debrief, 13), "color": "#555555"})
 
     axis_title = SHORT_AXIS_TITLES[metric] if debrief else AXIS_TITLES[metric]
-    style(fig, title_html(title, debrief), debrief=debrief, height=170 + (78 if not debrief else 110) * len(rows),
-          x_title=axis_title)
-    fig.update_yaxes(tickmode="array", tickvals=list(range(len(rows))), ticktext=ticks, autorange="reversed",
-                     range=None, showgrid=False, zeroline=False)
+    row_px = 84 if not debrief else 120
+    style(fig, title_html(title, debrief), debrief=debrief, height=150 + row_px * len(rows), x_title=axis_title)
+    fig.update_yaxes(tickmode="array", tickvals=list(range(len(rows))), ticktext=[_tick(r, debrief) for r in rows],
+                     range=[len(rows) - 0.5, -0.5], showgrid=False, zeroline=False)
+    for i in range(1, len(rows)):  # a faint rule between rows, so each diamond reads with its own dots
+        fig.add_hline(y=i - 0.5, line={"color": "#E3E3E3", "width": 1})
     if metric == "position":
         add_band_zones(fig, "x", debrief=debrief)
         change_axis(fig, "x", debrief=debrief, title=axis_title)
@@ -125,9 +159,12 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
         span = max([abs(v) for v in values] + [1.0]) * 1.15
         fig.update_xaxes(range=[min(-0.25, min(values, default=0) - 0.25), span], zeroline=True,
                          zerolinecolor="#777777", zerolinewidth=1.5)
-    # The legend sits under the axis title, clear of the band names along the top.
-    # In debrief the legend goes (the room has the facilitator; "How to read this" has the key).
-    fig.update_layout(legend={"orientation": "h", "y": -110 / (78 * len(rows)), "yanchor": "top", "x": 0,
-                              "xanchor": "left"}, showlegend=not debrief, margin={"b": 70 if not debrief else 40})
+    # The legend sits just under the axis title (anchored to the figure's bottom edge, so the gap between
+    # them does not grow with the number of rows).  In debrief the legend goes: the facilitator explains it.
+    axis_px = font_size(debrief, 14) * 1.4 + font_size(debrief, 15) * 1.4 + 16
+    legend_px = font_size(debrief, 14) * 2 if not debrief else 0
+    fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
+                              "xanchor": "left"},
+                      showlegend=not debrief, margin={"b": int(axis_px + legend_px + 4)})
     fit_title(fig, title, debrief, below=34 if not debrief else 60)
     return fig

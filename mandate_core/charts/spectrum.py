@@ -18,12 +18,13 @@ import plotly.graph_objects as go
 
 from .. import domain, takeaways
 from ..palette import BAND_COLOURS, FOCUS_COLOUR, HORIZON_COLOURS, OKABE_ITO
-from ..takeaways import num, shown
-from .base import add_band_zones, change_axis, font_size, style, suppressed_text
+from ..takeaways import num, shown, wrap_title
+from .base import INK, add_band_zones, change_axis, font_size, style, suppressed_text, title_size
 
 ALL_THEMES = "All themes"
-#: Characters per title line: a chart at normal size, and in debrief mode (double-size type).
-WRAP_FULL, WRAP_DEBRIEF = 80, 36
+#: Characters per title line: what fits a chart on a 1280-pixel screen (so most titles take one line), and
+#: in debrief mode (double-size type).
+WRAP_FULL, WRAP_DEBRIEF = 90, 50
 #: Each row gets this much more height in debrief mode (type is twice the size).
 DEBRIEF_ROW_SCALE = 2.0
 CONNECTOR_COLOUR = "#8C8C8C"
@@ -56,7 +57,7 @@ def two_lines(text: object, limit: int) -> str:
 
 
 def frame(fig: go.Figure, title: str, *, debrief: bool, rows: int, row_px: int = 40, wrap: int = WRAP_FULL,
-          band_labels: bool = True, legend: bool = True, legend_lines: int = 1) -> go.Figure:
+          band_labels: bool = True, legend: bool = True, legend_lines: int = 1, right: int = 24) -> go.Figure:
     """House style plus a title wrapped to fit, room above the plot for the band labels, and a height
     that gives every row the same space whatever the margins (so debrief type never squashes the rows).
 
@@ -64,11 +65,11 @@ def frame(fig: go.Figure, title: str, *, debrief: bool, rows: int, row_px: int =
     cut off, and the top margin grows with it so nothing overlaps.
     """
     width = WRAP_DEBRIEF if debrief else wrap
-    lines = textwrap.wrap(title, width=width) or [""]
+    lines = wrap_title(title, width) if title else []
     style(fig, "<br>".join(esc(line) for line in lines), debrief=debrief)
-    title_px = font_size(debrief, 20) * 1.3 * len(lines)
+    title_px = title_size(debrief) * 1.3 * len(lines)
     band_px = font_size(debrief, 14) * 1.6 if band_labels else 0
-    top = int(10 + 0.5 * font_size(debrief, 20) + title_px + band_px + 8)
+    top = int(10 + (0.5 * title_size(debrief) if lines else 0) + title_px + band_px + 8)
     # Below the plot: tick labels and the axis title, then (at the very bottom) the legend.
     axis_px = font_size(debrief, 14) * 1.4 + font_size(debrief, 15) * 1.4 + 14
     legend_px = font_size(debrief, 14) * 1.8 * legend_lines if legend else 0
@@ -77,12 +78,10 @@ def frame(fig: go.Figure, title: str, *, debrief: bool, rows: int, row_px: int =
     fig.update_layout(
         height=height,
         # Anchored by its top a few pixels under the edge (a multi-line title with a top pad is cut off).
-        title={"yref": "container", "yanchor": "top", "y": 1 - (10 + 0.5 * font_size(debrief, 20)) / height},
-        margin={"t": top, "l": 10, "r": 24, "b": bottom},
+        title={"yref": "container", "yanchor": "top", "y": 1 - (10 + 0.5 * title_size(debrief)) / height},
+        margin={"t": top, "l": 10, "r": right, "b": bottom},
         showlegend=legend,
     )
-    fig.update_xaxes(tickfont={"color": "#1A1A1A"}, title={"font": {"color": "#1A1A1A"}})
-    fig.update_yaxes(tickfont={"color": "#1A1A1A"})
     if legend:
         fig.update_layout(legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0,
                                   "x": 0, "xanchor": "left", "bgcolor": "rgba(255,255,255,0)"})
@@ -91,7 +90,7 @@ def frame(fig: go.Figure, title: str, *, debrief: bool, rows: int, row_px: int =
 
 def label_limit(debrief: bool, normal: int = 38) -> int:
     """How many characters of a row label fit beside the plot (double-size type takes twice the room)."""
-    return int(normal * 0.55) if debrief else normal
+    return int(normal * 0.7) if debrief else normal
 
 
 def horizon_word(horizon: str) -> str:
@@ -313,8 +312,64 @@ def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title:
     change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
     fig.add_hline(y=len(rows) - 1.5, line={"color": "#BBBBBB", "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)
-    frame(fig, title or takeaways.council_themes_takeaway(report), debrief=debrief, rows=len(rows), row_px=46,
-          legend_lines=3 if debrief else 1)
+    frame(fig, title or takeaways.council_themes_takeaway(report), debrief=debrief, rows=len(rows), row_px=46)
+    return fig
+
+
+#: Where each horizon's words go around its marker on the journey chart: clear of the other two.
+_JOURNEY_TEXT = {"now": "bottom center", "next": "top center", "ambition": "middle right"}
+
+
+def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None) -> go.Figure:
+    """The council as a whole, now → next step → ambition, on one row with every point named and valued.
+
+    The debrief's opening slide: no legend to decode, the three numbers the room will talk about written
+    beside their marks, and the band of each in the zone it sits in.
+    """
+    m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
+    overall = report.get("overall", {})
+    fig = go.Figure()
+    scale = 2 if debrief else 1
+    words = {"now": "Now", "next": "Next step", "ambition": "Ambition"}
+    for h in domain.HORIZONS:
+        s = overall.get(h)
+        if not shown(s):
+            continue
+        spec = dict(_HORIZON_MARKERS[h])
+        spec = {**spec, "size": int(spec["size"] * scale * 1.3), "color": HORIZON_COLOURS[h]}
+        spec["line"] = {**spec["line"], "width": spec["line"]["width"] * scale}
+        if h == "now":
+            spec["line"]["color"] = HORIZON_COLOURS[h]
+        colour = "#555555" if h == "now" else "#1F6E9C" if h == "next" else HORIZON_COLOURS[h]
+        risk = f"<br>Risk appetite: {takeaways.risk_words(s['risk'])}" if s.get("risk") is not None else ""
+        fig.add_trace(go.Scatter(
+            x=[s["position"]], y=[0], mode="markers+text", cliponaxis=False,
+            text=[f"<b>{words[h]} {num(s['position'])}</b>"], textposition=_JOURNEY_TEXT[h],
+            textfont={"size": font_size(debrief, 15), "color": colour},
+            name=domain.HORIZON_LABELS[h], marker=spec, showlegend=False,
+            hovertext=[f"{esc(domain.HORIZON_LABELS[h])}: {s['band']} ({num(s['position'])})<br>"
+                       f"{s['n']} participants{risk}"], hoverinfo="text",
+        ))
+    now, amb = overall.get("now"), overall.get("ambition")
+    if shown(now) and shown(amb) and abs(amb["position"] - now["position"]) > 0.05:
+        fig.add_annotation(x=amb["position"], y=0, ax=now["position"], ay=0, xref="x", yref="y", axref="x",
+                           ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=2.5 * scale,
+                           arrowcolor=ARROW_COLOUR, standoff=12 * scale, startstandoff=9 * scale)
+    # Under the journey, the appetite for risk that goes with it (in Orange Book words; not on this axis).
+    if shown(now) or shown(amb):
+        fig.add_annotation(x=0.5, xref="paper", y=-0.62, text=esc(takeaways.risk_sentence(overall, m)),
+                           showarrow=False, font={"size": font_size(debrief, 13), "color": "#333333"},
+                           bgcolor="rgba(255,255,255,0.85)", borderpad=4)
+    hidden = [h for h in domain.HORIZONS if not shown(overall.get(h))]
+    if hidden:
+        fig.add_annotation(x=3.5, y=0.55, text=esc(", ".join(words[h].lower() for h in hidden) + ": "
+                                                     + suppressed_text(m)),
+                           showarrow=False, font={"size": font_size(debrief, 13), "color": "#555555"})
+    add_band_zones(fig, debrief=debrief)
+    change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
+    fig.update_yaxes(range=[-0.75, 0.75], showticklabels=False, showgrid=False)
+    frame(fig, title if title is not None else takeaways.overall_sentence(overall, m), debrief=debrief, rows=1,
+          row_px=120, legend=False)
     return fig
 
 
@@ -370,47 +425,79 @@ def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str |
     return fig
 
 
+#: Grey tints of the named zones behind a 0–1 dot plot (the lowest zone darkest); their words sit on top.
+ZONE_TINTS = ("rgba(0,0,0,0.06)", "rgba(0,0,0,0.03)", "rgba(0,0,0,0)")
+
+
+def level_dots(
+    fig: go.Figure,
+    points: Sequence[tuple[float, float, str, str]],
+    *,
+    zones: Sequence[tuple[str, float, float]],
+    ticks: Sequence[float],
+    axis_title: str,
+    colour: str,
+    debrief: bool,
+) -> None:
+    """A dot per row on a fixed 0–1 axis over named zones, with each row's value and word in a column to the
+    right of the plot.
+
+    A dot plot rather than bars: 0.73 and 0.80 are told apart by position, not by the length of two long
+    bars; and the words sit in their own column, where no threshold line runs through them.  ``points``
+    are ``(y, value, label, hover)``; ``zones`` are ``(word, low, high)``.
+    """
+    for (word, lo, hi), tint in zip(zones, ZONE_TINTS, strict=False):
+        fig.add_vrect(x0=lo, x1=hi, fillcolor=tint, line_width=0, layer="below")
+        fig.add_annotation(x=(lo + hi) / 2, y=1.0, yref="paper", yanchor="bottom", text=f"<b>{word}</b>",
+                           showarrow=False, font={"size": font_size(debrief, 14), "color": "#444444"})
+    for _word, lo, _hi in zones[1:]:
+        fig.add_vline(x=lo, line={"color": "#8C8C8C", "width": 1.5, "dash": "dash"}, layer="below")
+    fig.add_trace(go.Scatter(
+        x=[p[1] for p in points], y=[p[0] for p in points], mode="markers", cliponaxis=False,
+        marker={"size": font_size(debrief, 16), "color": colour, "line": {"width": 1.5, "color": "white"}},
+        hovertext=[p[3] for p in points], hoverinfo="text", showlegend=False, name="Value",
+    ))
+    for y, _value, label, _hover in points:
+        fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=14, y=y, text=esc(label),
+                           showarrow=False, font={"size": font_size(debrief, 14), "color": INK})
+    fig.update_xaxes(range=[-0.02, 1.02], tickvals=list(ticks), ticktext=[f"{t:g}" for t in ticks],
+                     showgrid=False, title={"text": axis_title, "font": {"size": font_size(debrief, 15)}})
+    fig.update_yaxes(showgrid=True, gridcolor="#E0E0E0", griddash="dot")
+
+
+def level_column_px(labels: Sequence[str], debrief: bool) -> int:
+    """Right margin that holds the longest value-and-word label of a dot plot."""
+    longest = max((len(label) for label in labels), default=4)
+    return int(24 + longest * font_size(debrief, 14) * 0.55)
+
+
 def consensus_chart(report: Mapping[str, Any], horizon: str, *, debrief: bool = False,
                     title: str | None = None) -> go.Figure:
-    """How far people agreed on each theme at one horizon, against the high / low thresholds."""
+    """How far people agreed on each theme at one horizon, as dots on the 0–1 scale against the low /
+    moderate / high zones."""
     m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
     rows = _council_rows(report)
     ys, ticktext = _row_ticks(rows, debrief)
-    xs, yy, text, hover = [], [], [], []
+    fig = go.Figure()
+    points = []
     for (label, r, _o), y in zip(rows, ys, strict=True):
         s = r.get(horizon)
         if shown(s):
-            xs.append(s["consensus"])
-            yy.append(y)
-            text.append(takeaways.consensus_sentence(s["consensus"]))
-            hover.append(f"<b>{esc(label)}</b><br>Consensus: {takeaways.consensus_sentence(s['consensus'])}"
-                         f"<br>{s['n']} participants")
-    fig = go.Figure(go.Bar(
-        x=xs, y=yy, orientation="h", marker={"color": OKABE_ITO["blue"]}, text=text, textposition="outside",
-        textfont={"size": font_size(debrief, 14)}, hovertext=hover, hoverinfo="text", cliponaxis=False,
-        name="Consensus", width=0.6,
-    ))
-    for (_label, r, _o), y in zip(rows, ys, strict=True):
-        if not shown(r.get(horizon)):
+            words = takeaways.consensus_sentence(s["consensus"])
+            points.append((y, s["consensus"], words, f"<b>{esc(label)}</b><br>Consensus: {words}"
+                                                     f"<br>{s['n']} participants"))
+        else:
             fig.add_annotation(x=0.02, y=y, xanchor="left", text=esc(suppressed_text(m)), showarrow=False,
                                font={"size": font_size(debrief, 13), "color": "#555555"})
-    zones = (("low", 0, takeaways.CONSENSUS_LOW), ("moderate", takeaways.CONSENSUS_LOW, takeaways.CONSENSUS_HIGH),
+    zones = (("low", 0.0, takeaways.CONSENSUS_LOW), ("moderate", takeaways.CONSENSUS_LOW, takeaways.CONSENSUS_HIGH),
              ("high", takeaways.CONSENSUS_HIGH, 1.0))
-    for word, lo, hi in zones:
-        fig.add_vrect(x0=lo, x1=hi, fillcolor="#000000", opacity=0.03 if word == "moderate" else 0.0,
-                      line_width=0, layer="below")
-        if not debrief:  # the bars carry the words too; double-size zone words would collide
-            fig.add_annotation(x=(lo + hi) / 2, y=1.0, yref="paper", yanchor="bottom", text=f"<b>{word}</b>",
-                               showarrow=False, font={"size": font_size(debrief, 14), "color": "#555555"})
-    for edge in (takeaways.CONSENSUS_LOW, takeaways.CONSENSUS_HIGH):
-        fig.add_vline(x=edge, line={"color": "#999999", "width": 1, "dash": "dash"}, layer="below")
-    fig.update_xaxes(range=[0, 1.18], tickvals=[0, 0.25, 0.5, 0.7, 1.0],
-                     title={"text": f"{horizon_word(horizon)}: consensus (1 = all agree)",
-                            "font": {"size": font_size(debrief, 15)}})
+    level_dots(fig, points, zones=zones, ticks=(0, 0.25, takeaways.CONSENSUS_LOW, takeaways.CONSENSUS_HIGH, 1),
+               axis_title=f"{horizon_word(horizon)}: consensus (0 = split in two … 1 = all agree)",
+               colour=OKABE_ITO["blue"], debrief=debrief)
     fig.add_hline(y=len(rows) - 1.5, line={"color": "#BBBBBB", "width": 1, "dash": "dot"})
-    fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)
+    fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4])
     frame(fig, title or takeaways.consensus_takeaway(report, horizon), debrief=debrief, rows=len(rows), row_px=40,
-          legend=False, band_labels=not debrief)
+          legend=False, right=level_column_px([p[2] for p in points], debrief))
     return fig
 
 

@@ -14,11 +14,41 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .. import domain
-from ..palette import BAND_COLOURS, CHANGE_SCALE, FOCUS_COLOUR, SUPPRESSED_COLOUR
+from ..palette import BAND_COLOURS, FOCUS_COLOUR, OKABE_ITO, SUPPRESSED_COLOUR
 from ..views import ThemeGrid, fmt, short_sector_label, title_html, title_lines
-from .base import add_band_zones, change_axis, font_size, style, suppressed_text
+from .base import MUTED_INK, add_band_zones, change_axis, font_size, style, suppressed_text
 
 ROW_HEIGHT = 26
+
+
+def _tint(colour: str, strength: float) -> str:
+    """``colour`` mixed with white: strength 1 is the colour itself."""
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    return "#" + "".join(f"{round(255 - (255 - c) * strength):02X}" for c in rgb)
+
+
+def _band_scale() -> list[list[object]]:
+    """The ambition colour scale on 1–6, built from the three band colours with hard breaks at the band
+    limits (2.5 and 4.5): a cell's hue is its band, as on every other chart, and within a band it deepens
+    towards the band's upper limit."""
+    lo, hi = domain.CHANGE_MIN, domain.CHANGE_MAX
+    stops: list[list[object]] = []
+    edges = ((domain.BETTER, lo, domain.DIFFERENTLY_FROM),
+             (domain.DIFFERENTLY, domain.DIFFERENTLY_FROM, domain.NEW_FROM),
+             (domain.NEW, domain.NEW_FROM, hi))
+    for band, start, end in edges:
+        stops.append([(start - lo) / (hi - lo), _tint(BAND_COLOURS[band], 0.45)])
+        stops.append([(end - lo) / (hi - lo), BAND_COLOURS[band]])
+    return stops
+
+
+#: Ambition (1–6): the band colours, breaking at 2.5 and 4.5.
+AMBITION_SCALE = _band_scale()
+#: Gap (ambition − now, centred on 0): white to Okabe–Ito bluish green for a leap forward (no band colour,
+#: so a big gap never reads as "New"), and to Okabe–Ito yellow for the rare ambition below where the council is
+#: now (not grey: grey is a hidden cell).
+GAP_SCALE: list[list[object]] = [[0.0, OKABE_ITO["yellow"]], [0.5, "#F7F7F7"], [0.8, OKABE_ITO["bluish_green"]],
+                                 [1.0, "#005C43"]]
 
 
 def _esc(text: object) -> str:
@@ -31,21 +61,27 @@ def wrap_label(text: str, width: int = 18) -> str:
     return "<br>".join(_esc(line) for line in textwrap.wrap(text, width)) or _esc(text)
 
 
-def fit_title(fig: go.Figure, title: str, debrief: bool, *, below: int = 0) -> None:
+def fit_title(fig: go.Figure, title: str, debrief: bool, *, below: int = 0, extra_lines: int = 0) -> None:
     """Keep a wrapped title inside the top margin, with ``below`` pixels under it for band names or ticks.
 
     The title is centred on a fixed pixel line (a multi-line title anchored at its top drifts upwards in
-    Plotly), so call this after the figure's height is set.
+    Plotly), so call this after the figure's height is set.  ``extra_lines`` are small-type lines under the
+    title (a note that belongs with the chart).
     """
     line = 52 if debrief else 27
-    block = line * title_lines(title, debrief)
+    block = line * title_lines(title, debrief) + int(line * 0.85) * extra_lines
     height = fig.layout.height or 450
     fig.update_layout(title={"yref": "container", "yanchor": "middle", "y": 1 - (14 + block / 2) / height},
                       margin={"t": 28 + block + below})
 
 
-def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = False) -> go.Figure:
-    """Councils down, sector themes across, coloured by ambition (1–6) or gap; the focus row framed."""
+def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = False,
+            note: str | None = None) -> go.Figure:
+    """Councils down, sector themes across, coloured by ambition (1–6) or gap; the focus row framed.
+
+    ``note`` (plain text, e.g. the other end of the grid) is written in small type under the title, with
+    what a blank and a grey cell mean, so both stay with the chart.
+    """
     # Debrief type is too large for eight wrapped headers side by side: one line each, slanted.
     xs = [_esc(short_sector_label(key)) if debrief else wrap_label(short_sector_label(key), 11)
           for key, _label in grid.themes]
@@ -94,18 +130,25 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
         span = max([abs(v) for v in shown] + [1.0])
         zmin, zmax = -span, span
         colorbar = {"title": {"text": "Gap (ambition − now, points)", "side": "top"}}
+        scale = GAP_SCALE
     else:
         zmin, zmax = domain.CHANGE_MIN, domain.CHANGE_MAX
+        # Ticks at the band limits, and each band's name in the middle of its stretch of the bar.
+        mids = [(domain.CHANGE_MIN + domain.DIFFERENTLY_FROM) / 2, (domain.DIFFERENTLY_FROM + domain.NEW_FROM) / 2,
+                (domain.NEW_FROM + domain.CHANGE_MAX) / 2]
         colorbar = {"title": {"text": "Ambition on the 1–6 change scale", "side": "top"},
-                    "tickvals": [1, 3.5, 6] if debrief else [1, 2, 3, 4, 5, 6],
-                    "ticktext": (["1 Better", "Differently", "6 New"] if debrief else
-                                 ["1 Better", "2", "3 Differently", "4", "5 New", "6"])}
+                    "tickvals": [1, mids[0], domain.DIFFERENTLY_FROM, mids[1], domain.NEW_FROM, mids[2], 6],
+                    "ticktext": ["1", f"<b>{domain.BETTER}</b>", f"{domain.DIFFERENTLY_FROM:g}",
+                                 f"<b>{domain.DIFFERENTLY}</b>", f"{domain.NEW_FROM:g}", f"<b>{domain.NEW}</b>", "6"]}
+        scale = AMBITION_SCALE
     # Across the bottom, so the eight theme columns get the full width.
-    colorbar.update(orientation="h", thickness=12, len=0.6, x=0, xanchor="left", y=-40 / (ROW_HEIGHT * max(1, len(ys))),
-                    yanchor="top", tickfont={"size": font_size(debrief, 13)})
+    bar_y = -40 / (ROW_HEIGHT * max(1, len(ys)))
+    colorbar.update(orientation="h", thickness=14, len=0.6, x=0, xanchor="left", y=bar_y, yanchor="top",
+                    tickfont={"size": font_size(debrief, 13), "color": "#1A1A1A"},
+                    title_font={"size": font_size(debrief, 13), "color": "#1A1A1A"})
     fig = go.Figure()
     fig.add_trace(go.Heatmap(
-        z=z, x=xs, y=ys, zmin=zmin, zmax=zmax, colorscale=CHANGE_SCALE, text=text,
+        z=z, x=xs, y=ys, zmin=zmin, zmax=zmax, colorscale=scale, text=text,
         texttemplate="%{text}", textfont={"size": font_size(debrief, 13)}, customdata=hover,
         hovertemplate="%{customdata}<extra></extra>", hoverongaps=False, xgap=2, ygap=2,
         colorbar=colorbar, name="shown",
@@ -116,9 +159,18 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
         hoverongaps=False, xgap=2, ygap=2, name="not shown",
     ))
     height = 250 + ROW_HEIGHT * len(ys)
-    style(fig, title_html(title, debrief), debrief=debrief, height=height)
+    head = title_html(title, debrief)
+    # Small type under the title: the caller's note, then what a blank and a grey cell mean.
+    key = f"Blank cell: a theme the council did not work on · grey cell: fewer than {min_group} participants"
+    note_lines = [line for text in (note, key) if text for line in title_html(text, debrief).split("<br>")]
+    if note_lines:
+        size = font_size(debrief, 13)
+        head += "".join(f'<br><span style="font-size:{size}px;font-weight:normal;color:{MUTED_INK}">{line}</span>'
+                         for line in note_lines)
+    style(fig, head, debrief=debrief, height=height)
+    # Column heads stay at 13 px on a normal screen: eight of them must sit side by side at 1280 wide.
     fig.update_xaxes(side="top", showgrid=False, tickangle=-40 if debrief else 0,
-                     tickfont={"size": font_size(debrief, 13)})
+                     tickfont={"size": font_size(debrief, 13) if debrief else 13})
     fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": font_size(debrief, 13)})
     if grid.focus is not None and any(cid == grid.focus for cid, _ in grid.councils):
         index = next(i for i, (cid, _) in enumerate(grid.councils) if cid == grid.focus)
@@ -126,7 +178,7 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
                       line={"color": FOCUS_COLOUR, "width": 3}, fillcolor="rgba(0,0,0,0)", layer="above")
         ticks = [f"<b>{y}</b>" if i == index else y for i, y in enumerate(ys)]
         fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=ticks)
-    fit_title(fig, title, debrief, below=60 if not debrief else 260)
+    fit_title(fig, title, debrief, below=60 if not debrief else 260, extra_lines=len(note_lines))
     return fig
 
 

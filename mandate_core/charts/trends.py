@@ -13,18 +13,37 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from .. import domain
-from ..palette import BAND_COLOURS, GROUP_SEQUENCE, HORIZON_COLOURS
+from ..palette import HORIZON_COLOURS, OKABE_ITO
+from ..takeaways import quoted
 from ..views import TrendSeries, fmt, title_html
-from .base import add_band_zones, change_axis, font_size, style, suppressed_text
-from .themes import fit_title, wrap_label
+from .base import BAND_TEXT_COLOURS, add_band_zones, change_axis, font_size, style, suppressed_text
+from .spectrum import horizon_word
+from .themes import fit_title
 
 HORIZON_DASH = {"now": "dot", "next": "dash", "ambition": "solid"}
 HORIZON_SYMBOL = {"now": "circle-open", "next": "square", "ambition": "diamond"}
 HORIZON_SHORT = {"now": "Now", "next": "Next step", "ambition": "Ambition"}
-#: Theme line colours: the group sequence without yellow, which is unreadable as text on white.
-LINE_COLOURS = tuple(c for c in GROUP_SEQUENCE if c.upper() != "#F0E442")
-#: Smallest vertical distance between two end labels, in points of the 1–6 scale.
+#: Theme lines: a colour, a dash and a marker each, so no two lines are told apart by colour alone.  The
+#: colours avoid the band colours (the lines run over the band zones) and yellow (unreadable on white).
+LINE_STYLES: tuple[tuple[str, str, str], ...] = (
+    (OKABE_ITO["blue"], "solid", "circle"),
+    (OKABE_ITO["vermillion"], "dash", "square"),
+    (OKABE_ITO["bluish_green"], "dot", "diamond"),
+    (OKABE_ITO["black"], "dashdot", "triangle-up"),
+    (OKABE_ITO["blue"], "longdash", "x"),
+    (OKABE_ITO["vermillion"], "longdashdot", "triangle-down"),
+    (OKABE_ITO["bluish_green"], "dash", "pentagon"),
+    (OKABE_ITO["black"], "dot", "star"),
+)
+LINE_COLOURS = tuple(colour for colour, _dash, _symbol in LINE_STYLES)
+#: Smallest vertical distance between two end labels, in points of the 1–6 scale (a floor; the charts
+#: work out the real one from their height and type size).
 LABEL_GAP = 0.28
+#: Room to the right of the last round for the line names, as a share of the rounds' own span: the same in
+#: both Trends charts, so the two plots are exactly as wide as each other.
+LABEL_ROOM = 0.55
+#: Characters of a theme name at a line's end (the full name is in the hover).
+END_LABEL_CHARS = 24
 
 
 def _esc(text: object) -> str:
@@ -53,11 +72,15 @@ def _round_ticks(rounds: Sequence[str], dates: Sequence[str]) -> list[str]:
     return [f"{_esc(r)}<br>{_esc(d)}" for r, d in zip(rounds, dates, strict=True)]
 
 
-def _end_labels(fig: go.Figure, ends: list[tuple[str, float, str, str]], debrief: bool) -> None:
-    """Name each line at its last shown point, nudged apart so that no two names overlap."""
-    gap = LABEL_GAP * (2.2 if debrief else 1)
-    for (x, _y, text, colour), y in zip(ends, spread_labels([e[1] for e in ends], gap), strict=True):
-        fig.add_annotation(x=x, y=y, text=text, xanchor="left", xshift=14, showarrow=False, align="left",
+def _end_labels(fig: go.Figure, ends: list[tuple[str, float, str, str]], debrief: bool, plot_px: float) -> None:
+    """Name each line just right of its last shown point, nudged apart so that no two names overlap; a
+    name moved off its line's end is tied back to it by a thin leader in the line's colour."""
+    per_point = plot_px / 6.0  # the 1–6 axis spans six points (0.5 to 6.5)
+    gap = max(LABEL_GAP, font_size(debrief, 14) * 1.35 / per_point)
+    for (x, y_end, text, colour), y in zip(ends, spread_labels([e[1] for e in ends], gap), strict=True):
+        fig.add_annotation(x=x, y=y_end, ax=26 if not debrief else 40, ay=y, axref="pixel", ayref="y",
+                           text=text, xanchor="left", showarrow=True, arrowhead=0, arrowwidth=1,
+                           arrowcolor=colour, standoff=6, align="left",
                            font={"size": font_size(debrief, 14), "color": colour})
 
 
@@ -74,19 +97,24 @@ def _band_names(fig: go.Figure, debrief: bool) -> None:
                          (domain.DIFFERENTLY, domain.DIFFERENTLY_FROM, domain.NEW_FROM),
                          (domain.NEW, domain.NEW_FROM, 6.5)):
         fig.add_annotation(x=0, xref="paper", xanchor="left", xshift=6, y=(lo + hi) / 2, text=f"<b>{band}</b>",
-                           showarrow=False, font={"size": font_size(debrief, 14), "color": BAND_COLOURS[band]})
+                           showarrow=False, font={"size": font_size(debrief, 14), "color": BAND_TEXT_COLOURS[band]})
 
 
-def _frame(fig: go.Figure, title: str, y_title: str, n_rounds: int, *, debrief: bool, height: int,
-           right: int) -> None:
+def _frame(fig: go.Figure, title: str, y_title: str, n_rounds: int, *, debrief: bool, height: int) -> None:
     _band_names(fig, debrief)
     style(fig, title_html(title, debrief), debrief=debrief, height=height)
-    # Half a round of room at each end: for the band names on the left and the line names on the right.
-    fig.update_xaxes(range=[-0.5, n_rounds - 0.5])
+    # Half a round of room on the left for the band names; on the right, room for the line names.
+    fig.update_xaxes(range=[-0.5, n_rounds - 1 + LABEL_ROOM * max(1, n_rounds - 0.5)])
     change_axis(fig, "y", debrief=debrief, title="Change (1–6)" if debrief else y_title)
     fig.update_xaxes(showgrid=False)
-    fig.update_layout(showlegend=False, margin={"r": right, "b": 90 if not debrief else 150})
+    fig.update_layout(showlegend=False, margin={"r": 20, "b": 90 if not debrief else 150})
     fit_title(fig, title, debrief, below=12)
+
+
+def _plot_px(fig: go.Figure) -> float:
+    """The plot's height in pixels (the figure's less its margins), for spacing the end labels."""
+    margin = fig.layout.margin
+    return max(120.0, float(fig.layout.height) - float(margin.t or 0) - float(margin.b or 0))
 
 
 def horizons_over_rounds(series: TrendSeries, rounds: Sequence[str], dates: Sequence[str], *, title: str,
@@ -113,10 +141,10 @@ def horizons_over_rounds(series: TrendSeries, rounds: Sequence[str], dates: Sequ
         last = max((i for i, v in enumerate(ys) if v is not None), default=None)
         if last is not None:
             ends.append((ticks[last], ys[last], HORIZON_SHORT[h], colour))
-    _end_labels(fig, ends, debrief)
     _not_shown(fig, hidden, min_group, debrief)
     _frame(fig, title, "Change appetite (1 = better … 6 = new)", len(rounds), debrief=debrief,
-           height=470 if not debrief else 560, right=30)
+           height=470 if not debrief else 560)
+    _end_labels(fig, ends, debrief, _plot_px(fig))
     return fig
 
 
@@ -130,20 +158,21 @@ def themes_over_rounds(series: Sequence[TrendSeries], rounds: Sequence[str], dat
     add_band_zones(fig, "y", debrief=debrief, labels=False)
     themes = [s for s in series if s.key != "overall"]
     for k, s in enumerate(themes):
-        colour = LINE_COLOURS[k % len(LINE_COLOURS)]
+        colour, dash, symbol = LINE_STYLES[k % len(LINE_STYLES)]
         ys = [s.value(r, horizon) for r in rounds]
         hidden += [f"“{_esc(s.label)}” in {_esc(r)}" for r in rounds if s.suppressed(r, horizon)]
         fig.add_trace(go.Scatter(
             x=ticks, y=ys, mode="lines+markers", name=_esc(s.label),
-            line={"color": colour, "width": 3}, marker={"size": 11, "color": colour},
+            line={"color": colour, "width": 3, "dash": dash},
+            marker={"size": 11 if not debrief else 16, "color": colour, "symbol": symbol},
             hovertemplate="%{fullData.name}: %{y:.1f}<extra></extra>", connectgaps=False, cliponaxis=False,
         ))
         last = max((i for i, v in enumerate(ys) if v is not None), default=None)
         if last is not None:
-            label = wrap_label(s.label, 18) if debrief else _esc(s.label)
-            ends.append((ticks[last], ys[last], f"{label} {fmt(ys[last])}", colour))
-    _end_labels(fig, ends, debrief)
+            name = quoted(s.label, 18 if debrief else END_LABEL_CHARS)[1:-1]  # shortened, without the quotes
+            ends.append((ticks[last], ys[last], f"{_esc(name)} {fmt(ys[last])}", colour))
     _not_shown(fig, hidden, min_group, debrief)
-    _frame(fig, title, f"{domain.HORIZON_LABELS[horizon]} (1 = better … 6 = new)", len(rounds), debrief=debrief,
-           height=520 if not debrief else 620, right=120 if not debrief else 200)
+    _frame(fig, title, f"{horizon_word(horizon)} (1 = better … 6 = new)", len(rounds), debrief=debrief,
+           height=520 if not debrief else 620)
+    _end_labels(fig, ends, debrief, _plot_px(fig))
     return fig

@@ -19,6 +19,13 @@ pytestmark = pytest.mark.e2e
 
 FOCUS = "brackenfield"
 MAX_SLIDES = 20
+#: How tall the slide's content is, and where its last element ("How to read this") ends: a slide must fit a
+#: 1080-pixel projector without scrolling.
+_FIT_JS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const last = [...main.querySelectorAll('[data-testid="stExpander"]')].pop();
+  return {scroll: main.scrollHeight, bottom: last ? last.getBoundingClientRect().bottom : 0};
+}"""
 
 
 def _other_councils() -> dict[str, str]:
@@ -50,5 +57,7 @@ def test_debrief_slides_draw_and_name_no_other_council(app_server: b.Server, new
         charts = b.wait_for_charts(page)
         assert all(c["svg"] and c["marks"] for c in charts), f"slide {number}: {charts}"
         assert _named_in_page(page, others) == [], f"slide {number} names another council"
+        fit = page.evaluate(_FIT_JS)
+        assert fit["scroll"] <= 1080 and 0 < fit["bottom"] <= 1080, f"slide {number} needs scrolling: {fit}"
         b.full_page_screenshot(page, b.SCREENSHOTS / f"debrief-slide{number}-1920x1080.png")
     assert page.get_by_role("button", name="Next ▶").is_disabled()
