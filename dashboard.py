@@ -53,7 +53,8 @@ _KEPT = ("sb_council", "sb_round", "sb_peerset", "sb_peer_ids", "sb_horizon")
 #: Debrief look: our own static CSS only (no user text), for reading from the back of a room.
 DEBRIEF_CSS = """
 <style>
-[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none !important; }
+[data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"],
+[data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none !important; }
 header[data-testid="stHeader"] { background: transparent; }
 [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
 [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.55rem; line-height: 1.45; }

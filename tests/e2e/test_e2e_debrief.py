@@ -61,3 +61,28 @@ def test_debrief_slides_draw_and_name_no_other_council(app_server: b.Server, new
         assert fit["scroll"] <= 1080 and 0 < fit["bottom"] <= 1080, f"slide {number} needs scrolling: {fit}"
         b.full_page_screenshot(page, b.SCREENSHOTS / f"debrief-slide{number}-1920x1080.png")
     assert page.get_by_role("button", name="Next ▶").is_disabled()
+
+
+def test_debrief_sidebar_can_be_reopened_to_leave_or_download_the_pack(
+    app_server: b.Server, new_page: Callable[..., Any]
+) -> None:
+    """The sidebar starts closed in debrief mode; its open button must stay, or the facilitator is stuck."""
+    page = new_page(1920, 1080)
+    b.goto(page, app_server.url, f"/?council={FOCUS}&debrief=1")
+    button = page.locator('[data-testid="stExpandSidebarButton"]')
+    assert button.is_visible(), "no way to open the sidebar in debrief mode"
+    button.click()
+    pack_button = page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Download the debrief pack")
+    pack_button.first.wait_for(state="visible", timeout=10_000)
+    assert page.locator('[data-testid="stSidebar"]').get_by_text("Debrief mode", exact=True).is_visible()
+    with page.expect_download() as info:
+        pack_button.first.click()
+    pack = open(info.value.path(), encoding="utf-8").read()
+    assert "Brackenfield District Council" in pack
+    assert _named_in_page_text(pack.split("</head>", 1)[1], _other_councils()) == []
+
+
+def _named_in_page_text(text: str, others: dict[str, str]) -> list[str]:
+    found = [name for name in others.values() if name in text]
+    found += [cid for cid in others if re.search(rf"(?<![\w-]){re.escape(cid)}(?![\w-])", text)]
+    return found
