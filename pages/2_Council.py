@@ -6,7 +6,6 @@ import streamlit as st
 
 from mandate_core import domain, storage, takeaways, views
 from mandate_core.charts import spectrum
-from mandate_core.metrics import ReportError
 from pages import _layout as ui
 
 
@@ -44,13 +43,8 @@ def render() -> None:
     ui.require_data()
     sel = ui.selection()
     m = storage.min_group_size()
-    if not sel.council:
-        st.info("Choose a council in the sidebar.")
-        return
-    try:
-        report = ui.core("reports.council_report", sel.council, sel.round, min_group=m)
-    except ReportError as exc:
-        st.warning("This council's results could not be shown: " + takeaways.md_escape(exc))
+    report = ui.council_report(sel, m)
+    if report is None:
         return
 
     st.title(takeaways.md_escape(report["name"]), anchor=False)

@@ -6,7 +6,6 @@ import streamlit as st
 
 from mandate_core import domain, storage, takeaways, views
 from mandate_core.charts import alignment
-from mandate_core.metrics import ReportError
 from pages import _layout as ui
 
 
@@ -14,13 +13,8 @@ def render() -> None:
     ui.require_data()
     sel = ui.selection()
     m = storage.min_group_size()
-    if not sel.council:
-        st.info("Choose a council in the sidebar.")
-        return
-    try:
-        report = ui.core("reports.council_report", sel.council, sel.round, min_group=m)
-    except ReportError as exc:
-        st.warning("This council's results could not be shown: " + takeaways.md_escape(exc))
+    report = ui.council_report(sel, m)
+    if report is None:
         return
     breakdown = ui.core("metrics.group_breakdown", sel.council, report["round"], min_group=m)
     distribution = ui.core("metrics.answer_distribution", sel.council, report["round"], min_group=m)

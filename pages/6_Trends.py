@@ -33,8 +33,7 @@ def render() -> None:
     sel = ui.selection()
     m = storage.min_group_size()
     focus = sel.council
-    names = {str(c["council_id"]): str(c["name"]) for c in cat.councils}
-    labels = views.peer_labels(cat.ids, focus, names, sel.debrief, ui.anon_key())
+    labels = ui.council_labels(cat, sel)
     focus_name = labels.get(focus or "", focus or "")
     esc = views.md_escape
 

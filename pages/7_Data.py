@@ -218,8 +218,7 @@ def _demo_section(cat) -> None:  # noqa: ANN001 - Catalog
 def render() -> None:
     cat = ui.catalog()
     sel = ui.selection()
-    names = {str(c["council_id"]): str(c["name"]) for c in cat.councils}
-    labels = views.peer_labels(cat.ids, sel.council, names, sel.debrief, ui.anon_key())
+    labels = ui.council_labels(cat, sel)
 
     st.title("Data", anchor=False)
     st.caption("What is loaded, importing new workshop results, and the data behind every view.")

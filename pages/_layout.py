@@ -60,6 +60,29 @@ def selection() -> Selection:
     return sel if isinstance(sel, Selection) else Selection()
 
 
+def council_labels(cat: catalog_mod.Catalog, sel: Selection) -> dict[str, str]:
+    """The shown name of every council: its name, or "Peer N" for every other council in debrief mode."""
+    from mandate_core.anonymise import peer_labels
+
+    names = {str(c["council_id"]): str(c["name"]) for c in cat.councils}
+    return peer_labels(cat.ids, sel.council, names, sel.debrief, anon_key())
+
+
+def council_report(sel: Selection, min_group: int) -> dict[str, Any] | None:
+    """The chosen council's report (SPEC §5), or None after telling the user why there is none."""
+    from mandate_core.metrics import ReportError
+    from mandate_core.takeaways import md_escape
+
+    if not sel.council:
+        st.info("Choose a council in the sidebar.")
+        return None
+    try:
+        return core("reports.council_report", sel.council, sel.round, min_group=min_group)
+    except ReportError as exc:
+        st.warning("This council's results could not be shown: " + md_escape(exc))
+        return None
+
+
 def require_data() -> catalog_mod.Catalog:
     """Stop the page with a way forward when nothing is loaded yet."""
     cat = catalog()
