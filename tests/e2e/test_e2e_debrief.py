@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,7 +65,7 @@ def test_debrief_slides_draw_and_name_no_other_council(app_server: b.Server, new
 
 
 def test_debrief_sidebar_can_be_reopened_to_leave_or_download_the_pack(
-    app_server: b.Server, new_page: Callable[..., Any]
+    app_server: b.Server, new_page: Callable[..., Any], tmp_path: Path
 ) -> None:
     """The sidebar starts closed in debrief mode; its open button must stay, or the facilitator is stuck."""
     page = new_page(1920, 1080)
@@ -77,9 +78,25 @@ def test_debrief_sidebar_can_be_reopened_to_leave_or_download_the_pack(
     assert page.locator('[data-testid="stSidebar"]').get_by_text("Debrief mode", exact=True).is_visible()
     with page.expect_download() as info:
         pack_button.first.click()
-    pack = open(info.value.path(), encoding="utf-8").read()
+    path = info.value.path()
+    assert info.value.suggested_filename.startswith("debrief-Brackenfield-District-Council-")
+    pack = open(path, encoding="utf-8").read()
     assert "Brackenfield District Council" in pack
     assert _named_in_page_text(pack.split("</head>", 1)[1], _other_councils()) == []
+
+    # The pack opens with no network and no server, and its charts draw.
+    offline = new_page(1920, 1080)
+    offline.context.set_offline(True)
+    requests: list[str] = []
+    offline.on("request", lambda r: requests.append(r.url))
+    saved = tmp_path / info.value.suggested_filename  # the browser needs the .html name to show it as a page
+    saved.write_text(pack, encoding="utf-8")
+    offline.goto(saved.as_uri())
+    offline.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=30_000)
+    drawn = offline.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                             ".filter(p => p.querySelector('.main-svg')).length")
+    assert drawn == pack.count("Plotly.newPlot") >= 4
+    assert [r for r in requests if not r.startswith("file:")] == []
 
 
 def _named_in_page_text(text: str, others: dict[str, str]) -> list[str]:
