@@ -284,21 +284,29 @@ def slice_stats(
     )
 
 
+_SLICE_COLUMNS = {"theme": "theme", "sector_theme": "sector_theme", "horizon": "horizon",
+                  "role": "role", "group": "grp"}
+
+
+def _slice_where(council_id: str, round_label: str, **filters: str | None) -> tuple[str, list[Any]]:
+    """WHERE text and bound parameters of a slice; column names come from the fixed map above."""
+    where = ["council_id = ?", "round = ?"]
+    params: list[Any] = [council_id, round_label]
+    for key, value in filters.items():
+        if value is not None:
+            where.append(f"{_SLICE_COLUMNS[key]} = ?")
+            params.append(value)
+    return " AND ".join(where), params
+
+
 def _slice_tally(
     con: duckdb.DuckDBPyConnection,
     council_id: str,
     round_label: str,
     **filters: str | None,
 ) -> _Tally | None:
-    columns = {"theme": "theme", "sector_theme": "sector_theme", "horizon": "horizon",
-               "role": "role", "group": "grp"}
-    where = ["council_id = ?", "round = ?"]
-    params: list[Any] = [council_id, round_label]
-    for key, value in filters.items():
-        if value is not None:
-            where.append(f"{columns[key]} = ?")  # column name from the fixed map above
-            params.append(value)
-    row = con.execute(f"SELECT {_AGG} FROM answers WHERE {' AND '.join(where)}", params).fetchone()
+    where, params = _slice_where(council_id, round_label, **filters)
+    row = con.execute(f"SELECT {_AGG} FROM answers WHERE {where}", params).fetchone()
     if row is None or not row[1]:
         return None
     return _Tally.of(row)
@@ -314,17 +322,8 @@ def alignment(
     min_group: int | None = None,
 ) -> float | None:
     """Cross-party alignment of the members in a slice (SPEC §4)."""
-    where = ["council_id = ?", "round = ?", "role = 'member'"]
-    params: list[Any] = [council_id, round_label]
-    if theme is not None:
-        where.append("theme = ?")
-        params.append(theme)
-    if horizon is not None:
-        where.append("horizon = ?")
-        params.append(horizon)
-    rows = con.execute(
-        f"SELECT {_AGG} FROM answers WHERE {' AND '.join(where)} GROUP BY grp", params
-    ).fetchall()
+    where, params = _slice_where(council_id, round_label, theme=theme, horizon=horizon, role="member")
+    rows = con.execute(f"SELECT {_AGG} FROM answers WHERE {where} GROUP BY grp", params).fetchall()
     return _alignment((_Tally.of(r) for r in rows), storage.min_group_size(min_group))
 
 
