@@ -23,7 +23,7 @@ ENV_DB = "MANDATE_DB"
 ENV_MIN_GROUP = "MANDATE_MIN_GROUP"
 ENV_LOCK_TIMEOUT = "MANDATE_LOCK_TIMEOUT"
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 
 #: How long a writer waits for another process to let go of the file before giving up (seconds).
 WRITE_LOCK_TIMEOUT = 30.0
@@ -113,8 +113,62 @@ _SCHEMA_V1 = [
         FROM answers GROUP BY ALL""",
 ]
 
+# Version 2: who may sign in, with which role, and the record of who did what (SPEC §8).
+_SCHEMA_V2 = [
+    """CREATE TABLE IF NOT EXISTS users (
+        email      VARCHAR PRIMARY KEY,
+        role       VARCHAR NOT NULL,
+        council_id VARCHAR,
+        added_at   TIMESTAMP NOT NULL DEFAULT current_localtimestamp()
+    )""",
+    """CREATE TABLE IF NOT EXISTS activity (
+        happened_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        actor  VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        detail VARCHAR NOT NULL DEFAULT ''
+    )""",
+]
+
+# Version 3: live workshop sessions and the answers given in them before they are stored (SPEC §9).
+_SCHEMA_V3 = [
+    """CREATE TABLE IF NOT EXISTS live_sessions (
+        code          VARCHAR PRIMARY KEY,
+        council_id    VARCHAR NOT NULL,
+        round         VARCHAR NOT NULL,
+        workshop_date DATE NOT NULL,
+        themes        VARCHAR NOT NULL,
+        groups        VARCHAR NOT NULL,
+        state         VARCHAR NOT NULL,
+        revealed      BOOLEAN NOT NULL DEFAULT false,
+        opened_by     VARCHAR NOT NULL DEFAULT '',
+        opened_at     TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        expires_at    TIMESTAMP,
+        closed_at     TIMESTAMP
+    )""",
+    """CREATE TABLE IF NOT EXISTS live_participants (
+        code         VARCHAR NOT NULL,
+        device_token VARCHAR NOT NULL,
+        participant  VARCHAR NOT NULL,
+        role         VARCHAR,
+        grp          VARCHAR,
+        joined_at    TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        PRIMARY KEY (code, device_token)
+    )""",
+    """CREATE TABLE IF NOT EXISTS live_answers (
+        code        VARCHAR NOT NULL,
+        participant VARCHAR NOT NULL,
+        theme       VARCHAR NOT NULL,
+        horizon     VARCHAR NOT NULL,
+        change      TINYINT NOT NULL,
+        risk        TINYINT,
+        note        VARCHAR,
+        updated_at  TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        PRIMARY KEY (code, participant, theme, horizon)
+    )""",
+]
+
 #: version -> statements that bring a database from version-1 to version.  Append, never edit.
-MIGRATIONS: dict[int, list[str]] = {1: _SCHEMA_V1}
+MIGRATIONS: dict[int, list[str]] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

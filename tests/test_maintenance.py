@@ -108,13 +108,20 @@ def test_check_reports_a_file_that_is_not_a_database(tmp_path: Path) -> None:
 
 
 def test_schema_upgrades_in_place_from_an_older_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A database made by version 1 gains a later migration's changes when opened for writing."""
+    """A database made by version 1 gains every later migration's tables when opened for writing."""
     db = tmp_path / "old.duckdb"
-    with storage.connect(db):
-        pass
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(storage.MIGRATIONS, 2, ["ALTER TABLE councils ADD COLUMN region VARCHAR"])
+    with monkeypatch.context() as old:
+        old.setattr(storage, "SCHEMA_VERSION", 1)
+        with storage.connect(db) as con:
+            assert storage.schema_version(con) == 1
     with storage.connect(db) as con:
-        assert storage.schema_version(con) == 2
+        assert storage.schema_version(con) == storage.SCHEMA_VERSION
+        tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+    assert {"users", "activity", "live_sessions", "live_answers"} <= tables
+    nxt = storage.SCHEMA_VERSION + 1
+    monkeypatch.setattr(storage, "SCHEMA_VERSION", nxt)
+    monkeypatch.setitem(storage.MIGRATIONS, nxt, ["ALTER TABLE councils ADD COLUMN region VARCHAR"])
+    with storage.connect(db) as con:
+        assert storage.schema_version(con) == nxt
         cols = [r[0] for r in con.execute("DESCRIBE councils").fetchall()]
     assert "region" in cols
