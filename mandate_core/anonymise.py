@@ -1,78 +1,210 @@
-"""Debrief anonymisation: every council but the focus council becomes "Peer 1", "Peer 2", …
+"""Anonymised views: every council but the focus council becomes "Peer 1", "Peer 2", …
 
-In a debrief the room sees one council's results; peers may be shown for comparison but never named.
-Numbers are given by a keyed hash of the council id (the key is fixed for one debrief), so a peer keeps
-its number on every slide and in every download, and the numbering says nothing about names, ids or
-positions.  Anonymising the data first and then the finished figure or table as a whole (every string,
-however deep) means a label added later in a chart builder cannot slip through.
+Debrief mode uses it today, and a sign-in role scoped to one council will use the same class: a view that
+must name no other council builds one :class:`Anonymiser` and passes everything it emits through it —
+figures (every string, however deep: labels, hover templates, customdata), table rows, downloads, text.
+
+What an anonymised view must not show of a peer (SPEC §4 rule 6, §7): its name, its id, its round labels,
+its descriptors, or any text that contains its name or id.  And no ordering may give a peer away: rows
+come out in Peer-number order, and Peer numbers are the ranks of a *keyed* hash of the council id.  The key
+is a secret (one per server process unless a caller passes one), because with a known key — or none —
+anyone holding the list of ids could recompute the numbering.
+
+Text is matched on a folded copy (Unicode compatibility decomposition, accents dropped, case folded), so
+"İlford", "ılford", "ILFORD" and "Ilford" are the same name, and the replacement is made on the original
+text at the matched characters' own positions (a folded character may be longer or shorter than the
+original: "İ" folds to two characters, a combining accent to none).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+import secrets
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+#: The numbering key when a caller gives none: random per process, so the numbering cannot be recomputed.
+_PROCESS_KEY = secrets.token_hex(16)
+
+#: Columns that describe a council (and so could point at one) or name its rounds: blanked for peers.
+IDENTIFYING = ("nation", "council_type", "peer_group", "population", "workshop_date", "latest_workshop_date",
+               "round", "latest_round", "rounds", "participants", "answers", "first_round", "last_round",
+               "note", "notes")
+#: Columns that may hold a council's id or shown name, in the order they are looked at.
+COUNCIL_COLUMNS = ("council_id", "council", "name")
+
+#: A letter or digit just before or after a match means it is part of a longer word ("elm" in "elmwood").
+_BEFORE = r"(?<![^\W_])"
+_AFTER = r"(?![^\W_])"
+
+
+def _key(key: str | None) -> str:
+    """An empty or missing key would make the numbering a public function of the ids: use the secret."""
+    return key if key else _PROCESS_KEY
 
 
 def _order_key(key: str, council_id: str) -> str:
     return hashlib.sha256(f"{key}|{council_id}".encode()).hexdigest()
 
 
+def peer_numbers(council_ids: Iterable[str], focus: str | None, key: str | None = None) -> dict[str, int]:
+    """Peer number of every council but the focus: the rank of its keyed hash (1 = lowest)."""
+    k = _key(key)
+    ids = sorted({str(c) for c in council_ids if c != focus}, key=lambda c: _order_key(k, c))
+    return {cid: i for i, cid in enumerate(ids, start=1)}
+
+
 def peer_labels(
-    council_ids: Iterable[str], focus: str | None, names: Mapping[str, str], debrief: bool, key: str = ""
+    council_ids: Iterable[str], focus: str | None, names: Mapping[str, str], debrief: bool,
+    key: str | None = None,
 ) -> dict[str, str]:
-    """Display name of every council; in debrief mode every council but the focus is "Peer N".
+    """Display name of every council; when anonymised, every council but the focus is "Peer N".
 
     The one place peer numbers are given: pages, slides, the pack and downloads all call this (directly
     or through :class:`Anonymiser`), so a peer has the same number everywhere for the same key.  Pass
     every loaded id so numbers do not shift when a filter hides some councils.
     """
-    ids = list(dict.fromkeys(council_ids))
+    ids = list(dict.fromkeys(str(c) for c in council_ids))
     if not debrief:
         return {cid: str(names.get(cid, cid)) for cid in ids}
-    others = sorted((c for c in ids if c != focus), key=lambda c: _order_key(key, c))
-    labels = {cid: f"Peer {i}" for i, cid in enumerate(others, start=1)}
+    labels = {cid: f"Peer {n}" for cid, n in peer_numbers(ids, focus, key).items()}
     if focus is not None:
         labels[focus] = str(names.get(focus, focus))
     return labels
 
 
-class Anonymiser:
-    """Maps every council other than ``focus`` to a stable "Peer N" label."""
+# --- folding ----------------------------------------------------------------------------------------------
 
-    def __init__(self, focus: str | None, councils: Iterable[Mapping[str, Any]], key: str = "") -> None:
+
+def _fold_char(ch: str) -> str:
+    """One character as text matching sees it: no accents, no case ("İ" -> "i", "ß" -> "ss", "ı" -> "i")."""
+    if ch.isascii():
+        return ch.lower()
+    decomposed = unicodedata.normalize("NFKD", ch)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bare.casefold().replace("ı", "i")
+
+
+def fold(text: str) -> str:
+    """The folded form of a whole string (what names are compared in)."""
+    return text.lower() if text.isascii() else "".join(_fold_char(c) for c in text)
+
+
+def _fold_with_map(text: str) -> tuple[str, list[int]]:
+    """The folded text and, for each folded character, the index of the original character it came from."""
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
+    parts: list[str] = []
+    owner: list[int] = []
+    for i, ch in enumerate(text):
+        f = _fold_char(ch)
+        parts.append(f)
+        owner.extend([i] * len(f))
+    return "".join(parts), owner
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex matching any of ``words``, longest first, as a trie so that hundreds of names stay fast."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return ("(?:" + body + ")?") if len(branches) == 1 else body + "?"
+        return body
+
+    return build(trie)
+
+
+# --- the anonymiser ---------------------------------------------------------------------------------------
+
+
+class Anonymiser:
+    """Maps every council other than ``focus`` to a stable "Peer N" label, in data, text and figures.
+
+    ``councils`` are mappings with ``council_id`` and ``name`` (the catalog's or ``list_councils``'); pass
+    every council loaded, so numbers match those of :func:`peer_labels` over the same ids and key.
+    """
+
+    def __init__(self, focus: str | None, councils: Iterable[Mapping[str, Any]], key: str | None = None) -> None:
         self.focus = focus
-        self.key = key
-        others = [c for c in councils if c.get("council_id") != focus]
-        ordered = sorted(others, key=lambda c: _order_key(key, str(c["council_id"])))
-        all_labels = peer_labels([str(c["council_id"]) for c in others], focus, {}, True, key)
-        self.labels: dict[str, str] = {cid: label for cid, label in all_labels.items() if cid != focus}
-        # Every way another council may appear in text: its name and its id, longest first so that a
-        # name is replaced whole before a shorter id inside it could be.
-        secrets: list[tuple[str, str]] = []
-        for c in ordered:
-            label = self.labels[str(c["council_id"])]
-            for value in (c.get("name"), c.get("council_id")):
-                if value:
-                    secrets.append((str(value), label))
-        secrets.sort(key=lambda s: len(s[0]), reverse=True)
-        self._secrets = secrets
-        self._lookup = {s.casefold(): label for s, label in secrets}
-        self._pattern = (
-            re.compile("|".join(rf"(?<![\w-]){re.escape(s)}(?![\w-])" for s, _ in secrets), re.IGNORECASE)
-            if secrets else None
-        )
+        self.key = _key(key)
+        councils = list(councils)
+        numbers = peer_numbers([str(c["council_id"]) for c in councils], focus, self.key)
+        self.numbers: dict[str, int] = numbers
+        self.labels: dict[str, str] = {cid: f"Peer {n}" for cid, n in numbers.items()}
+        # Folded name or id -> what it becomes.  The focus council's own name and id map to themselves, so
+        # that a peer whose name is part of the focus council's name does not eat into it.
+        replace: dict[str, str | None] = {}
+        for c in councils:
+            cid = str(c["council_id"])
+            for value in (c.get("name"), cid):
+                if value is None or not str(value).strip():
+                    continue
+                for form in {str(value), unicodedata.normalize("NFC", str(value))}:
+                    folded = fold(form)
+                    if not folded:
+                        continue
+                    if cid == focus:
+                        replace.setdefault(folded, None)
+                    else:
+                        replace[folded] = self.labels[cid]
+        self._replace = replace
+        self._peer_forms = {f for f, label in replace.items() if label is not None}
+        self._pattern = (re.compile(_BEFORE + "(?:" + _trie_pattern(replace) + ")" + _AFTER)
+                         if self._peer_forms else None)
+        # A row's council column may already hold a label (rows anonymised twice sort the same way).
+        self._rank: dict[str, int] = {**numbers, **{self.labels[cid]: n for cid, n in numbers.items()}}
+        self._rank_by_name = {fold(str(c.get("name"))): numbers[str(c["council_id"])]
+                              for c in councils if str(c["council_id"]) in numbers and c.get("name")}
+
+    # --- single values ------------------------------------------------------------------------------
+
+    def is_peer(self, council_id: object) -> bool:
+        return council_id is not None and str(council_id) in self.labels
 
     def label(self, council_id: str) -> str:
-        """The shown name of a council id: the focus council stays itself (callers pass its name)."""
+        """The shown name of a council id: a peer's label; any other id comes back unchanged."""
         return self.labels.get(council_id, council_id)
+
+    def names(self, names: Mapping[str, str]) -> dict[str, str]:
+        """Shown names for chart builders: ``{id: name}`` with every peer's name replaced by its label."""
+        return {cid: self.labels.get(cid, str(name)) for cid, name in names.items()}
 
     def text(self, value: str) -> str:
         """A string with every other council's name or id replaced by its peer label."""
         if self._pattern is None or not value:
             return value
-        return self._pattern.sub(lambda m: self._lookup[m.group(0).casefold()], value)
+        folded, owner = _fold_with_map(value)
+        out: list[str] = []
+        last = 0
+        for m in self._pattern.finditer(folded):
+            label = self._replace.get(m.group(0))
+            if label is None:  # the focus council, kept as written
+                continue
+            start, end = owner[m.start()], owner[m.end() - 1] + 1
+            while end < len(value) and _fold_char(value[end]) == "":  # trailing combining marks go too
+                end += 1
+            if start < last:
+                continue
+            out.append(value[last:start])
+            out.append(label)
+            last = end
+        if not out:
+            return value
+        out.append(value[last:])
+        return "".join(out)
 
     def deep(self, obj: Any) -> Any:
         """Any JSON-like structure (figure dict, rows, table) with every string anonymised."""
@@ -80,25 +212,54 @@ class Anonymiser:
             return self.text(obj)
         if isinstance(obj, Mapping):
             return {self.deep(k) if isinstance(k, str) else k: self.deep(v) for k, v in obj.items()}
-        if isinstance(obj, list | tuple):
-            return type(obj)(self.deep(v) for v in obj) if isinstance(obj, list) else tuple(self.deep(v) for v in obj)
+        if isinstance(obj, list):
+            return [self.deep(v) for v in obj]
+        if isinstance(obj, tuple):
+            return tuple(self.deep(v) for v in obj)
         if hasattr(obj, "tolist") and getattr(obj, "dtype", None) is not None and obj.dtype.kind in "OUS":
             return [self.deep(v) for v in obj.tolist()]
         return obj
 
-    def rows(self, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """Table rows with other councils' ids and names replaced (the focus council's kept)."""
+    # --- rows ---------------------------------------------------------------------------------------
+
+    def rank(self, row: Mapping[str, Any]) -> int:
+        """Where a row goes: 0 for the focus council or a row about no council, else its Peer number."""
+        for column in COUNCIL_COLUMNS:
+            value = row.get(column)
+            if value is None:
+                continue
+            value = str(value)
+            if value in self._rank:
+                return self._rank[value]
+            if column == "council_id":  # the focus council, or one this view does not know
+                return 0
+            if fold(value) in self._rank_by_name:
+                return self._rank_by_name[fold(value)]
+        return 0
+
+    def sort(self, items: Iterable[Any], key: Callable[[Any], Mapping[str, Any]] = lambda x: x) -> list[Any]:
+        """``items`` with the focus council first, then peers by Peer number (stable within a council)."""
+        return sorted(items, key=lambda item: self.rank(key(item)))
+
+    def rows(self, rows: Iterable[Mapping[str, Any]] | Any, *, order: bool = True) -> list[dict[str, Any]]:
+        """Table rows: a peer's id and name become its label, its descriptors and round labels are blanked,
+        every text cell is anonymised, and the rows come in Peer-number order (``order=False`` keeps the
+        caller's order, for rows already ranked by their values).  Rows anonymised twice come out the same."""
+        if hasattr(rows, "to_dict") and hasattr(rows, "columns"):  # a pandas DataFrame
+            rows = rows.to_dict("records")
         out = []
         for row in rows:
             item = dict(row)
-            cid = item.get("council_id")
-            if cid is not None and cid != self.focus:
-                label = self.label(str(cid))
-                item["council_id"] = label
-                if "name" in item:
-                    item["name"] = label
+            number = self.rank(item)
+            if number:
+                for column in COUNCIL_COLUMNS:
+                    if column in item:
+                        item[column] = f"Peer {number}"
+                for column in IDENTIFYING:
+                    if column in item:
+                        item[column] = None
             out.append(self.deep(item))
-        return out
+        return self.sort(out) if order else out
 
     def figure(self, fig: Any) -> Any:
         """A Plotly figure with every label, hover text, customdata and annotation anonymised."""
@@ -107,13 +268,14 @@ class Anonymiser:
         return go.Figure(self.deep(fig.to_plotly_json()))
 
     def leaks(self, obj: Any) -> list[str]:
-        """Other councils' names or ids still present anywhere in ``obj`` (for tests and a last check)."""
+        """Other councils' names or ids (folded) still present anywhere in ``obj`` (for tests, a last check)."""
         found: set[str] = set()
 
         def walk(value: Any) -> None:
             if isinstance(value, str):
                 if self._pattern is not None:
-                    found.update(m.group(0) for m in self._pattern.finditer(value))
+                    found.update(m.group(0) for m in self._pattern.finditer(fold(value))
+                                 if self._replace.get(m.group(0)) is not None)
             elif isinstance(value, Mapping):
                 for k, v in value.items():
                     walk(k)
