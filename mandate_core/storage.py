@@ -140,6 +140,7 @@ _SCHEMA_V3 = [
         groups        VARCHAR NOT NULL,
         state         VARCHAR NOT NULL,
         revealed      BOOLEAN NOT NULL DEFAULT false,
+        joined        INTEGER NOT NULL DEFAULT 0,
         opened_by     VARCHAR NOT NULL DEFAULT '',
         opened_at     TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
         expires_at    TIMESTAMP,
@@ -152,6 +153,8 @@ _SCHEMA_V3 = [
         role         VARCHAR,
         grp          VARCHAR,
         joined_at    TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        rate_started TIMESTAMP,
+        rate_count   INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (code, device_token)
     )""",
     """CREATE TABLE IF NOT EXISTS live_answers (
