@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import demo, selection, storage, takeaways
+from mandate_core import access, demo, selection, storage, takeaways
 from mandate_core.domain import HORIZON_LABELS, HORIZONS, PEER_SET_LABELS, PEER_SETS
 from pages import _layout as ui
+from pages import _signin as signin
 
 _DEBRIEF_IN_URL = st.query_params.get("debrief") in ("1", "true", "yes", "on")
 st.set_page_config(
@@ -35,12 +36,15 @@ PAGE_SPECS = [
     ("pages/7_Data.py", "Data", ":material/upload_file:", "Data"),
 ]
 DEBRIEF_SPEC = ("pages/8_Debrief.py", "Debrief slides", ":material/co_present:", "Debrief")
+#: Only in an administrator's navigation (and local mode's): no other role has a path to it, even by URL.
+ADMIN_SPEC = ("pages/10_Admin.py", "Admin", ":material/admin_panel_settings:", "Admin")
 
 
-def _pages(debrief: bool) -> list:
+def _pages(debrief: bool, admin: bool = False) -> list:
     """The navigation: in debrief mode the slides come first and open by default; the other pages stay
     reachable for questions from the room, and anonymise every other council themselves."""
     specs = [DEBRIEF_SPEC, *PAGE_SPECS] if debrief else PAGE_SPECS
+    specs = [*specs, ADMIN_SPEC] if admin else specs
     return [st.Page(path, title=title, icon=icon, url_path=url, default=i == 0)
             for i, (path, title, icon, url) in enumerate(specs)]
 
@@ -105,7 +109,52 @@ def _debrief_switched() -> None:
     st.session_state["debrief_slide"] = 1
 
 
-def _sidebar(cat) -> selection.Selection:  # noqa: ANN001 - Catalog
+def _public_pages() -> list:
+    """Pages reachable without signing in (mandate_core.access.PUBLIC_PAGE_FILES: the join page)."""
+    return [st.Page(path, title=title, icon=icon, url_path=url)
+            for path, title, icon, url in PAGE_SPECS if path in access.PUBLIC_PAGE_FILES]
+
+
+def _scoped_sidebar(cat, who: access.Principal) -> selection.Selection:  # noqa: ANN001 - Catalog
+    """A council user's sidebar: their own council only (no list naming others), its rounds, a peer set
+    (never a hand-picked list, which would name councils) and the horizon; always anonymised."""
+    state = st.session_state
+    if "_kept" not in state:
+        _initial_state(cat)
+    kept: dict = state["_kept"]
+    council = who.council_id
+    sb = st.sidebar
+    sb.markdown("### Innovation Mandate")
+    sb.markdown(f"**Council:** {takeaways.md_escape(cat.name(council))}")
+    sb.caption("Other councils are shown as Peer 1, Peer 2, …")
+    round_options = [LATEST, *cat.round_labels(council)]
+    for key, options in (("sb_round", round_options), ("sb_peerset", list(PEER_SETS)),
+                         ("sb_horizon", list(HORIZONS))):
+        if state.get(key) not in options:
+            state[key] = kept.get(key) if kept.get(key) in options else options[0]
+    if state["sb_peerset"] not in PEER_SETS:
+        state["sb_peerset"] = "all"
+    rnd = sb.selectbox("Workshop round", round_options, key="sb_round")
+    peers = sb.selectbox("Compare with", list(PEER_SETS), format_func=PEER_SET_LABELS.get, key="sb_peerset",
+                         help="The peer set used on the Benchmark page.")
+    horizon = sb.selectbox("Horizon", list(HORIZONS), format_func=HORIZON_LABELS.get, key="sb_horizon")
+    state["sb_debrief"] = bool(state.get("_debrief"))
+    look = sb.toggle("Debrief mode", key="sb_debrief", on_change=_debrief_switched,
+                     help="For projecting to a room: large type and the debrief slides.")
+    sel = selection.Selection(council=council, round=None if rnd == LATEST else rnd, peers=peers,
+                              horizon=horizon, debrief=True, slide=int(state.get("debrief_slide", 1)))
+    wanted = sel.to_query()
+    if not look:
+        wanted.pop("debrief", None)
+        wanted.pop("slide", None)
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
+    return sel
+
+
+def _sidebar(cat, who: access.Principal | None = None) -> selection.Selection:  # noqa: ANN001 - Catalog
+    if who is not None and not who.sees_all_names:
+        return _scoped_sidebar(cat, who)
     state = st.session_state
     if "_kept" not in state:
         _initial_state(cat)
@@ -180,16 +229,26 @@ def main() -> None:
     try:
         _ensure_database(path)
         cat = ui.catalog()
+        gate = signin.current_gate(path, cat.ids)
     except storage.StoreError as exc:
         st.error(f"The database could not be opened: {exc}")
         st.stop()
+    if gate.principal is None:  # sign-in screen, "no access" or "not configured": no data, no names
+        st.session_state.pop("selection", None)
+        st.navigation(signin.gate_pages(gate, _public_pages())).run()
+        return
+    who = gate.principal
     debrief = False
     if not cat.empty:
-        sel = _sidebar(cat)
+        sel = _sidebar(cat, who)
         st.session_state["selection"] = sel
-        debrief = sel.debrief
-    page = st.navigation(_pages(debrief))
+        # A council user's view is always anonymised; the debrief look follows their switch.
+        debrief = sel.debrief if who.sees_all_names else bool(st.session_state.get("_debrief"))
+    signin.sidebar_account(who)
+    page = st.navigation(_pages(debrief, admin=who.can_manage_users))
     goto = st.session_state.pop("_goto", None)
+    if goto == ADMIN_SPEC[0] and not who.can_manage_users:
+        goto = None  # a link to the Admin page opened as a server's first request
     if goto and not cat.empty:
         st.switch_page(goto, query_params=st.session_state["selection"].to_query())
     if debrief:

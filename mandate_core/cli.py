@@ -74,7 +74,28 @@ def _parser() -> argparse.ArgumentParser:
                    help="peer_group, nation, council_type, all (default) or ID,ID,...")
     p.add_argument("--round", metavar="LABEL", help="the focus council's round (default: latest)")
     p.add_argument("--json", action="store_true", required=True, help="print JSON (required)")
+    _users_parser(sub)
     return parser
+
+
+def _users_parser(sub: argparse._SubParsersAction) -> None:
+    """``users add|remove|list`` (SPEC §5, §8): who may sign in, with which role."""
+    users = sub.add_parser("users", help="who may sign in to the dashboard, and with which role",
+                           description="Manage who may sign in and their role (roles come from here, never "
+                           "from the sign-in provider). Adding an e-mail that is already listed changes its role.")
+    actions = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    for name, text in (("add", "add a user, or change the role of one already listed"),
+                       ("remove", "remove a user"), ("list", "list users as JSON")):
+        p = actions.add_parser(name, help=text, description=text)
+        p.add_argument("--db", metavar="PATH", help="database file (default: $MANDATE_DB or data/mandate.duckdb)")
+        if name != "list":
+            p.add_argument("--email", metavar="EMAIL", required=True, help="the address the user signs in with")
+        if name == "add":
+            p.add_argument("--role", required=True, metavar="ROLE",
+                           help="admin, analyst, facilitator or council")
+            p.add_argument("--council", metavar="ID", help="the council a council user sees (council role only)")
+        if name == "list":
+            p.add_argument("--json", action="store_true", required=True, help="print JSON (required)")
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -108,6 +129,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
         raise CliError(
             f"import refused, nothing was written ({exc.total} {noun}):\n{exc.message()}"
         ) from None
+    from . import access
+
+    access.record_to(args.db, access.CLI_ACTOR, "import",
+                     ", ".join(Path(n).name for n in [args.councils, *args.files] if n)
+                     + (" (replace)" if args.replace else ""))
     print(result.summary(), file=sys.stderr)
     return 0
 
@@ -158,16 +184,37 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_users(args: argparse.Namespace) -> int:
+    from . import access
+
+    with storage.connect(args.db) as con:
+        try:
+            if args.users_command == "list":
+                print(json.dumps(access.list_users(con), ensure_ascii=False))
+            elif args.users_command == "add":
+                user = access.add_user(con, args.email, args.role, args.council)
+                print(f"{'changed' if user['changed'] else 'added'} {user['email']} as {user['role']}"
+                      + (f" of {user['council_id']}" if user["council_id"] else ""), file=sys.stderr)
+            else:
+                access.remove_user(con, args.email)
+                print(f"removed {access.normalise_email(args.email)}", file=sys.stderr)
+        except access.AccessError as exc:
+            raise CliError(str(exc)) from None
+    return 0
+
+
 _COMMANDS = {
     "init": _cmd_init, "demo": _cmd_demo, "import": _cmd_import, "check": _cmd_check,
     "export": _cmd_export, "report": _cmd_report, "benchmark": _cmd_benchmark,
+    "users": _cmd_users,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code (argparse exits 2 itself on wrong usage)."""
     args = _parser().parse_args(argv)
-    if args.command in ("report", "benchmark", "check", "export"):
+    if args.command in ("report", "benchmark", "check", "export") or (
+            args.command == "users" and args.users_command != "add"):
         db = storage.resolve_db_path(args.db)
         if not db.exists():
             print(f"error: no database at {db} (create one with `python -m mandate_core init` or "

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from mandate_core import demo, reports, storage, uploads, views
+from mandate_core import access, demo, reports, storage, uploads, views
 from pages import _layout as ui
 
 GEN = "data_upload_gen"
@@ -146,6 +146,10 @@ def _import_section(cat) -> None:  # noqa: ANN001 - Catalog
             st.write("Checking every row with the same rules as the command line…")
             outcome = uploads.import_uploads(ui.db_path(), council_upload, responses, replace=replace)
             if outcome.ok:
+                names = [u.name for u in ([council_upload] if council_upload else []) + responses]
+                access.record_to(ui.db_path(), _actor(), "import",
+                                 ", ".join(names)[:500] + (" (replace)" if replace else ""))
+            if outcome.ok:
                 status.update(label="Imported", state="complete", expanded=False)
             else:
                 status.update(label="Import refused — nothing was written", state="error", expanded=False)
@@ -208,15 +212,24 @@ def _demo_section(cat) -> None:  # noqa: ANN001 - Catalog
     if st.button("Rebuild the demo database", key="data_demo_rebuild", disabled=not confirm,
                  icon=":material/restart_alt:"):
         with st.spinner("Rebuilding the demo database…"):
+            kept = access.saved_access(ui.db_path())  # users and the record survive the new file
             demo.build_database(ui.db_path())
+            access.restore_access(ui.db_path(), kept, _actor(), "demo rebuilt")
         st.session_state[DEMO_GEN] = gen + 1
         st.session_state[DEMO_DONE] = True
         st.session_state.pop(OUTCOME, None)
         st.rerun()
 
 
+def _actor() -> str:
+    who = ui.principal()
+    return who.actor if who is not None else "unknown"
+
+
 def render() -> None:
     cat = ui.catalog()
+    who = ui.principal()
+    admin = who is not None and who.can_import
     sel = ui.selection()
     labels = ui.council_labels(cat, sel)
 
@@ -224,12 +237,14 @@ def render() -> None:
     st.caption("What is loaded, importing new workshop results, and the data behind every view.")
     _loaded_section(cat, sel, labels)
     st.divider()
-    _import_section(cat)
-    st.divider()
-    _downloads_section(cat, sel, labels)
-    if not cat.empty:
+    if admin:  # imports and the rebuild change or wipe the data: administrators only (SPEC §8)
+        _import_section(cat)
         st.divider()
-    _demo_section(cat)
+    _downloads_section(cat, sel, labels)
+    if admin:
+        if not cat.empty:
+            st.divider()
+        _demo_section(cat)
 
 
 ui.run_safely(render, __file__)

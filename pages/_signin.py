@@ -1,0 +1,111 @@
+"""The sign-in gate on screen (SPEC §8): which mode the app is in, and the pages shown without data.
+
+The rules live in mandate_core.access; this file only gathers the facts Streamlit knows (is ``[auth]``
+configured, is the visitor signed in, as whom), asks the users table for the role, and draws the
+sign-in, "no access" and "sign-in must be configured" screens.  None of these screens reads council
+data, so none can name a council.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import streamlit as st
+
+from mandate_core import access
+
+PRINCIPAL = "_principal"
+SIGNED_IN_AS = "_signed_in_recorded"
+
+
+def auth_configured() -> bool:
+    """True when ``.streamlit/secrets.toml`` has an ``[auth]`` section (signed-in mode)."""
+    try:
+        secrets = st.secrets
+        return bool(secrets.load_if_toml_exists() and secrets.get("auth"))
+    except Exception:  # an unreadable secrets file is not a configured sign-in
+        return False
+
+
+def _user_row(email: str | None) -> dict[str, Any] | None:
+    """The users-table row, looked up on every page view and cached only per data version of the file,
+    so a role change (which writes the file) shows on the very next page view."""
+    from pages import _layout as ui
+
+    return ui.core("access.lookup_user", email) if email else None
+
+
+def current_gate(db: str, council_ids: list[str]) -> access.Gate:
+    """The gate for this page view; also records a sign-in once per browser session."""
+    configured = auth_configured()
+    logged_in = False
+    email = None
+    if configured:
+        logged_in = bool(getattr(st.user, "is_logged_in", False))
+        email = st.user.get("email") if logged_in else None
+    row = _user_row(str(email)) if logged_in and email else None
+    gate = access.decide(configured, access.require_sign_in(os.environ), logged_in,
+                         str(email) if email else None, row, council_ids)
+    st.session_state[PRINCIPAL] = gate.principal
+    if gate.state == "signed_in" and gate.principal and st.session_state.get(SIGNED_IN_AS) != gate.principal.email:
+        access.record_to(db, gate.principal.actor, "sign-in", gate.principal.role)
+        st.session_state[SIGNED_IN_AS] = gate.principal.email
+    return gate
+
+
+def principal() -> access.Principal | None:
+    """The principal of this page view (set by the entry file before any page runs); None = no access."""
+    value = st.session_state.get(PRINCIPAL)
+    return value if isinstance(value, access.Principal) else None
+
+
+def _sign_in_page() -> None:
+    st.title("Innovation Mandate", anchor=False)
+    st.markdown("Sign in with your organisation's account to see the workshop results.")
+    if st.button("Sign in", type="primary", icon=":material/login:", key="signin_button"):
+        st.login()
+
+
+def _refused_page() -> None:
+    st.title("Sign-in must be configured", anchor=False)
+    st.error("This server requires sign-in (MANDATE_REQUIRE_SIGN_IN is set), but no [auth] section is "
+             "configured in .streamlit/secrets.toml, so no data is shown. The README's “Deploying with "
+             "sign-in” section explains the settings.", icon=":material/lock:")
+
+
+def _no_access_page() -> None:
+    st.title("No access", anchor=False)
+    email = str(st.user.get("email") or "")
+    st.warning("You are signed in as " + _escape(email) + ", but this address has no access to the "
+               "dashboard. Ask your administrator to add it.", icon=":material/block:")
+    if st.button("Sign out", key="signout_main", icon=":material/logout:"):
+        st.logout()
+
+
+def _escape(text: str) -> str:
+    from mandate_core.takeaways import md_escape
+
+    return md_escape(text)
+
+
+def gate_pages(gate: access.Gate, public: list[Any]) -> list[Any]:
+    """The navigation of a view that shows no data: one screen, plus the public pages (not when refused)."""
+    screens = {"refused": (_refused_page, "Sign-in required"), "sign_in": (_sign_in_page, "Sign in"),
+               "no_access": (_no_access_page, "No access")}
+    render, title = screens[gate.state]
+    first = st.Page(render, title=title, icon=":material/lock:", url_path="signin", default=True)
+    return [first] if gate.state == "refused" else [first, *public]
+
+
+def sidebar_account(p: access.Principal | None) -> None:
+    """Who is signed in, with a sign-out button; or "Local mode — no sign-in"."""
+    sb = st.sidebar
+    if p is None:
+        return
+    if p.local_mode:
+        sb.caption("Local mode — no sign-in")
+        return
+    sb.caption("Signed in as " + _escape(p.email or "") + f" ({p.role})")
+    if sb.button("Sign out", key="signout_sidebar", icon=":material/logout:"):
+        st.logout()
