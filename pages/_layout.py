@@ -1,0 +1,184 @@
+"""Streamlit helpers shared by the pages: cached core calls, the chart frame, downloads, empty states.
+
+This is layout only.  Anything that computes lives in mandate_core; these helpers fetch it (cached by the
+database's data version, so a new import shows at once and repeated views cost nothing) and lay it out.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from mandate_core import catalog as catalog_mod
+from mandate_core import storage
+from mandate_core.selection import Selection
+
+DATA_PAGE = "pages/7_Data.py"
+
+
+@st.cache_resource
+def anon_key() -> str:
+    """The secret behind peer numbers in debrief mode: one per server process, so a peer keeps its number
+    on every slide, page and download of a debrief, and nobody can recompute the numbering from ids."""
+    import secrets
+
+    return secrets.token_hex(16)
+
+
+def db_path() -> str:
+    return str(storage.resolve_db_path(None))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_call(db: str, version: tuple[int, ...], target: str, args: tuple[Any, ...],
+                 kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    module_name, func_name = target.rsplit(".", 1)
+    func = getattr(importlib.import_module(f"mandate_core.{module_name}"), func_name)
+    with storage.connect(db, read_only=True) as con:
+        return func(con, *args, **dict(kwargs))
+
+
+def core(target: str, *args: Any, **kwargs: Any) -> Any:
+    """Call ``mandate_core.<module>.<function>(con, *args, **kwargs)`` on a short read-only connection.
+
+    Results are cached per data version of the database file; a copy is returned each time.
+    """
+    db = db_path()
+    _guard(target, args, kwargs)
+    return _cached_call(db, storage.data_version(db), target, tuple(args), tuple(sorted(kwargs.items())))
+
+
+def principal() -> Any:
+    """The signed-in principal of this page view (mandate_core.access.Principal), or None: no access."""
+    from pages import _signin
+
+    return _signin.principal()
+
+
+def _guard(target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Where data is read: a council user's query may name no council but their own (SPEC §8)."""
+    if not (args or kwargs) or target.startswith("access."):
+        return  # the catalog and the sign-in lookup take no council
+    from mandate_core import access
+
+    who = principal()
+    if who is not None and who.sees_all_names:
+        return
+    access.check_read(who, catalog().ids, [*args, *kwargs.values()])
+
+
+def catalog() -> catalog_mod.Catalog:
+    return core("catalog.load_catalog")
+
+
+def selection() -> Selection:
+    """The view's selection, scoped to the principal: a council user always gets their own council,
+    anonymised as in debrief mode, whatever the URL or a widget says."""
+    from mandate_core import access
+
+    sel = st.session_state.get("selection")
+    return access.scope_selection(principal(), sel if isinstance(sel, Selection) else Selection())
+
+
+def council_labels(cat: catalog_mod.Catalog, sel: Selection) -> dict[str, str]:
+    """The shown name of every council: its name, or "Peer N" for every other council in debrief mode."""
+    from mandate_core.anonymise import peer_labels
+
+    names = {str(c["council_id"]): str(c["name"]) for c in cat.councils}
+    return peer_labels(cat.ids, sel.council, names, sel.debrief, anon_key())
+
+
+def council_report(sel: Selection, min_group: int) -> dict[str, Any] | None:
+    """The chosen council's report (SPEC §5), or None after telling the user why there is none."""
+    from mandate_core.metrics import ReportError
+    from mandate_core.takeaways import md_escape
+
+    if not sel.council:
+        st.info("Choose a council in the sidebar.")
+        return None
+    try:
+        return core("reports.council_report", sel.council, sel.round, min_group=min_group)
+    except ReportError as exc:
+        st.warning("This council's results could not be shown: " + md_escape(exc))
+        return None
+
+
+def require_data() -> catalog_mod.Catalog:
+    """Stop the page with a way forward when nothing is loaded yet."""
+    cat = catalog()
+    if cat.empty:
+        st.info("No workshop results are loaded yet. Import a councils file and a responses file on the "
+                "Data page, or rebuild the demo data there.")
+        st.page_link(DATA_PAGE, label="Go to the Data page", icon=":material/upload_file:")
+        st.stop()
+    return cat
+
+
+def chart(fig: Any, how_to_read: str, key: str | None = None) -> None:
+    """A chart with its takeaway title (set by the builder) and a collapsed "How to read this"."""
+    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+    with st.expander("How to read this"):
+        st.markdown(how_to_read)
+
+
+def text(value: object) -> None:
+    """User-typed text, shown as text and never interpreted as Markdown or HTML."""
+    st.text(str(value))
+
+
+def downloads(rows: Sequence[dict[str, Any]] | Any, name: str, key: str,
+              columns: Sequence[str] | None = None) -> None:
+    """CSV and XLSX downloads of exactly the rows behind a view (formulas neutralised)."""
+    from mandate_core import exports
+
+    left, right = st.columns(2)
+    left.download_button(
+        "Download CSV", data=lambda: exports.to_csv_bytes(rows, columns),
+        file_name=exports.safe_filename(name, "csv"), mime="text/csv", key=f"{key}-csv",
+        on_click="ignore", icon=":material/download:",
+    )
+    right.download_button(
+        "Download XLSX", data=lambda: exports.to_xlsx_bytes(rows, columns),
+        file_name=exports.safe_filename(name, "xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}-xlsx", on_click="ignore", icon=":material/download:",
+    )
+
+
+def takeaway_header(title: str, caption: str | None = None) -> None:
+    st.subheader(title, anchor=False)
+    if caption:
+        st.caption(caption)
+
+
+ENTRY_RAN = "_entry_ran"
+
+
+def _through_the_entry_file(page_file: str) -> None:
+    """Reopen this page through dashboard.py when Streamlit ran the page file on its own.
+
+    Until a server process has run an ``st.navigation`` once, Streamlit treats a ``pages/`` folder the
+    old way: a link such as ``/council?council=x`` opened as a fresh server's first request runs the
+    page file alone — no sidebar, no selection from the link, no demo database.  The page then hands
+    over to the entry file, which takes the link's selection and comes back here.
+    """
+    if st.session_state.get(ENTRY_RAN):
+        return
+    st.session_state["_goto"] = f"pages/{Path(page_file).name}"
+    st.switch_page("dashboard.py", query_params=dict(st.query_params))
+
+
+def run_safely(render: Callable[[], None], page_file: str | None = None) -> None:
+    """Render a page; an unexpected error becomes a calm message, never a traceback on a projector."""
+    if page_file is not None:
+        _through_the_entry_file(page_file)
+    try:
+        render()
+    except storage.StoreError as exc:
+        st.error(f"The database could not be read: {exc}")
+    except PermissionError:
+        st.error("This account cannot see that view.")
