@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--round", metavar="LABEL", help="the focus council's round (default: latest)")
     p.add_argument("--json", action="store_true", required=True, help="print JSON (required)")
     _users_parser(sub)
+    _session_parser(sub)
     return parser
 
 
@@ -96,6 +97,64 @@ def _users_parser(sub: argparse._SubParsersAction) -> None:
             p.add_argument("--council", metavar="ID", help="the council a council user sees (council role only)")
         if name == "list":
             p.add_argument("--json", action="store_true", required=True, help="print JSON (required)")
+
+
+def _session_parser(sub: argparse._SubParsersAction) -> None:
+    """``session open|status|close`` (SPEC §5, §9): a live workshop session that phones answer."""
+    session = sub.add_parser("session", help="open, watch and close a live workshop session",
+                             description="A live session: participants answer on their phones at /join?code=CODE; "
+                             "closing it stores the round exactly as importing the same answers would.")
+    actions = session.add_subparsers(dest="session_command", metavar="ACTION", required=True)
+    texts = {"open": "open a session for a council and round; prints its code",
+             "status": "how many have joined and how many answers are stored",
+             "close": "close the session and store its round (nothing is stored if no one answered)"}
+    for name, text in texts.items():
+        p = actions.add_parser(name, help=text, description=text)
+        p.add_argument("--db", metavar="PATH", help="database file (default: $MANDATE_DB or data/mandate.duckdb)")
+        if name == "open":
+            p.add_argument("--council", metavar="ID", required=True)
+            p.add_argument("--round", metavar="LABEL", required=True, help="the round label, 1-60 characters")
+            p.add_argument("--date", metavar="YYYY-MM-DD", help="the workshop date (default: today)")
+            p.add_argument("--theme", metavar="LABEL=SECTOR_KEY", action="append", required=True,
+                           help="a theme and its sector key; give --theme once per theme")
+            p.add_argument("--groups", metavar="A,B,...", help="the political groups members choose from")
+            p.add_argument("--json", action="store_true", required=True, help="print JSON (required)")
+        else:
+            p.add_argument("--code", metavar="CODE", required=True, help="the session's 6-character code")
+        if name == "status":
+            p.add_argument("--json", action="store_true", required=True, help="print JSON (required)")
+        if name == "close":
+            p.add_argument("--replace", action="store_true",
+                           help="replace the council's round if it is already in the database, whole")
+
+
+def _cmd_session(args: argparse.Namespace) -> int:
+    from . import live
+
+    try:
+        if args.session_command == "open":
+            with storage.connect(args.db) as con:
+                session = live.open_session(con, args.council, args.round, args.theme, args.groups, args.date,
+                                            opened_by=_SESSION_ACTOR)
+                stored = live.round_stored(con, session.council_id, session.round)
+            print(json.dumps(session.open_json(), ensure_ascii=False))
+            if stored:
+                print(f"note: {session.council_id} / {session.round} is already in the database; close the "
+                      "session with --replace to replace it", file=sys.stderr)
+        elif args.session_command == "status":
+            with storage.connect(args.db, read_only=True) as con:
+                print(json.dumps(live.status(con, args.code), ensure_ascii=False))
+        else:
+            with storage.connect(args.db) as con:
+                result = live.close_session(con, args.code, replace=args.replace, actor=_SESSION_ACTOR)
+            print(result.summary(), file=sys.stderr)
+    except live.LiveError as exc:
+        raise CliError(str(exc)) from None
+    return 0
+
+
+#: Who the activity record names for a change made from the command line.
+_SESSION_ACTOR = "command line"
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -134,7 +193,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     access.record_to(args.db, access.CLI_ACTOR, "import",
                      ", ".join(Path(n).name for n in [args.councils, *args.files] if n)
                      + (" (replace)" if args.replace else ""))
-    print(result.summary(), file=sys.stderr)
+    print(result.summary())  # on stdout: rows read and stored per file, then what each round became
     return 0
 
 
@@ -206,7 +265,7 @@ def _cmd_users(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "init": _cmd_init, "demo": _cmd_demo, "import": _cmd_import, "check": _cmd_check,
     "export": _cmd_export, "report": _cmd_report, "benchmark": _cmd_benchmark,
-    "users": _cmd_users,
+    "users": _cmd_users, "session": _cmd_session,
 }
 
 
@@ -214,7 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code (argparse exits 2 itself on wrong usage)."""
     args = _parser().parse_args(argv)
     if args.command in ("report", "benchmark", "check", "export") or (
-            args.command == "users" and args.users_command != "add"):
+            args.command == "users" and args.users_command != "add") or (
+            args.command == "session" and args.session_command != "open"):
         db = storage.resolve_db_path(args.db)
         if not db.exists():
             print(f"error: no database at {db} (create one with `python -m mandate_core init` or "
