@@ -70,9 +70,23 @@ class ImportResult:
     councils: int = 0
     rounds: list[tuple[str, str, int]] = field(default_factory=list)  # council, round, answers
     replaced: list[tuple[str, str]] = field(default_factory=list)
+    #: (file name, data rows read, rows stored) per file, in the order given: a file read only in part
+    #: (a stale workbook dimension, say) shows at once against the row count the user expects.
+    files: list[tuple[str, int, int]] = field(default_factory=list)
+
+    def file_lines(self) -> list[str]:
+        """One line per file: how many rows were read and how many stored (and any empty rows skipped)."""
+        lines = []
+        for name, read, stored in self.files:
+            line = f"{name}: {read} {'row' if read == 1 else 'rows'} read, {stored} stored"
+            if read > stored:
+                skipped = read - stored
+                line += f" ({skipped} empty {'row' if skipped == 1 else 'rows'} skipped)"
+            lines.append(line)
+        return lines
 
     def summary(self) -> str:
-        parts = []
+        parts = self.file_lines()
         if self.councils:
             parts.append(f"{self.councils} councils imported or updated")
         for council, rnd, rows in self.rounds:
@@ -189,6 +203,22 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+class _RowCounter:
+    """Counts a file's data rows as read: empty rows between data rows count, trailing ones do not (a
+    spreadsheet's formatted but empty rows below the data are not rows anyone typed)."""
+
+    def __init__(self) -> None:
+        self.read = 0
+        self._pending = 0
+
+    def empty(self) -> None:
+        self._pending += 1
+
+    def data(self) -> None:
+        self.read += self._pending + 1
+        self._pending = 0
+
+
 class _Loader:
     """Loads one file into a temporary table ``name`` with columns ``_row`` and the canonical names."""
 
@@ -201,6 +231,9 @@ class _Loader:
         #: staging views not yet checked for untrimmed values:
         #: view -> (raw table, trimmed select, absent columns, number of columns read)
         self.untrimmed: dict[str, tuple[str, str, list[str], int]] = {}
+        #: staging table -> data rows read from its file (empty rows included, trailing ones not), so an
+        #: import can say how many rows of each file it read and stored.
+        self.rows_read: dict[str, int] = {}
 
     def trim(self, table: str) -> None:
         """Replace an untrimmed view by the trimmed table (rare: a value with spaces around it)."""
@@ -311,6 +344,7 @@ class _Loader:
         # Most files need no trimming and no renumbering: they are read through a plain view, which
         # costs nothing, instead of a trimmed copy of every row.
         has_rejects = bool((self.con.execute(f"SELECT count(*) FROM {rej}").fetchone() or (0,))[0])
+        self.rows_read[table] = int((self.con.execute(f"SELECT count(*) FROM {raw}").fetchone() or (0,))[0])
         if not has_rejects:
             # Whether any value needs trimming is found out during the value checks (one scan for both,
             # see _flag_rows); until then the view shows the values as read.
@@ -374,12 +408,15 @@ class _Loader:
         rows: list[list[str]] = []
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         row_no = 0
+        counter = _RowCounter()
         try:
             for row_no, record in enumerate(reader, start=1):
                 if row_no == 1:
                     continue
                 if all(not v.strip() for v in record):  # a blank line, or a row of empty cells
+                    counter.empty()
                     continue
+                counter.data()
                 if len(record) != len(names):
                     problems.append(
                         Problem(
@@ -392,6 +429,7 @@ class _Loader:
                 rows.append([str(row_no), *record])
         except csv.Error as exc:
             problems.append(Problem(fname, row_no + 1, None, f"cannot be read as CSV ({exc})"))
+        self.rows_read[table] = counter.read
         failed = self._rows_to_table(rows, names, table)
         return (None, failed) if failed else (names, problems)
 
@@ -410,7 +448,10 @@ class _Loader:
             ]
         try:
             ws = wb.worksheets[0]
-            it = ws.iter_rows(values_only=True)
+            # Read-only mode trusts the sheet's <dimension> element, which some writers leave at A1 or
+            # at a range smaller than the data: forget it, so every row and column that is there is read.
+            ws.reset_dimensions()
+            it = ws.iter_rows(min_row=1, min_col=1, values_only=True)
             header_row = next(it, None)
             header = [_cell_text(v) for v in header_row] if header_row else []
             while header and not header[-1].strip():
@@ -422,10 +463,16 @@ class _Loader:
                 return None, problems
             rows: list[list[str]] = []
             width = len(names)
+            # A date-time cell in workshop_date counts as its date (SPEC §2); elsewhere it stays as shown.
+            date_at = names.index("workshop_date") if "workshop_date" in names else -1
+            counter = _RowCounter()
             for row_no, values in enumerate(it, start=2):
-                cells = [_cell_text(v) for v in values]
+                cells = [_cell_text(v.date() if i == date_at and isinstance(v, dt.datetime) else v)
+                         for i, v in enumerate(values)]
                 if all(not c.strip() for c in cells):
+                    counter.empty()
                     continue
+                counter.data()
                 if any(c.strip() for c in cells[width:]):
                     problems.append(
                         Problem(fname, row_no, None, "this row has values beyond the last named column")
@@ -441,6 +488,7 @@ class _Loader:
             wb.close()
         if not rows and not problems:
             return None, [Problem(fname, None, None, "the workbook has a header row but no data rows")]
+        self.rows_read[table] = counter.read
         failed = self._rows_to_table(rows, names, table)
         return (None, failed) if failed else (names, problems)
 
@@ -589,28 +637,23 @@ def _rules_sql(table: str, rules: list[tuple[str, str, str]], present: set[str])
     ]
 
 
-def _first_of_group_sql(
-    table: str, key: str, value: str, column: str, what: str, order: int, nullable: bool = False
-) -> str:
-    """Rows whose ``value`` differs from the one on the first row of their ``key`` group.
+def _first_of_group_sql(table: str, key: str, value: str, column: str, what: str, order: int) -> str:
+    """Rows whose ``value`` differs from the one on the first row of their ``key`` group that has one.
 
-    ``value`` is an SQL expression written with ``{p}`` before each column name.  A blank value is
-    compared like any other only when the column is optional (``nullable``); for a required column it is
-    reported once, as missing, by the value rules.
+    ``value`` is an SQL expression written with ``{p}`` before each column name.  Blank values take no
+    part: a required column's blank is reported once, as missing, by the value rules, and an optional
+    one's (an officer's directorate) is not a second value.
     """
     inner, outer = value.format(p=""), value.format(p="t.")
-    agg = "arg_min_null" if nullable else "arg_min"
-    skip_inner = "" if nullable else f"WHERE {inner} IS NOT NULL"
-    skip_outer = "" if nullable else f"AND {outer} IS NOT NULL"
     return f"""
         SELECT t._row, '{column}' AS col,
-               '{what} ' || {_quoted("coalesce(" + outer + ", '(blank)')")} || ' differs from '
-               || {_quoted("coalesce(f.v, '(blank)')")} || ' on row ' || f.r AS reason, {order} AS ord
+               '{what} ' || {_quoted(outer)} || ' differs from '
+               || {_quoted("f.v")} || ' on row ' || f.r AS reason, {order} AS ord
         FROM {table} t JOIN (
-            SELECT {key}, {agg}({inner}, _row) AS v, min(_row) AS r FROM {table} {skip_inner}
+            SELECT {key}, arg_min({inner}, _row) AS v, min(_row) AS r FROM {table} WHERE {inner} IS NOT NULL
             GROUP BY ALL
         ) f USING ({key})
-        WHERE {outer} IS DISTINCT FROM f.v {skip_outer}"""
+        WHERE {outer} IS DISTINCT FROM f.v AND {outer} IS NOT NULL"""
 
 
 def _response_group_rules(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -632,7 +675,7 @@ def _response_group_rules(con: duckdb.DuckDBPyConnection, table: str) -> list[st
     roles, groups = con.execute(
         f"""SELECT count(*) FILTER (WHERE role_bad), count(*) FILTER (WHERE grp_bad)
             FROM (SELECT min(lower(role)) <> max(lower(role)) AS role_bad,
-                         min(coalesce(grp, chr(1))) <> max(coalesce(grp, chr(1))) AS grp_bad
+                         min(grp) <> max(grp) AS grp_bad
                   FROM {table} WHERE participant IS NOT NULL
                   GROUP BY hash(council_id, round, participant))"""
     ).fetchone() or (0, 0)
@@ -651,8 +694,10 @@ def _response_group_rules(con: duckdb.DuckDBPyConnection, table: str) -> list[st
         parts.append(_first_of_group_sql(table, "council_id, round, participant", "lower({p}role)", "role",
                                          "a participant keeps one role:", 102))
     if groups:
+        # A blank group is not a second value (SPEC §2): an officer may name a directorate on some rows
+        # only, and a member's blank group is reported once per row, as required, by the value rules.
         parts.append(_first_of_group_sql(table, "council_id, round, participant", "{p}grp", "group",
-                                         "a participant keeps one group:", 103, nullable=True))
+                                         "a participant keeps one group:", 103))
     if duplicates:
         parts.append(f"""
         SELECT _row, 'participant' AS col,
@@ -704,7 +749,7 @@ def import_into(
             if total:
                 problems.sort(key=lambda p: (p[0], p[1], p[2]))
                 raise ImportFailed([p[3] for p in problems], total)
-            return _write(con, council_src is not None, len(response_srcs))
+            return _write(con, council_src, response_srcs, loader.rows_read)
         finally:
             for kind, name in _temp_tables(con):
                 con.execute(f"DROP {kind} IF EXISTS {name}")
@@ -833,11 +878,12 @@ _NATION_CASE = "CASE lower(nation) " + " ".join(
 ) + " END"
 
 
-def _write(con: duckdb.DuckDBPyConnection, has_councils: bool, n_responses: int) -> ImportResult:
+def _write(con: duckdb.DuckDBPyConnection, council_src: Source | None, response_srcs: list[Source],
+           rows_read: dict[str, int]) -> ImportResult:
     result = ImportResult()
 
     def work() -> None:
-        if has_councils:
+        if council_src is not None:
             con.execute(
                 f"""INSERT INTO councils
                     SELECT council_id, name, {_NATION_CASE}, council_type,
@@ -849,7 +895,9 @@ def _write(con: duckdb.DuckDBPyConnection, has_councils: bool, n_responses: int)
             )
             row = con.execute("SELECT count(*) FROM stg_councils").fetchone()
             result.councils = int(row[0]) if row else 0
-        for index in range(1, n_responses + 1):
+            result.files.append((council_src.name, rows_read.get("stg_councils", result.councils),
+                                 result.councils))
+        for index, src in enumerate(response_srcs, start=1):
             table = f"stg_resp_{index}"
             rounds = con.execute(
                 f"""SELECT council_id, round, count(*) FROM {table} GROUP BY ALL ORDER BY 1, 2"""
@@ -881,6 +929,8 @@ def _write(con: duckdb.DuckDBPyConnection, has_councils: bool, n_responses: int)
                     FROM {table}"""
             )
             result.rounds += [(c, r, int(n)) for c, r, n in rounds]
+            stored = sum(int(n) for _, _, n in rounds)
+            result.files.append((src.name, rows_read.get(table, stored), stored))
 
     storage.run_in_transaction(con, work)
     return result

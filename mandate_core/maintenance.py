@@ -61,9 +61,10 @@ _CHECKS: list[tuple[str, str]] = [
     ("a theme with more than one sector theme",
      "SELECT council_id || ' / ' || round, theme FROM answers GROUP BY council_id, round, theme "
      "HAVING count(DISTINCT sector_theme) > 1"),
+    # A blank group is not a second value (SPEC §2): an officer may give a directorate on some rows only.
     ("a participant with more than one role or group",
      "SELECT council_id || ' / ' || round, participant FROM answers GROUP BY council_id, round, "
-     "participant HAVING count(DISTINCT role) > 1 OR count(DISTINCT coalesce(grp, '')) > 1"),
+     "participant HAVING count(DISTINCT role) > 1 OR count(DISTINCT grp) > 1"),
 ]
 
 

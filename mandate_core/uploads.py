@@ -50,6 +50,9 @@ class Outcome:
     problems: list[dict[str, Any]] = field(default_factory=list)  # {file, row, column, reason}
     total: int = 0  # all problems, of which ``problems`` are the first MAX_SHOWN
     imported: list[dict[str, Any]] = field(default_factory=list)  # {council_id, round, answers, action}
+    #: {file, read, stored} per uploaded file: the rows read from it and the rows stored, so a file that
+    #: was read only in part cannot go unnoticed.
+    files: list[dict[str, Any]] = field(default_factory=list)
     councils: int = 0
     summary: str = ""
 
@@ -160,7 +163,8 @@ def import_uploads(
          "action": "replaced" if (c, r) in result.replaced else "added"}
         for c, r, n in result.rounds
     ]
-    return Outcome(ok=True, imported=imported, councils=result.councils, summary=result.summary())
+    files = [{"file": name, "read": read, "stored": stored} for name, read, stored in result.files]
+    return Outcome(ok=True, imported=imported, files=files, councils=result.councils, summary=result.summary())
 
 
 # --- what --replace would replace --------------------------------------------------------------------------
@@ -182,7 +186,10 @@ def rounds_in_upload(upload: Upload, limit_bytes: int = 20 * 1024 * 1024) -> set
             import openpyxl
 
             wb = openpyxl.load_workbook(io.BytesIO(upload.data), read_only=True, data_only=True)
-            rows = (["" if v is None else str(v) for v in r] for r in wb.worksheets[0].iter_rows(values_only=True))
+            sheet = wb.worksheets[0]
+            sheet.reset_dimensions()  # read every row, whatever a stale <dimension> says (as the import does)
+            rows = (["" if v is None else str(v) for v in r] for r in sheet.iter_rows(min_row=1, min_col=1,
+                                                                                   values_only=True))
         header = [h.strip().lower() for h in next(rows, [])]
         if "council_id" not in header or "round" not in header:
             return None
