@@ -1,0 +1,230 @@
+"""AppTest of sign-in and roles (SPEC §8): what each role's pages show, with ``at.user`` and ``at.secrets``.
+
+A signed-in view is simulated by an ``[auth]`` section in ``at.secrets`` and ``at.user`` carrying
+``is_logged_in`` and an e-mail; the role comes from the users table of a copy of the demo database.  The
+leak checks read every element the app sent (protobufs, chart JSON, tables), not only visible text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mandate_core import access, catalog, demo, storage
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = ["pages/1_Overview.py", "pages/2_Council.py", "pages/3_Alignment.py", "pages/4_Themes.py",
+         "pages/5_Benchmark.py", "pages/6_Trends.py", "pages/7_Data.py"]
+OWN, OTHER = "aldermoor", "brackenfield"  # demo councils; Aldermoor has two rounds
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
+    "client_id": "dashboard", "client_secret": "secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+USERS = {"admin@example.org": ("admin", None), "analyst@example.org": ("analyst", None),
+         "facilitator@example.org": ("facilitator", None), "council@example.org": ("council", OWN)}
+
+
+@pytest.fixture(scope="module")
+def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = demo.build_database(tmp_path_factory.mktemp("access") / "demo.duckdb")
+    with storage.connect(path) as con:
+        for email, (role, council) in USERS.items():
+            access.add_user(con, email, role, council)
+    return path
+
+
+@pytest.fixture
+def db(demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "mandate.duckdb"
+    shutil.copyfile(demo_copy, path)
+    monkeypatch.setenv("MANDATE_DB", str(path))
+    monkeypatch.delenv("MANDATE_MIN_GROUP", raising=False)
+    monkeypatch.delenv(access.ENV_REQUIRE_SIGN_IN, raising=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def others(demo_copy: Path) -> list[str]:
+    """Every way another council may be named: its name and its id."""
+    with storage.connect(demo_copy, read_only=True) as con:
+        cat = catalog.load_catalog(con)
+    return [str(c[k]) for c in cat.councils if c["council_id"] != OWN for k in ("name", "council_id")]
+
+
+def _app(email: str | None, *, signed_in: bool = True, auth: bool = True, **query: str) -> AppTest:
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    if auth:
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": signed_in, **({"email": email} if email else {})}
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    return at
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+def _sent(at: AppTest) -> str:
+    """Everything the app sent to the browser: every element's fields, chart JSON and table bytes."""
+    parts = [str(getattr(node, "proto", "")) for node in _walk(at._tree)]
+    parts += [json.dumps(json.loads(n.proto.spec)) for n in _walk(at._tree)
+              if type(getattr(n, "proto", None)).__name__ == "PlotlyChart"]
+    parts += [df.value.to_csv() for df in at.dataframe]
+    return "\n".join(parts).replace("\\", "")  # Markdown escapes (carrow\-dene) hide nothing
+
+
+def _named(text: str, names: list[str]) -> list[str]:
+    return sorted({n for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text, re.IGNORECASE)})
+
+
+def _labels(at: AppTest) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def test_local_mode_is_full_access_and_says_so(db: Path) -> None:
+    at = _app(None, auth=False)
+    assert not at.exception
+    assert "Local mode — no sign-in" in [c.value for c in at.sidebar.caption]
+    assert at.sidebar.selectbox(key="sb_council").options  # the council list, every council named
+    at.switch_page("pages/7_Data.py").run()
+    assert "Check and import" in _labels(at) and "Rebuild the demo database" in _labels(at)
+    at.switch_page("pages/10_Admin.py").run()
+    assert [t.value for t in at.title] == ["Admin"]
+
+
+def test_required_sign_in_without_auth_shows_no_data(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     others: list[str]) -> None:
+    monkeypatch.setenv(access.ENV_REQUIRE_SIGN_IN, "1")
+    at = _app(None, auth=False, council=OTHER)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sign-in must be configured"]
+    assert _named(_sent(at), others + [OWN, "Aldermoor"]) == []
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/2_Council.py")
+
+
+def test_signed_out_visitor_sees_only_the_sign_in_screen(db: Path, others: list[str]) -> None:
+    at = _app(None, signed_in=False, council=OTHER)
+    assert not at.exception
+    assert _labels(at) == ["Sign in"]
+    assert _named(_sent(at), others + [OWN, "Aldermoor"]) == []
+    for page in PAGES:
+        with pytest.raises(ValueError):
+            at.switch_page(page)
+
+
+def test_unknown_email_sees_no_access_and_no_names(db: Path, others: list[str]) -> None:
+    at = _app("Stranger@Example.org", council=OTHER)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["No access"]
+    assert "Sign out" in _labels(at)
+    assert _named(_sent(at), others + [OWN, "Aldermoor"]) == []
+    assert not at.sidebar.selectbox
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_council_user_sees_only_their_council_named(db: Path, others: list[str], page: str) -> None:
+    """Whatever the link asks for (another council, its round, a hand-picked peer list)."""
+    at = _app("COUNCIL@example.org", council=OTHER, round="2024 baseline", peers="brackenfield,dunmere")
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert not [e.value for e in at.error]
+    sent = _sent(at)
+    assert _named(sent, others) == []
+    assert "Aldermoor Borough Council" in sent
+    assert at.query_params.get("council") in (OWN, [OWN])
+    assert "brackenfield" not in str(at.query_params)
+    assert "Check and import" not in _labels(at) and "Rebuild the demo database" not in _labels(at)
+
+
+def test_council_user_debrief_slides_and_no_admin_page(db: Path, others: list[str]) -> None:
+    at = _app("council@example.org", council=OTHER, debrief="1")
+    assert not at.exception
+    assert _named(_sent(at), others) == []
+    assert [s.value for s in at.sidebar.selectbox] and at.sidebar.toggle(key="sb_debrief").value
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/10_Admin.py")
+
+
+def test_a_read_naming_another_council_is_refused_for_a_council_user(db: Path) -> None:
+    """The guard where data is read: even a page that asked for another council would get nothing."""
+    at = _app("council@example.org")
+    principal = at.session_state["_principal"]
+    with storage.connect(db, read_only=True) as con:
+        ids = catalog.load_catalog(con).ids
+    with pytest.raises(PermissionError):
+        access.check_read(principal, ids, [OTHER, None])
+
+
+@pytest.mark.parametrize("email", ["analyst@example.org", "facilitator@example.org"])
+def test_analyst_and_facilitator_see_every_council_but_cannot_import(db: Path, email: str) -> None:
+    at = _app(email, council=OTHER)
+    assert not at.exception
+    assert at.sidebar.selectbox(key="sb_council").value == OTHER
+    assert "Brackenfield District Council" in _sent(at)
+    at.switch_page("pages/7_Data.py").run()
+    assert not at.exception
+    assert "Check and import" not in _labels(at) and "Rebuild the demo database" not in _labels(at)
+    assert at.get("download_button")  # downloads stay
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/10_Admin.py")
+
+
+def test_admin_manages_users_and_deletes_a_council(db: Path) -> None:
+    at = _app("admin@example.org")
+    at.switch_page("pages/10_Admin.py").run()
+    assert not at.exception
+    at.text_input(key="admin_email_0").input("not an address")
+    at.button(key="admin_add").click().run()
+    assert any("is not an e-mail address" in e.value.replace("\\", "") for e in at.error)
+    at.text_input(key="admin_email_0").input("New@Example.org")
+    at.selectbox(key="admin_role_0").select("analyst")
+    at.button(key="admin_add").click().run()
+    assert not at.exception and not at.error
+    with storage.connect(db, read_only=True) as con:
+        assert access.lookup_user(con, "new@example.org")["role"] == "analyst"
+    at.selectbox(key="admin_del_council_1").select(OTHER).run()
+    at.checkbox(key="admin_del_ok_1").check().run()
+    at.button(key="admin_delete").click().run()
+    assert not at.exception
+    with storage.connect(db, read_only=True) as con:
+        assert OTHER not in catalog.load_catalog(con).ids
+        actions = [(e["who"], e["action"]) for e in access.activity(con)]
+    assert ("admin@example.org", "council deleted") in actions
+    assert ("admin@example.org", "user added") in actions
+    assert ("admin@example.org", "sign-in") in actions
+    assert "Activity record" in [s.value for s in at.subheader]
+
+
+def test_a_role_change_shows_on_the_next_page_view(db: Path, others: list[str]) -> None:
+    at = _app("council@example.org")
+    assert _named(_sent(at), others) == []
+    with storage.connect(db) as con:
+        access.add_user(con, "council@example.org", "analyst")
+    at.run()
+    assert at.sidebar.selectbox(key="sb_council").options  # now every council is listed
+    with storage.connect(db) as con:
+        access.remove_user(con, "council@example.org")
+    at.run()
+    assert [t.value for t in at.title] == ["No access"]
+
+
+def test_sign_in_is_recorded_once_per_session(db: Path) -> None:
+    at = _app("analyst@example.org")
+    at.run()
+    at.switch_page("pages/2_Council.py").run()
+    with storage.connect(db, read_only=True) as con:
+        sign_ins = [e for e in access.activity(con) if e["action"] == "sign-in"]
+    assert [(e["who"], e["detail"]) for e in sign_ins] == [("analyst@example.org", "analyst")]
