@@ -76,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", required=True, help="print JSON (required)")
     _users_parser(sub)
     _session_parser(sub)
+    p = command("deck", "write a council's debrief deck (SPEC §7): .pptx with native charts, or .html, the "
+                "offline pack; other councils shown as Peer 1, Peer 2, ...")
+    p.add_argument("--council", metavar="ID", required=True)
+    p.add_argument("--round", metavar="LABEL", help="round label (default: the latest by date)")
+    p.add_argument("--peers", default="all", metavar="SET",
+                   help="peer_group, nation, council_type, all (default) or ID,ID,...")
+    p.add_argument("--out", metavar="FILE", required=True, help="FILE.pptx or FILE.html (format by extension)")
     return parser
 
 
@@ -262,17 +269,31 @@ def _cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_deck(args: argparse.Namespace) -> int:
+    from . import deck_pptx, reports
+
+    out = Path(args.out)
+    try:
+        deck_pptx.deck_format(out)  # before opening anything: a wrong extension is a quick, clear error
+        with storage.connect(args.db, read_only=True) as con:
+            path = deck_pptx.write_deck(con, args.council, args.round, args.peers, out)
+    except (reports.ReportError, deck_pptx.DeckError) as exc:
+        raise CliError(str(exc)) from None
+    print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
 _COMMANDS = {
     "init": _cmd_init, "demo": _cmd_demo, "import": _cmd_import, "check": _cmd_check,
     "export": _cmd_export, "report": _cmd_report, "benchmark": _cmd_benchmark,
-    "users": _cmd_users, "session": _cmd_session,
+    "users": _cmd_users, "session": _cmd_session, "deck": _cmd_deck,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code (argparse exits 2 itself on wrong usage)."""
     args = _parser().parse_args(argv)
-    if args.command in ("report", "benchmark", "check", "export") or (
+    if args.command in ("report", "benchmark", "check", "export", "deck") or (
             args.command == "users" and args.users_command != "add") or (
             args.command == "session" and args.session_command != "open"):
         db = storage.resolve_db_path(args.db)

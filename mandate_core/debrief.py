@@ -8,6 +8,7 @@ as a whole, so no other council's name or id can reach a label, a hover text or 
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,8 @@ class Deck:
     round: str
     workshop_date: str | None
     slides: list[Slide]
+    #: The peers the benchmark slide compares with, in words that name no other council.
+    peer_set: str = ""
 
 
 def _figure_title(fig: Any) -> str:
@@ -113,12 +116,14 @@ def build_deck(
         view = views.benchmark_view(con, council_id, report["round"], "position", "ambition", peers, m)
     except reports.ReportError:
         view = None
+    peer_words = peer_set_words(con, council_id, peers, len(view["peer_ids"]) if view else 0)
     if view is not None and view["peer_ids"]:
         names = {str(c["council_id"]): str(c["name"]) for c in councils}
         labels = peer_labels(names, council_id, names, True, key)
         title = views.benchmark_takeaway(view, name)
         fig = benchmark_charts.strip(view, labels, title=title, min_group=m, debrief=True)
-        slides.append(Slide("peers", "How our ambition compares with peers", title,
+        _debrief_strip(fig, view, themes)
+        slides.append(Slide("peers", f"How our ambition compares with {peer_words}", title,
                             views.HOW_TO_READ_BENCHMARK, fig))
     else:
         slides.append(Slide("peers", "How our ambition compares with peers",
@@ -130,15 +135,17 @@ def build_deck(
     for note in notes:
         if note["horizon"] == "ambition" or len(notes) < 12:
             grouped.setdefault(note["theme"], []).append(note["note"])
-    count = sum(len(v) for v in grouped.values())
     ideas = common_ideas(grouped)
+    # The heading counts distinct ideas, as listed: an idea raised on several themes is one idea, shown once.
+    count = len(ideas)
     slides.append(Slide(
         "notes", "What a radical alternative would look like",
-        (f"{count} ideas for doing something new, across {len(grouped)} themes" if count
+        (f"{count} {'idea' if count == 1 else 'ideas'} for doing something new, across "
+         f"{len(grouped)} {'theme' if len(grouped) == 1 else 'themes'}" if count
          else "No radical alternatives were written down for themes large enough to show"),
         "Participants' own words, as written, without who wrote them. Only themes answered by at least "
-        f"{m} people are shown.",
-        notes=[(theme, items) for theme, items in sorted(grouped.items())],
+        f"{m} people are shown. An idea raised on several themes is listed once, under all of them.",
+        notes=ideas_by_theme(grouped),
         ideas=ideas[:MAX_IDEAS], more=max(0, len(ideas) - MAX_IDEAS),
     ))
 
@@ -154,7 +161,43 @@ def build_deck(
         slide.takeaway = anon.text(slide.takeaway)
         slide.notes = [(anon.text(h), [anon.text(i) for i in items]) for h, items in slide.notes]
         slide.ideas = [(anon.text(idea), n) for idea, n in slide.ideas]
-    return Deck(council_id, name, report["round"], report.get("workshop_date"), slides)
+    return Deck(council_id, name, report["round"], report.get("workshop_date"), slides, peer_words)
+
+
+def peer_set_words(con: duckdb.DuckDBPyConnection, council_id: str, peers: str, count: int) -> str:
+    """The peer set in words for a slide heading ("all 23 other councils"), naming no other council: an
+    explicit list of ids is only counted."""
+    info = metrics.council_info(con, council_id) or {}
+    n = f"{count} " if count else ""
+    if peers == "all":
+        return f"all {n}other councils"
+    if peers == "peer_group" and info.get("peer_group"):
+        return f"the {n}other councils in our peer group ({info['peer_group']})"
+    if peers == "nation" and info.get("nation"):
+        return f"the {n}other councils in {info['nation']}"
+    if peers == "council_type" and info.get("council_type"):
+        return f"the {n}other councils of our type ({info['council_type']})"
+    return f"the {n}councils chosen for comparison" if count else "peers"
+
+
+def _debrief_strip(fig: Any, view: dict[str, Any], themes: list[dict[str, Any]]) -> None:
+    """The benchmark strip on a slide: the council's own theme names (as every other slide uses) instead of
+    the sector's, and a legend for the diamond, the median bar, the box and the dots."""
+    own: dict[str, list[str]] = {}
+    for t in themes:
+        own.setdefault(t["sector_theme"], []).append(t["theme"])
+    ticks = list(fig.layout.yaxis.ticktext or ())
+    for i, row in enumerate(view["rows"]):
+        if i >= len(ticks) or not row["theme"] or row["theme"] not in own:
+            continue
+        head, sep, rest = ticks[i].partition("<br>")
+        label = "<br>".join(html.escape(str(n), quote=False) for n in own[row["theme"]])
+        ticks[i] = label + sep + rest
+    fig.update_yaxes(ticktext=ticks)
+    extra = 80  # one row of legend, in debrief type, under the axis title
+    fig.update_layout(showlegend=True, margin={"b": int(fig.layout.margin.b or 0) + extra},
+                      height=int(fig.layout.height or 0) + extra)
+
 
 
 #: Tallest a slide's chart may be and still fit one 1920×1080 screen with its headline and "How to read this"
@@ -174,6 +217,27 @@ def chart_height(slide: Slide) -> int:
     cap = MAX_CHART_HEIGHT - TAKEAWAY_LINE_PX * (lines - 1)
     own = int(slide.figure.layout.height or cap) if slide.figure is not None else cap
     return min(own, cap)
+
+
+def ideas_by_theme(grouped: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """Every distinct idea once, under the theme that raised it — or, for an idea raised on several themes,
+    under all of them together ("A · B · C"), those groups first (most themes first), then theme by theme.
+
+    Ideas are matched as :func:`common_ideas` matches them, so the heading's count is this list's length.
+    """
+    seen: dict[str, tuple[str, list[str]]] = {}
+    for theme, items in sorted(grouped.items()):
+        for item in items:
+            key = " ".join(item.split()).casefold()
+            text, themes = seen.setdefault(key, (" ".join(item.split()), []))
+            if theme not in themes:
+                themes.append(theme)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for text, themes in seen.values():
+        groups.setdefault(tuple(themes), []).append(text)
+    order = sorted(groups, key=lambda ts: (-len(ts), ts))
+    # " · " between theme names, not "and": theme names themselves often contain "and".
+    return [(" · ".join(ts), groups[ts]) for ts in order]
 
 
 def common_ideas(grouped: dict[str, list[str]]) -> list[tuple[str, int]]:

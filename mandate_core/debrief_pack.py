@@ -24,19 +24,37 @@ header.cover h1 { font-size: 40px; margin: 0 0 8px; }
 header.cover p { font-size: 20px; color: var(--muted); margin: 4px 0; }
 section.slide { padding: 32px 56px 40px; border-bottom: 1px solid var(--rule); min-height: 90vh; }
 section.slide .number { font-size: 16px; color: var(--muted); letter-spacing: .04em; text-transform: uppercase; }
+section.slide .number .who { display: none; }
 section.slide h2 { font-size: 34px; margin: 6px 0 4px; }
 section.slide p.takeaway { font-size: 24px; margin: 4px 0 18px; }
-section.slide .chart { width: 100%; }
+section.slide .chart { max-width: 100%; overflow-x: auto; }
 section.slide details, section.slide .how { font-size: 18px; color: var(--muted); margin-top: 16px; }
 section.slide ul.notes { font-size: 20px; line-height: 1.45; }
 section.slide ul.notes li { margin-bottom: 10px; white-space: pre-wrap; }
-section.slide h3 { font-size: 24px; margin: 18px 0 6px; }
+section.slide h3 { font-size: 24px; margin: 18px 0 6px; color: #0072B2; }
 footer { padding: 24px 56px; color: var(--muted); font-size: 14px; }
+/* Print: one slide a page on A4 or Letter, landscape (the paper is the printer's choice).  Every page box is
+   at least 259 x 190 mm inside the margins; a slide is a fixed 184 mm tall block that never breaks, and its
+   chart is drawn at a fixed size and zoomed (server-side, per slide) to fit what its words leave. */
+@page { size: landscape; margin: 10mm; }
 @media print {
-  @page { size: A4 landscape; margin: 12mm; }
-  header.cover { page-break-after: always; border: none; }
-  section.slide { page-break-after: always; break-after: page; min-height: auto; border: none; padding: 0; }
-  section.slide:last-of-type { page-break-after: auto; }
+  header.cover, footer { display: none; }
+  section.slide { page-break-after: always; break-after: page; break-inside: avoid; page-break-inside: avoid;
+                  min-height: 0; height: 184mm; overflow: hidden; border: none; padding: 0; margin: 0; }
+  section.slide:last-of-type { page-break-after: auto; break-after: auto; }
+  section.slide .number { font-size: 10pt; }
+  section.slide .number .who { display: inline; }
+  section.slide h2 { font-size: 20pt; margin: 2mm 0 1mm; }
+  section.slide p.takeaway { font-size: 14pt; margin: 0 0 2mm; }
+  section.slide .chart { zoom: var(--print-zoom, 0.6); overflow: visible; break-inside: avoid; }
+  section.slide .how { font-size: 10pt; margin-top: 2mm; line-height: 1.3; }
+  section.slide .notes-body { columns: 2; column-gap: 10mm; }
+  section.slide .notes-body.dense { columns: 3; }
+  section.slide .notes-group { break-inside: avoid; }
+  section.slide h3 { font-size: 12pt; margin: 0 0 1mm; padding-top: 2mm; }
+  section.slide ul.notes { font-size: 11pt; line-height: 1.3; margin: 0 0 2mm; padding-left: 5mm; }
+  section.slide ul.notes li { margin-bottom: 1mm; }
+  section.slide .notes-body.dense ul.notes { font-size: 9pt; }
   details { display: block; }
   details > summary { list-style: none; }
 }
@@ -63,9 +81,38 @@ def _plain(markdown_text: str) -> str:
     return re.sub(r"[*_`]", "", markdown_text)
 
 
+#: Every chart is drawn at this size (CSS px) — the debrief's own proportions, which no page width changes —
+#: and zoomed for print by :func:`print_zoom`.
+CHART_PX = (1280, 860)
+#: The printed slide (see the CSS): 184 mm tall and 259 mm wide (Letter landscape inside 10 mm margins), in
+#: CSS px (96 per inch), and what the fixed parts of a slide take: the number line, the heading, gaps.
+PRINT_PX = (259 * 96 / 25.4, 184 * 96 / 25.4)
+PRINT_FIXED_PX = 105
+#: Characters a printed line holds at the takeaway's 14 pt and "How to read this"'s 10 pt, across 259 mm
+#: (kept low, so the estimate errs towards a smaller chart rather than a clipped text).
+TAKEAWAY_CHARS, HOW_CHARS = 105, 175
+TAKEAWAY_LINE_PX, HOW_LINE_PX = 25, 18
+#: Notes longer than this (characters) print in three narrower columns and smaller type.
+DENSE_NOTES_CHARS = 2400
+
+
+def print_zoom(chart_height: int, title: str, takeaway: str, how: str) -> float:
+    """How much a chart is zoomed in print so that it, the slide's words and its heading fit one page.
+
+    The words' height is estimated from their length; the chart takes the rest, never more than the page
+    width allows.
+    """
+    lines = -(-len(takeaway) // TAKEAWAY_CHARS)
+    how_lines = sum(max(1, -(-len(par) // HOW_CHARS)) for par in how.split("\n\n") if par.strip()) or 1
+    words = PRINT_FIXED_PX + (1 + len(title) // 80) * 10 + lines * TAKEAWAY_LINE_PX + how_lines * HOW_LINE_PX
+    room = max(120.0, PRINT_PX[1] - words)
+    return round(min(PRINT_PX[0] / CHART_PX[0], room / max(chart_height, 1)), 3)
+
+
 def pack_html(council_name: str, round_label: str, workshop_date: str | None,
               slides: Sequence[PackSlide], *, generated: dt.date | None = None) -> str:
     """The whole pack as one HTML document (UTF-8), openable offline in any browser."""
+    import plotly.graph_objects as go
     import plotly.io as pio
     from plotly.offline import get_plotlyjs
 
@@ -83,22 +130,35 @@ def pack_html(council_name: str, round_label: str, workshop_date: str | None,
         "<p>Other councils are shown as Peer 1, Peer 2, … Numbers behind too few people are not shown.</p>",
         "</header>",
     ]
+    who = f"{_e(council_name)} · {_e(round_label)} · "
     for number, slide in enumerate(slides, start=1):
         parts += [
             f'<section class="slide" id="slide-{number}">',
-            f'<div class="number">Slide {number} of {len(slides)}</div>',
+            f'<div class="number"><span class="who">{who}</span>Slide {number} of {len(slides)}</div>',
             f"<h2>{_e(slide.title)}</h2>",
             f'<p class="takeaway">{_e(slide.takeaway)}</p>',
         ]
+        how = _plain(slide.how_to_read)
         if slide.figure is not None:
-            chart = pio.to_html(slide.figure, include_plotlyjs=False, full_html=False,
-                                config={"displaylogo": False, "responsive": True},
-                                div_id=f"chart-{number}", default_height="620px")
-            parts.append(f'<div class="chart">{chart}</div>')
-        for heading, items in slide.notes:
-            parts.append(f"<h3>{_e(heading)}</h3>")
-            parts.append('<ul class="notes">' + "".join(f"<li>{_e(item)}</li>" for item in items) + "</ul>")
-        parts.append(f'<div class="how"><strong>How to read this:</strong> {_e(_plain(slide.how_to_read))}</div>')
+            fig = slide.figure
+            height = min(int(fig.layout.height or CHART_PX[1]), CHART_PX[1])
+            fig = go.Figure(fig).update_layout(width=CHART_PX[0], height=height, autosize=False)
+            chart = pio.to_html(fig, include_plotlyjs=False, full_html=False,
+                                config={"displaylogo": False, "responsive": False},
+                                div_id=f"chart-{number}", default_width=f"{CHART_PX[0]}px",
+                                default_height=f"{height}px")
+            zoom = print_zoom(height, slide.title, slide.takeaway, how)
+            parts.append(f'<div class="chart" style="--print-zoom: {zoom:.3f}">{chart}</div>')
+        if slide.notes:
+            dense = sum(len(h) + sum(len(i) for i in items) for h, items in slide.notes) > DENSE_NOTES_CHARS
+            parts.append(f'<div class="notes-body{" dense" if dense else ""}">')
+            for heading, items in slide.notes:
+                parts.append('<div class="notes-group">')
+                parts.append(f"<h3>{_e(heading)}</h3>")
+                parts.append('<ul class="notes">' + "".join(f"<li>{_e(item)}</li>" for item in items) + "</ul>")
+                parts.append("</div>")
+            parts.append("</div>")
+        parts.append(f'<div class="how"><strong>How to read this:</strong> {_e(how)}</div>')
         parts.append("</section>")
     made = (generated or dt.date.today()).isoformat()
     parts += [f"<footer>Made with the Innovation Mandate dashboard on {made}.</footer>", "</body>", "</html>"]

@@ -89,7 +89,8 @@ def anonymise_rows(
         item = dict(row)
         cid = item.get("council_id")
         if debrief and cid is not None and cid != focus:
-            label = labels.get(str(cid), "Peer")
+            # A row an anonymiser already labelled keeps its label (see mandate_core.anonymise).
+            label = labels.get(str(cid)) or (str(cid) if str(cid) in labels.values() else "Peer")
             item["council_id"] = label
             if "name" in item:
                 item["name"] = label
@@ -305,6 +306,18 @@ def caution_words(doc: Mapping[str, Any]) -> str:
     return f"only {_plural(int(doc.get('peers') or 0), 'peer')}: compare with care"
 
 
+def median_side(value: float, median: float, metric: str = "position") -> str:
+    """``above``, ``below`` or ``at`` the peer median, judged on the numbers as written beside it.
+
+    A value and a median that print the same ("4.7 | median 4.7") are *at* the median, whatever their
+    unrounded difference: words must agree with the numbers the reader sees.
+    """
+    shown, mid = fmt(value, metric), fmt(median, metric)
+    if shown == mid:
+        return "at"
+    return "above" if value > median else "below"
+
+
 def quartile_words(doc: Mapping[str, Any]) -> str:
     """Where a value sits among its peers, in words: "Above the peer median: in the top quarter of 7 peers".
 
@@ -316,8 +329,7 @@ def quartile_words(doc: Mapping[str, Any]) -> str:
         return "Not shown for this council" if peers else "No peers to compare with"
     if not peers or mid is None or pct is None:
         return "No peers with a value to compare with"
-    side = ("Above the peer median" if value > mid else "Below the peer median" if value < mid
-            else "At the peer median")
+    side = f"{median_side(value, mid, str(doc.get('metric') or 'position')).capitalize()} the peer median"
     if few_peers(doc):
         return f"{side} ({caution_words(doc)})"
     quarter = ("in the top quarter" if pct >= 75 else "in the upper middle" if pct >= 50
@@ -388,14 +400,13 @@ def benchmark_takeaway(view: Mapping[str, Any], name: str) -> str:
         return f"No peers to compare {name} with in this peer set"
     overall = view["rows"][0]["doc"]
     themes = [r["doc"] for r in view["rows"][1:] if r["doc"]["value"] is not None and r["doc"]["peers"]]
-    above = sum(1 for d in themes if d["value"] > d["median"])
+    above = sum(1 for d in themes if median_side(d["value"], d["median"], view["metric"]) == "above")
     on_themes = f"on {above} of {_plural(len(themes), 'theme')}"
     if overall["value"] is None or not overall["peers"]:
         if themes:
             return f"{name} is above the peer median on {noun} {on_themes}"
         return f"{name}: nothing to compare on {noun} with these peers"
-    value, mid = overall["value"], overall["median"]
-    side = "above" if value > mid else "below" if value < mid else "at"
+    side = median_side(overall["value"], overall["median"], view["metric"])
     head = f"{name} is {side} the peer median on {noun} overall"
     return head + (f", and above it {on_themes}" if themes else "")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import debrief, debrief_pack, storage, takeaways
+from mandate_core import debrief, debrief_pack, deck_pptx, storage, takeaways
 from mandate_core.metrics import ReportError
 from pages import _layout as ui
 
@@ -73,6 +73,14 @@ def render() -> None:
         file_name=debrief_pack.pack_filename(deck.name, deck.workshop_date), mime="text/html",
         key="db_pack", on_click="ignore", icon=":material/download:",
         help="Every slide in one file that opens offline in any browser, one slide per printed page.",
+    )
+    st.sidebar.download_button(
+        "Download the deck (PowerPoint)",
+        data=lambda: deck_pptx.build_pptx(deck, peer_set=deck.peer_set),
+        file_name=deck_pptx.pptx_filename(deck.name, deck.workshop_date),
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key="db_pptx", on_click="ignore", icon=":material/slideshow:",
+        help="The same slides as a PowerPoint file with editable charts, peers anonymised the same way.",
     )
 
 
