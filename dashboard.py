@@ -23,6 +23,8 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if _DEBRIEF_IN_URL else "expanded",
 )
 
+#: The participants' phone page (SPEC §9): its path is pinned as /join, the only page open without sign-in.
+JOIN_SPEC = ("pages/9_Join.py", "Join", ":material/smartphone:", "join")
 #: (file, title, icon, url path).  Each url path is the one Streamlit's old pages-folder mode gives the
 #: file (its name without the number), so a link opened as a fresh server's very first request finds the
 #: page in either mode; the page then hands over to this file (pages/_layout.py, run_safely).
@@ -34,6 +36,8 @@ PAGE_SPECS = [
     ("pages/5_Benchmark.py", "Benchmark", ":material/leaderboard:", "Benchmark"),
     ("pages/6_Trends.py", "Trends", ":material/timeline:", "Trends"),
     ("pages/7_Data.py", "Data", ":material/upload_file:", "Data"),
+    ("pages/11_Workshop.py", "Workshop", ":material/how_to_vote:", "Workshop"),
+    JOIN_SPEC,
 ]
 DEBRIEF_SPEC = ("pages/8_Debrief.py", "Debrief slides", ":material/co_present:", "Debrief")
 #: Only in an administrator's navigation (and local mode's): no other role has a path to it, even by URL.
@@ -45,8 +49,13 @@ def _pages(debrief: bool, admin: bool = False) -> list:
     reachable for questions from the room, and anonymise every other council themselves."""
     specs = [DEBRIEF_SPEC, *PAGE_SPECS] if debrief else PAGE_SPECS
     specs = [*specs, ADMIN_SPEC] if admin else specs
-    return [st.Page(path, title=title, icon=icon, url_path=url, default=i == 0)
+    return [st.Page(path, title=title, icon=icon, url_path=url, default=i == 0, visibility=_shown(path))
             for i, (path, title, icon, url) in enumerate(specs)]
+
+
+def _shown(path: str) -> str:
+    """The phones' join page is opened from its link (/join?code=…), never from the menu."""
+    return "hidden" if path == JOIN_SPEC[0] else "visible"
 
 
 LATEST = "Latest round"
@@ -111,7 +120,7 @@ def _debrief_switched() -> None:
 
 def _public_pages() -> list:
     """Pages reachable without signing in (mandate_core.access.PUBLIC_PAGE_FILES: the join page)."""
-    return [st.Page(path, title=title, icon=icon, url_path=url)
+    return [st.Page(path, title=title, icon=icon, url_path=url, visibility=_shown(path))
             for path, title, icon, url in PAGE_SPECS if path in access.PUBLIC_PAGE_FILES]
 
 
@@ -238,6 +247,12 @@ def main() -> None:
         st.navigation(signin.gate_pages(gate, _public_pages())).run()
         return
     who = gate.principal
+    if st.query_params.get("code") is not None:
+        # A phone's join link: the join page alone, with no sidebar (so no council list) and its code and
+        # device token left in the address bar for a reload to resume (SPEC §9).
+        st.navigation([st.Page(JOIN_SPEC[0], title=JOIN_SPEC[1], url_path=JOIN_SPEC[3], default=True)],
+                      position="hidden").run()
+        return
     debrief = False
     if not cat.empty:
         sel = _sidebar(cat, who)

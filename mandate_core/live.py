@@ -47,6 +47,15 @@ RATE_LIMIT = 10
 RATE_WINDOW_S = 30
 JOIN_PATH = "/join"
 
+WRONG_CODE = "There is no session with this code. Check the code on the screen and try again."
+
+#: The words a phone shows beside each score (SPEC §1), so every phone reads the scale the same way.
+CHANGE_WORDS = {n: f"{n} · {domain.band_of(n)}" for n in range(domain.CHANGE_MIN, domain.CHANGE_MAX + 1)}
+RISK_WORDS = {n: f"{n} · {word}" for n, word in domain.RISK_LEVELS.items()}
+QUESTIONS = {"now": "Where is the change programme **now**?",
+             "next": "What is the **next step** (1–2 years)?",
+             "ambition": "How far are you willing to go: the **ambition** (about 5 years)?"}
+
 _WRITE_LOCK = threading.RLock()
 T = TypeVar("T")
 
@@ -364,7 +373,7 @@ def _open_for_answers(con: duckdb.DuckDBPyConnection, code: object, now: dt.date
     """The session, if it takes answers now; otherwise the one clear message a phone shows."""
     session = find_session(con, code)
     if session is None:
-        raise LiveError("There is no session with this code. Check the code on the screen and try again.")
+        raise LiveError(WRONG_CODE)
     if not session.is_open:
         raise LiveError("This session has closed and takes no more answers. Thank you for taking part.")
     if session.expired(now):
@@ -661,7 +670,9 @@ def close_session(
                     importer.import_into(_InOuterTransaction(con), None,  # type: ignore[arg-type]
                                          [importer.Source(path, name)], replace=replace)
                 except importer.ImportFailed as exc:
-                    raise LiveError(f"the session was not closed and nothing was stored:\n{exc.message()}"
+                    # The rows are the session's own, not a file's: say what is wrong, without row numbers.
+                    reasons = list(dict.fromkeys(p.reason for p in exc.problems))
+                    raise LiveError("the session was not closed and nothing was stored: " + "; ".join(reasons)
                                     ) from None
         con.execute("UPDATE live_sessions SET state = 'closed', closed_at = ? WHERE code = ?",
                     [when, session.code])
@@ -677,3 +688,22 @@ def public_base_url(default: str | None) -> str | None:
     """The address phones use to reach the app: ``MANDATE_PUBLIC_URL`` if set (behind a proxy), else ``default``."""
     env = os.environ.get("MANDATE_PUBLIC_URL", "").strip().rstrip("/")
     return env or (default.rstrip("/") if default else None)
+
+
+def join_url(base: str, code: str) -> str:
+    """The full address a phone opens: the app's address (``MANDATE_PUBLIC_URL`` if set) and the join path."""
+    return public_base_url(base or "http://localhost:8501") + join_path(code)  # type: ignore[operator]
+
+
+def app_base(page_url: str | None, page_path: str) -> str:
+    """The app's address from the address of one of its pages (the page path taken off the end)."""
+    url = (page_url or "").rstrip("/")
+    suffix = "/" + page_path.strip("/")
+    return url[: -len(suffix)] if url.endswith(suffix) else url
+
+
+def qr_svg(url: str, scale: int = 10) -> str:
+    """The join address as a QR code in SVG (projects sharply at any size); segno needs nothing else."""
+    import segno
+
+    return str(segno.make(url, error="m").svg_inline(scale=scale, border=4, dark="#000", light="#fff"))
