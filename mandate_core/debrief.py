@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 from . import metrics, reports, storage, takeaways, views
-from .anonymise import Anonymiser, peer_labels
+from .anonymise import Anonymiser
 from .charts import alignment, spectrum
 from .charts import benchmark as benchmark_charts
 from .charts import themes as theme_charts
@@ -119,7 +119,9 @@ def build_deck(
     peer_words = peer_set_words(con, council_id, peers, len(view["peer_ids"]) if view else 0)
     if view is not None and view["peer_ids"]:
         names = {str(c["council_id"]): str(c["name"]) for c in councils}
-        labels = peer_labels(names, council_id, names, True, key)
+        labels = anon.names(names)
+        for row in view["rows"]:  # peers as "Peer N" (their dots' jitter too), in Peer-number order
+            row["points"] = anon.rows(row["points"])
         title = views.benchmark_takeaway(view, name)
         fig = benchmark_charts.strip(view, labels, title=title, min_group=m, debrief=True)
         _debrief_strip(fig, view, themes)
@@ -158,10 +160,10 @@ def build_deck(
             height = int(fig.layout.height) - freed if fig.layout.height else None
             fig.update_layout(title={"text": ""}, margin={"t": 60}, height=height)
             slide.figure = anon.figure(slide.figure)
-        slide.takeaway = anon.text(slide.takeaway)
+        slide.heading, slide.takeaway = anon.text(slide.heading), anon.text(slide.takeaway)
         slide.notes = [(anon.text(h), [anon.text(i) for i in items]) for h, items in slide.notes]
         slide.ideas = [(anon.text(idea), n) for idea, n in slide.ideas]
-    return Deck(council_id, name, report["round"], report.get("workshop_date"), slides, peer_words)
+    return Deck(council_id, name, anon.text(report["round"]), report.get("workshop_date"), slides, peer_words)
 
 
 def peer_set_words(con: duckdb.DuckDBPyConnection, council_id: str, peers: str, count: int) -> str:

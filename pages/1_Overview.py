@@ -41,7 +41,9 @@ def render() -> None:
                                 placeholder="All types")
     groups = cols[2].multiselect("Peer group", _options(cat, "peer_group"), key="ov_peer_group",
                                  placeholder="All peer groups")
-    rounds = _round_options(cat)
+    anon = ui.anonymiser(sel)
+    # An anonymised view offers the chosen council's own rounds only: peers' round labels may name them.
+    rounds = [LATEST, *cat.round_labels(sel.council)] if anon is not None else _round_options(cat)
     if st.session_state.get("ov_round") not in rounds:
         st.session_state["ov_round"] = LATEST
     rnd = cols[3].selectbox("Round", rounds, key="ov_round",
@@ -53,10 +55,9 @@ def render() -> None:
             if (not nations or r["nation"] in nations)
             and (not types or r["council_type"] in types)
             and (not groups or (r.get("peer_group") or NO_PEER_GROUP) in groups)]
-
-    labels = (takeaways.anonymise(cat.ids, sel.council, cat.name(sel.council) if sel.council else None,
-                                  ui.anon_key())
-              if sel.debrief else {c: cat.name(c) for c in cat.ids})
+    if anon is not None:  # peers as "Peer N" in Peer-number order, no round labels or descriptors
+        rows = anon.rows(rows)
+    labels = ui.council_labels(cat, sel)
     if not rows:
         st.info("No council matches these filters. Clear a filter to see more councils.")
         return
@@ -84,7 +85,7 @@ def render() -> None:
 
     table = spectrum.overview_rows(rows, m, labels=labels, debrief=sel.debrief)
     with st.expander("The numbers behind this chart"):
-        st.dataframe(spectrum.display_table(table), hide_index=True, width="stretch")
+        ui.table(spectrum.display_table(table), hide_index=True, width="stretch")
     with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
         ui.downloads(table, f"overview-{rnd}", key="ov_download")
 

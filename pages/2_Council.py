@@ -10,7 +10,7 @@ from pages import _layout as ui
 
 
 def _card(theme: str, items: list[dict[str, str]]) -> None:
-    st.markdown(f"**{takeaways.md_escape(theme)}**")
+    st.markdown(f"**{takeaways.md_escape(ui.clean(theme))}**")
     for horizon in domain.HORIZONS:
         said = [n["note"] for n in items if n["horizon"] == horizon]
         if said:
@@ -48,9 +48,9 @@ def render() -> None:
         return
 
     st.title(takeaways.md_escape(report["name"]), anchor=False)
-    st.caption(takeaways.md_escape(
+    st.caption(takeaways.md_escape(ui.clean(
         f"Workshop round {report['round']}, held on {report['workshop_date']}, "
-        f"with {report['participants']} participants."))
+        f"with {report['participants']} participants.")))
     st.markdown("#### " + takeaways.md_escape(takeaways.overall_sentence(report["overall"], m)))
     # The risk sentence is the risk chart's title; it is not repeated above the charts.
 
@@ -65,7 +65,7 @@ def render() -> None:
 
     table = spectrum.council_rows(report)
     with st.expander("The numbers behind these charts"):
-        st.dataframe(spectrum.display_table(table), hide_index=True, width="stretch")
+        ui.table(spectrum.display_table(table), hide_index=True, width="stretch")
     with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
         ui.downloads(table, f"{report['council_id']}-{report['round']}", key="co_download")
 

@@ -22,9 +22,9 @@ def render() -> None:
     themes = report["themes"]
 
     st.title(f"Alignment — {takeaways.md_escape(report['name'])}", anchor=False)
-    st.caption(takeaways.md_escape(
+    st.caption(takeaways.md_escape(ui.clean(
         f"Workshop round {report['round']} · {domain.HORIZON_LABELS[horizon]} (change the horizon in the "
-        "sidebar)."))
+        "sidebar).")))
     if not themes:
         st.info("This workshop has no themes with results.")
         return
@@ -32,7 +32,7 @@ def render() -> None:
     options = [t["theme"] for t in themes]
     if st.session_state.get("al_theme") not in options:
         st.session_state["al_theme"] = options[0]
-    theme = st.columns([2, 3])[0].selectbox("Theme", options, key="al_theme",
+    theme = st.columns([2, 3])[0].selectbox("Theme", options, key="al_theme", format_func=ui.clean,
                                             help="The theme whose groups are shown below; the horizon is set "
                                                  "in the sidebar.")
     styles = alignment.group_styles(breakdown)  # one colour and shape per group, the same on every theme
@@ -59,9 +59,9 @@ def render() -> None:
     by_theme = alignment.theme_alignment_rows(themes, horizon, m)
     with st.expander("The numbers behind these charts"):
         st.caption("Groups for the chosen theme")
-        st.dataframe(alignment.display_table(table), hide_index=True, width="stretch")
+        ui.table(alignment.display_table(table), hide_index=True, width="stretch")
         st.caption("Officer–member gap and cross-party alignment, every theme")
-        st.dataframe(alignment.display_table(by_theme), hide_index=True, width="stretch")
+        ui.table(alignment.display_table(by_theme), hide_index=True, width="stretch")
     st.caption("Groups for the chosen theme")
     with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
         ui.downloads(table, f"{report['council_id']}-{report['round']}-{theme}-{horizon}-groups", key="al_dl_groups")

@@ -28,6 +28,9 @@ def render() -> None:
     ) or "ambition"
 
     matrix = ui.core("metrics.theme_matrix", m)
+    anon = ui.anonymiser(sel)
+    if anon is not None:  # peers as "Peer N" in Peer-number order, no round labels or descriptors
+        matrix = anon.rows(matrix)
     grid = views.theme_grid(matrix, focus, measure, labels)
     if not grid.councils:
         st.info("No council has themes with answers yet.")
@@ -38,8 +41,8 @@ def render() -> None:
     ui.chart(fig, views.HOW_TO_READ_GRID, key="th_grid")
     latest = grid.rounds.get(focus or "")
     if sel.round and latest and sel.round != latest:
-        st.caption(f"The grid shows every council's latest round ({esc(latest)} for {esc(focus_name)}); "
-                   f"the bars below show the round chosen in the sidebar ({esc(sel.round)}).")
+        st.caption(esc(ui.clean(f"The grid shows every council's latest round ({latest} for {focus_name}); "
+                                f"the bars below show the round chosen in the sidebar ({sel.round}).")))
 
     if focus is not None:
         round_label = sel.round or ui.core("metrics.latest_round", focus)
@@ -50,12 +53,12 @@ def render() -> None:
                 fig = theme_charts.ranked_bars(bars, title=views.focus_themes_takeaway(focus_name, bars),
                                                min_group=m, debrief=sel.debrief)
                 ui.chart(fig, views.HOW_TO_READ_BARS, key="th_bars")
-                st.caption(f"{esc(focus_name)}, {esc(round_label)}. "
+                st.caption(esc(ui.clean(f"{focus_name}, {round_label}. ")) +
                            f"{views.focus_themes_caption(bars)}.")
 
     with st.expander("Numbers behind the grid"):
-        rows = views.anonymise_rows(matrix, labels, focus, sel.debrief)
-        st.dataframe(rows, column_order=views.THEME_MATRIX_COLUMNS, hide_index=True, width="stretch")
+        rows = matrix
+        ui.table(rows, column_order=views.THEME_MATRIX_COLUMNS, hide_index=True, width="stretch")
         with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
             ui.downloads(rows, "theme-matrix", key="th_dl", columns=views.THEME_MATRIX_COLUMNS)
 

@@ -61,6 +61,10 @@ def render() -> None:
                            on_click=_use_peer_set, args=(peers,))
         return
 
+    anon = ui.anonymiser(sel)
+    if anon is not None:  # peer dots as "Peer N" (their jitter too) in Peer-number order, never by name
+        for row in view["rows"]:
+            row["points"] = anon.rows(row["points"])
     title = views.benchmark_takeaway(view, focus_name)
     fig = benchmark_charts.strip(view, labels, title=title, min_group=m, debrief=sel.debrief)
     ui.chart(fig, views.HOW_TO_READ_BENCHMARK, key="bm_strip")
@@ -77,12 +81,12 @@ def render() -> None:
     # A static table wraps its text, so the sentences stay whole on a projector (no user text in it).
     if sel.debrief:
         with st.expander("Numbers behind the chart"):
-            st.table(table, hide_index=True)
+            ui.table(table, static=True, hide_index=True)
     else:
         st.table(table, hide_index=True)
     if view["not_covered"]:
         left_out = [domain.SECTOR_THEMES[k] for k in view["not_covered"]]
-        st.caption(f"Not in {esc(focus_name)}'s workshop ({esc(view['round'])}): "
+        st.caption(f"Not in {esc(focus_name)}'s workshop ({esc(ui.clean(view['round']))}): "
                    f"{views.names_list(left_out, 8)}.")
 
     with st.expander("Download the numbers"):

@@ -46,7 +46,8 @@ def render() -> None:
     trend = ui.core("metrics.trend", focus, m)
     if len(trend) < 2:
         several = [(cid, name) for cid, name in views.councils_with_rounds(cat) if cid != focus]
-        only = f"{esc(focus_name)} has one workshop round so far" + (f" ({esc(trend[0]['round'])})" if trend else "")
+        only = f"{esc(focus_name)} has one workshop round so far" + (
+            f" ({esc(ui.clean(trend[0]['round']))})" if trend else "")
         if not several:
             st.info(f"{only}. No council has more than one round loaded yet: trends appear once a council "
                     "imports a second round on the Data page.", icon=":material/timeline:")
@@ -66,13 +67,13 @@ def render() -> None:
     rounds = [str(r["round"]) for r in trend]
     dates = [str(r["workshop_date"]) for r in trend]
     series = views.trend_series(trend)
-    st.caption(f"{esc(focus_name)}: {len(rounds)} rounds, from {esc(rounds[0])} ({dates[0]}) to "
-               f"{esc(rounds[-1])} ({dates[-1]}).")
+    st.caption(f"{esc(focus_name)}: {len(rounds)} rounds, from {esc(ui.clean(rounds[0]))} ({dates[0]}) to "
+               f"{esc(ui.clean(rounds[-1]))} ({dates[-1]}).")
 
     by_key = {s.key: s for s in series}
     if st.session_state.get("tr_theme") not in by_key:
         st.session_state["tr_theme"] = "overall"
-    picked = st.selectbox("Show", list(by_key), format_func=lambda k: by_key[k].label, key="tr_theme",
+    picked = st.selectbox("Show", list(by_key), format_func=lambda k: ui.clean(by_key[k].label), key="tr_theme",
                           help="Overall (every theme together), or one of the council's themes.")
     chosen = by_key.get(picked or "overall", series[0])
     title = views.trend_takeaway(chosen, rounds, sel.horizon)
@@ -92,7 +93,7 @@ def render() -> None:
                   "Latest round": c["last_round"], "Latest": views.fmt(c["last"]),
                   "Change": views.fmt(c["change"], "gap"),
                   "Not shown (too few)": c["not_shown_rounds"]} for c in changes]
-        st.dataframe(table, hide_index=True, width="stretch")
+        ui.table(table, hide_index=True, width="stretch")
         with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
             ui.downloads(views.trend_rows(series, rounds), f"trends-{focus}", key="tr_dl")
 

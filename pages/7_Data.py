@@ -72,9 +72,9 @@ def _loaded_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Select
         # The file name only: the server's folders are not the audience's business (and not for a projector).
         st.caption(f"Workshops from {span}; {s['several_rounds']} councils have more than one round. "
                    f"Database file: {views.md_escape(Path(ui.db_path()).name)}")
-    rows = views.anonymise_rows(views.loaded_rows(cat), labels, sel.council, sel.debrief)
+    rows = views.loaded_rows(cat)  # ui.table and ui.downloads anonymise it when the view requires
     with st.expander("Councils and rounds", expanded=not sel.debrief):
-        st.dataframe(rows, column_order=LOADED_ON_SCREEN, hide_index=True, width="stretch", height=320,
+        ui.table(rows, column_order=LOADED_ON_SCREEN, hide_index=True, width="stretch", height=320,
                      column_config=LOADED_CONFIG)
         st.caption("Nation, council type, population and the number of answers are in the download.")
         with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
@@ -177,10 +177,10 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
 
     overview = views.sector_overview_rows(ui.core("metrics.sector_overview", None, m))
     item("Sector overview", "every council's latest round: now, next step and ambition, and the gap",
-         views.anonymise_rows(overview, labels, focus, sel.debrief), "sector-overview", "data_dl_overview")
+         overview, "sector-overview", "data_dl_overview")
     matrix = ui.core("metrics.theme_matrix", m)
     item("Theme matrix", "councils × sector themes: ambition, now and the gap",
-         views.anonymise_rows(matrix, labels, focus, sel.debrief), "theme-matrix", "data_dl_matrix",
+         matrix, "theme-matrix", "data_dl_matrix",
          views.THEME_MATRIX_COLUMNS)
     if focus is not None:
         try:
@@ -188,7 +188,8 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
         except reports.ReportError as exc:
             st.caption(f"No report for the chosen council: {views.md_escape(exc)}.")
             return
-        item("Council report", f"{views.md_escape(labels.get(focus, focus))}, {views.md_escape(report['round'])} "
+        item("Council report", f"{views.md_escape(labels.get(focus, focus))}, "
+             f"{views.md_escape(ui.clean(report['round']))} "
              f"({report['workshop_date']}): overall and theme by theme", views.report_rows(report),
              f"report-{focus}-{report['round']}", "data_dl_report")
 

@@ -86,10 +86,46 @@ def selection() -> Selection:
 
 def council_labels(cat: catalog_mod.Catalog, sel: Selection) -> dict[str, str]:
     """The shown name of every council: its name, or "Peer N" for every other council in debrief mode."""
-    from mandate_core.anonymise import peer_labels
-
     names = {str(c["council_id"]): str(c["name"]) for c in cat.councils}
-    return peer_labels(cat.ids, sel.council, names, sel.debrief, anon_key())
+    anon = anonymiser(sel)
+    return anon.names(names) if anon is not None else names
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _anonymiser(db: str, version: tuple[int, ...], focus: str | None, key: str) -> Any:
+    from mandate_core.anonymise import Anonymiser
+
+    return Anonymiser(focus, catalog().councils, key=key)
+
+
+def anonymiser(sel: Selection | None = None) -> Any:
+    """The anonymiser of this page view (mandate_core.anonymise.Anonymiser), or None when it may name
+    every council.
+
+    The one switch: every helper below that puts something on the page or in a file (chart, table, text,
+    downloads) passes it through this, so a page cannot forget.  A view is anonymised in debrief mode and
+    for a council user (whose selection() always has debrief set); the chosen council keeps its name.
+    """
+    sel = sel if sel is not None else selection()
+    if not sel.debrief:
+        return None
+    db = db_path()
+    return _anonymiser(db, storage.data_version(db), sel.council, anon_key())
+
+
+def clean(value: object) -> str:
+    """Text for the page as it may be shown in this view: other councils' names and ids replaced."""
+    anon = anonymiser()
+    return anon.text(str(value)) if anon is not None else str(value)
+
+
+def table(data: Any, *, static: bool = False, **kwargs: Any) -> None:
+    """A table of rows on screen (``st.dataframe``, or ``st.table`` when ``static``), anonymised as the view
+    requires: peers as "Peer N" in Peer-number order, without their round labels or descriptors."""
+    anon = anonymiser()
+    if anon is not None:
+        data = anon.rows(data)
+    (st.table if static else st.dataframe)(data, **kwargs)
 
 
 def council_report(sel: Selection, min_group: int) -> dict[str, Any] | None:
@@ -120,14 +156,18 @@ def require_data() -> catalog_mod.Catalog:
 
 def chart(fig: Any, how_to_read: str, key: str | None = None) -> None:
     """A chart with its takeaway title (set by the builder) and a collapsed "How to read this"."""
+    anon = anonymiser()
+    if anon is not None:
+        fig = anon.figure(fig)
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
     with st.expander("How to read this"):
         st.markdown(how_to_read)
 
 
 def text(value: object) -> None:
-    """User-typed text, shown as text and never interpreted as Markdown or HTML."""
-    st.text(str(value))
+    """User-typed text, shown as text and never interpreted as Markdown or HTML (anonymised as the view
+    requires: a note may name another council)."""
+    st.text(clean(value))
 
 
 def downloads(rows: Sequence[dict[str, Any]] | Any, name: str, key: str,
@@ -135,6 +175,9 @@ def downloads(rows: Sequence[dict[str, Any]] | Any, name: str, key: str,
     """CSV and XLSX downloads of exactly the rows behind a view (formulas neutralised)."""
     from mandate_core import exports
 
+    anon = anonymiser()
+    if anon is not None:
+        rows, name = anon.rows(rows), anon.text(name)
     left, right = st.columns(2)
     left.download_button(
         "Download CSV", data=lambda: exports.to_csv_bytes(rows, columns),
