@@ -262,11 +262,8 @@ class _InOuterTransaction:
 
 # --- sessions -----------------------------------------------------------------------------------------
 
-_SESSION_COLUMNS = ("code, council_id, round, strftime(workshop_date, '%Y-%m-%d'), themes, groups, state, "
-                    "revealed, joined, opened_at, expires_at")
-
-
 def _session_of(row: Sequence[Any]) -> Session:
+    """A stored row (code, council, round, date, themes, groups, state, revealed, joined, opened, expires)."""
     themes = tuple(Theme(t["label"], t["sector"]) for t in json.loads(row[4]))
     return Session(code=row[0], council_id=row[1], round=row[2], workshop_date=row[3], themes=themes,
                    groups=tuple(json.loads(row[5])), state=row[6], revealed=bool(row[7]), joined=int(row[8]),
@@ -278,7 +275,8 @@ def find_session(con: duckdb.DuckDBPyConnection, code: object) -> Session | None
     normal = normalise_code(code)
     if normal is None:
         return None
-    row = con.execute(f"SELECT {_SESSION_COLUMNS} FROM live_sessions WHERE code = ?", [normal]).fetchone()
+    row = con.execute("SELECT code, council_id, round, strftime(workshop_date, '%Y-%m-%d'), themes, groups, state, "
+                      "revealed, joined, opened_at, expires_at FROM live_sessions WHERE code = ?", [normal]).fetchone()
     return _session_of(row) if row else None
 
 
@@ -291,7 +289,8 @@ def get_session(con: duckdb.DuckDBPyConnection, code: object) -> Session:
 
 def open_sessions(con: duckdb.DuckDBPyConnection) -> list[Session]:
     """Sessions not yet closed, newest first (for the Workshop page)."""
-    rows = con.execute(f"SELECT {_SESSION_COLUMNS} FROM live_sessions WHERE state = 'open' "
+    rows = con.execute("SELECT code, council_id, round, strftime(workshop_date, '%Y-%m-%d'), themes, groups, state, "
+                       "revealed, joined, opened_at, expires_at FROM live_sessions WHERE state = 'open' "
                        "ORDER BY opened_at DESC, code").fetchall()
     return [_session_of(r) for r in rows]
 
