@@ -239,8 +239,9 @@ def main() -> None:
         _ensure_database(path)
         cat = ui.catalog()
         gate = signin.current_gate(path, cat.ids)
-    except storage.StoreError as exc:
-        st.error(f"The database could not be opened: {exc}")
+    except ui.STORE_FAULTS as exc:  # a damaged file, a full disk, a read-only folder, a busy database
+        if not ui.show_store_fault(exc):
+            raise
         st.stop()
     if gate.principal is None:  # sign-in screen, "no access" or "not configured": no data, no names
         st.session_state.pop("selection", None)

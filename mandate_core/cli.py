@@ -8,6 +8,7 @@ are imported on this path so each command starts quickly.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from collections.abc import Sequence
@@ -175,7 +176,16 @@ def _cmd_init(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from . import demo
 
-    path = demo.build_database(args.db)
+    target = storage.resolve_db_path(args.db)
+    damaged = storage.damage(target)  # rebuilding would throw a damaged file away unseen: say so instead
+    if damaged is not None:
+        raise damaged
+    try:
+        path = demo.build_database(target)
+    except OSError as exc:  # the demo is built beside the target: its folder must be writable
+        kind = "full" if exc.errno == errno.ENOSPC else "denied" if exc.errno in (
+            errno.EACCES, errno.EPERM, errno.EROFS) else "io"
+        raise storage.fault_error(kind, target, exc.strerror or str(exc)) from None
     print(f"demo database built at {path}", file=sys.stderr)
     return 0
 
@@ -305,6 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except (CliError, storage.StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file or folder named on the command line that cannot be written (export --out)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; nothing was written by an unfinished import", file=sys.stderr)

@@ -11,6 +11,8 @@ import csv
 import os
 from pathlib import Path
 
+import duckdb
+
 from . import domain, importer, storage
 
 
@@ -83,13 +85,18 @@ def check(db: str | os.PathLike[str] | None) -> list[str]:
             for description, sql in _CHECKS:
                 try:
                     rows = con.execute(f"SELECT * FROM ({sql}) LIMIT 21").fetchall()
-                except Exception as exc:  # noqa: BLE001 - a damaged table is itself a finding
+                except duckdb.Error as exc:
+                    fault = storage.fault(exc, path)
+                    if fault is not None:  # a damaged file: one clear message and what to do, not a list
+                        raise fault from None
                     problems.append(f"{description}: cannot be checked ({exc})")
                     continue
                 for where, detail in rows[:20]:
                     problems.append(f"{description}: {where}{' — ' + str(detail) if detail else ''}")
                 if len(rows) > 20:
                     problems.append(f"{description}: … and more")
+            # The checks read only the columns they need; damage elsewhere in the file shows only here.
+            storage.read_everything(con)
     except storage.StoreError as exc:
         return [str(exc)]
     return problems
@@ -97,26 +104,36 @@ def check(db: str | os.PathLike[str] | None) -> list[str]:
 
 def export(db: str | os.PathLike[str] | None, out: Path) -> tuple[Path, Path]:
     """Write ``councils.csv`` and ``responses.csv`` under ``out``, values exactly as stored."""
-    out.mkdir(parents=True, exist_ok=True)
     councils_path, responses_path = out / "councils.csv", out / "responses.csv"
-    with storage.connect(db, read_only=True) as con:
-        with open(councils_path, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(importer.COUNCIL_COLUMNS)
-            for row in con.execute(
-                "SELECT council_id, name, nation, council_type, population, peer_group FROM councils "
-                "ORDER BY council_id"
-            ).fetchall():
-                writer.writerow(["" if v is None else v for v in row])
-        with open(responses_path, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(importer.RESPONSE_COLUMNS)
-            cursor = con.execute(
-                """SELECT a.council_id, a.round, strftime(r.workshop_date, '%Y-%m-%d'), a.participant,
-                          a.role, a.grp, a.theme, a.sector_theme, a.horizon, a.change, a.risk, a.note
-                   FROM answers a JOIN rounds r USING (council_id, round)
-                   ORDER BY a.council_id, a.round, a.rowid"""
-            )
-            while batch := cursor.fetchmany(50_000):
-                writer.writerows(["" if v is None else v for v in row] for row in batch)
+    writing = out
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with storage.connect(db, read_only=True) as con:
+            writing = councils_path
+            with open(councils_path, "w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(importer.COUNCIL_COLUMNS)
+                for row in con.execute(
+                    "SELECT council_id, name, nation, council_type, population, peer_group FROM councils "
+                    "ORDER BY council_id"
+                ).fetchall():
+                    writer.writerow(["" if v is None else v for v in row])
+            writing = responses_path
+            with open(responses_path, "w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(importer.RESPONSE_COLUMNS)
+                cursor = con.execute(
+                    """SELECT a.council_id, a.round, strftime(r.workshop_date, '%Y-%m-%d'), a.participant,
+                              a.role, a.grp, a.theme, a.sector_theme, a.horizon, a.change, a.risk, a.note
+                       FROM answers a JOIN rounds r USING (council_id, round)
+                       ORDER BY a.council_id, a.round, a.rowid"""
+                )
+                while batch := cursor.fetchmany(50_000):
+                    writer.writerows(["" if v is None else v for v in row] for row in batch)
+    except OSError as exc:
+        # The backup's own folder, not the database: say which file could not be written, and why.
+        raise storage.StoreError(
+            f"cannot write the backup {writing} ({exc.strerror or exc}); the database was not changed. "
+            "Free some disk space or choose a writable --out folder, and export again."
+        ) from None
     return councils_path, responses_path

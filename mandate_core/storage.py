@@ -9,6 +9,7 @@ longer than one query takes.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import time
@@ -32,7 +33,14 @@ READ_LOCK_TIMEOUT = 15.0
 
 
 class StoreError(Exception):
-    """A problem with the database file that the user can act on (message is shown as is)."""
+    """A problem with the database file that the user can act on (message is shown as is).
+
+    ``kind`` is set for a store fault (see :func:`fault`): "damaged", "full", "denied" or "io".
+    """
+
+    def __init__(self, message: str, kind: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -205,7 +213,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> int:
             )
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     return SCHEMA_VERSION
 
@@ -221,6 +229,118 @@ _PID = re.compile(r"PID (\d+)")
 
 def _is_lock_error(exc: Exception) -> bool:
     return bool(_LOCK_PATTERNS.search(str(exc)))
+
+
+# --- store faults: one clear message instead of a traceback ----------------------------------------------
+
+_FULL = re.compile(r"No space left on device|disk is full|Disk quota exceeded|out of disk space", re.IGNORECASE)
+_DENIED = re.compile(r"Permission denied|Read-only file system|Operation not permitted|read-only mode",
+                     re.IGNORECASE)
+_DAMAGED = re.compile(
+    r"Corrupt database file|checksum|Could not read enough bytes|not a valid DuckDB database|"
+    r"unexpected end of file",
+    re.IGNORECASE,
+)
+_RESTORE = ("Restore it from your latest backup (a folder written by `python -m mandate_core export`): import "
+            "that folder's councils.csv and responses.csv into a new file with `python -m mandate_core import "
+            "--db NEW --councils DIR/councils.csv DIR/responses.csv`, then use the new file. For the demo data "
+            "only, move the damaged file aside and run `python -m mandate_core demo`.")
+
+
+def _detail(exc: BaseException) -> str:
+    """DuckDB's own reason, first line only, without its "IO Error:"-style prefix."""
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    text = re.sub(r"^(?:[A-Za-z]+ )*Error: ", "", text)
+    return re.sub(r'\bfile "[^"]*"', "file", text)[:200]  # the message names the file already
+
+
+def fault_error(kind: str, path: str | os.PathLike[str], detail: str = "") -> StoreError:
+    """The one message for a store fault of ``kind`` on the database ``path``: what happened and what to do."""
+    why = f" ({detail})" if detail else ""
+    if kind == "full":
+        message = (f"the disk holding the database {path} is full{why}; nothing was written. Free some disk "
+                   "space (or use a database on another disk with --db or MANDATE_DB) and try again.")
+    elif kind == "denied":
+        message = (f"the database {path} cannot be written{why}; nothing was written. Check that this user may "
+                   "write that file and its folder (DuckDB also writes a .wal file beside it), or use a "
+                   "database in a writable folder with --db or MANDATE_DB.")
+    elif kind == "damaged":
+        message = f"the database file {path} is damaged and cannot be read{why}. {_RESTORE}"
+    else:
+        message = (f"the database {path} could not be read or written{why}. Check the disk it is on; if the "
+                   f"file is damaged, {_RESTORE[0].lower()}{_RESTORE[1:]}")
+    return StoreError(message, kind)
+
+
+def fault(exc: BaseException, path: str | os.PathLike[str]) -> StoreError | None:
+    """The store fault behind ``exc`` as a :class:`StoreError`, or None when it is not one.
+
+    A damaged or truncated file, a full disk, a folder or file that cannot be written, or another
+    input/output failure is something the user can act on, so it becomes one clear message naming the
+    file.  Any other error (a mistake in a query, say) is a bug and is left alone, so it is not disguised.
+    """
+    if isinstance(exc, StoreError):
+        return exc
+    if isinstance(exc, OSError) and exc.errno is not None:  # (a bare PermissionError is a refusal, not I/O)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return fault_error("full", path, _detail(exc))
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return fault_error("denied", path, _detail(exc))
+        return fault_error("io", path, _detail(exc))
+    if not isinstance(exc, duckdb.Error) or _is_lock_error(exc):
+        return None
+    text = str(exc)
+    if "not a valid DuckDB database" in text:
+        return StoreError(f"{path} is not a DuckDB database, or it is damaged. {_RESTORE}", "damaged")
+    if _FULL.search(text):
+        return fault_error("full", path, _detail(exc))
+    if _DENIED.search(text):
+        return fault_error("denied", path, _detail(exc))
+    if _DAMAGED.search(text) or isinstance(exc, duckdb.SerializationException):
+        return fault_error("damaged", path, _detail(exc))
+    # An internal error (or a database invalidated by one) may come from a damaged file or from DuckDB
+    # itself: the message says so without claiming which.
+    if isinstance(exc, duckdb.IOException | duckdb.InternalException | duckdb.FatalException):
+        return fault_error("io", path, _detail(exc))
+    return None
+
+
+def read_everything(con: duckdb.DuckDBPyConnection) -> None:
+    """Read every stored value of every table once, so damage anywhere in the file shows (as an error).
+
+    DuckDB checks a block's checksum only when it reads the block, and a query reads only the columns it
+    needs: a file damaged in one table's data opens and answers other queries normally.
+    """
+    tables = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary AND NOT internal "
+        "ORDER BY 1, 2"
+    ).fetchall()
+    for schema, table in tables:
+        quoted = '"' + str(schema).replace('"', '""') + '"."' + str(table).replace('"', '""') + '"'
+        con.execute(f"SELECT count(*), bit_xor(hash(COLUMNS(*))) FROM {quoted}").fetchall()
+
+
+def damage(path: str | os.PathLike[str] | None = None) -> StoreError | None:
+    """Why the existing database file at ``path`` cannot be read in full, or None (also when it is absent
+    or busy): for commands that are about to replace a file, so a damaged one is not thrown away unseen."""
+    db = resolve_db_path(path)
+    if not db.exists():
+        return None
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        found = fault(exc, db)
+        return found if found is not None and found.kind == "damaged" else None
+    try:
+        read_everything(con)
+    except (duckdb.Error, OSError) as exc:
+        return fault(exc, db)
+    finally:
+        try:
+            con.close()
+        except duckdb.Error:
+            pass
+    return None
 
 
 def lock_holder(exc: Exception) -> str:
@@ -245,9 +365,7 @@ def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnect
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
-                if not read_only and "not a valid DuckDB database" in str(exc):
-                    raise StoreError(f"{path} is not a DuckDB database") from None
-                raise StoreError(f"cannot open {path}: {exc}") from None
+                raise (fault(exc, path) or StoreError(f"cannot open {path}: {_detail(exc)}")) from None
             if time.monotonic() >= deadline:
                 raise StoreError(
                     f"the database {path} is in use by {lock_holder(exc)}; waited {timeout:.0f} s. "
@@ -273,7 +391,11 @@ def connect(
     if read_only and not db.exists():
         raise StoreError(f"no database at {db}; create one with `python -m mandate_core init --db {db}`")
     if not read_only:
-        db.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise fault_error("denied" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else "io",
+                              db, f"cannot create the folder {db.parent}: {exc.strerror}") from None
     wait = timeout if timeout is not None else lock_timeout(read_only)
     con = _open(db, read_only, wait)
     try:
@@ -287,8 +409,18 @@ def connect(
         else:
             ensure_schema(con)
         yield con
+    except duckdb.Error as exc:
+        # A damaged file, a full disk or an unwritable folder, wherever in the unit of work it shows,
+        # becomes one clear message naming the file; anything else is a bug and goes up unchanged.
+        found = fault(exc, db)
+        if found is None:
+            raise
+        raise found from None
     finally:
-        con.close()
+        try:
+            con.close()
+        except duckdb.Error:
+            pass  # a connection to a damaged file may fail to close too; the error above says why
 
 
 def data_version(path: str | os.PathLike[str] | None = None) -> tuple[int, int, int, int]:
@@ -314,5 +446,17 @@ def run_in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None])
         work()
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failure, keeping the failure as the error.
+
+    When the failure was fatal (a full disk while committing, say) DuckDB has already ended the
+    transaction, and ROLLBACK itself fails with "no transaction is active" — which would hide the reason.
+    """
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass

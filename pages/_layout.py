@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import streamlit as st
 
 from mandate_core import catalog as catalog_mod
@@ -215,13 +216,31 @@ def _through_the_entry_file(page_file: str) -> None:
     st.switch_page("dashboard.py", query_params=dict(st.query_params))
 
 
+#: What a store fault can arrive as: the store's own error, or (outside a storage.connect block) DuckDB's
+#: or the operating system's.  :func:`show_store_fault` decides which of them are faults.
+STORE_FAULTS = (storage.StoreError, duckdb.Error, OSError)
+
+
+def show_store_fault(exc: BaseException) -> bool:
+    """Show a damaged file, a full disk, an unwritable folder or a busy database as one calm message
+    naming the file and what to do (the entry file and every page use this one place).  False when
+    ``exc`` is not a store fault, so the caller lets it go up rather than disguise a bug."""
+    found = storage.fault(exc, db_path())
+    if found is None:
+        return False
+    st.error(f"The database could not be read: {found}", icon=":material/database:")
+    return True
+
+
 def run_safely(render: Callable[[], None], page_file: str | None = None) -> None:
     """Render a page; an unexpected error becomes a calm message, never a traceback on a projector."""
     if page_file is not None:
         _through_the_entry_file(page_file)
     try:
         render()
-    except storage.StoreError as exc:
-        st.error(f"The database could not be read: {exc}")
-    except PermissionError:
-        st.error("This account cannot see that view.")
+    except PermissionError as exc:
+        if exc.errno is None or not show_store_fault(exc):  # errno None: the read guard's refusal
+            st.error("This account cannot see that view.")
+    except STORE_FAULTS as exc:
+        if not show_store_fault(exc):
+            raise
