@@ -114,6 +114,8 @@ class ChartSpec:
     legend: bool = True
     #: A colour key drawn as shapes under the chart: (shape, RRGGBB, words).
     key: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Row by row, the words the screen gives on hover ("Overall: 4.2 — At the peer median …"), for the notes.
+    row_words: list[str] = field(default_factory=list)
 
 
 def _is_number(value: Any) -> bool:
@@ -237,6 +239,7 @@ def strip_spec(fig: Any) -> ChartSpec:
     median: list[float | None] = [None] * n
     focus: list[float | None] = [None] * n
     focus_name = "This council"
+    words: list[str] = [""] * n
     peers: dict[str, list[float | None]] = {}
     for trace in fig.data:
         if trace.type == "box":
@@ -255,9 +258,12 @@ def strip_spec(fig: Any) -> ChartSpec:
                 peers.setdefault(name, [None] * n)[index[row]] = float(x)
         elif trace.type == "scatter":
             focus_name = _plain(trace.name) or focus_name
-            for x, y in zip(trace.x or (), trace.y or (), strict=False):
+            hovers = list(trace.customdata or ())
+            for j, (x, y) in enumerate(zip(trace.x or (), trace.y or (), strict=False)):
                 if y in index:
                     focus[index[y]] = float(x)
+                    if j < len(hovers):  # "<b>Name</b>: 4.2<br>At the peer median: …"
+                        words[index[y]] = _plain(str(hovers[j]).split("<br>", 1)[-1])
 
     def peer_number(name: str) -> tuple[int, str]:
         m = re.fullmatch(r"Peer (\d+)", name)
@@ -270,7 +276,9 @@ def strip_spec(fig: Any) -> ChartSpec:
     series.append(Series(focus_name, focus, FOCUS_COLOUR[1:],
                          labels=[None if v is None else f"{v:.1f}" for v in focus]))
     series.append(Series("Upper quarter of peers", p75, PEER_COLOUR[1:]))
-    spec = ChartSpec("strip", [labels[k] for k in keys], series, legend=False)
+    spec = ChartSpec("strip", [labels[k] for k in keys], series, legend=False,
+                     row_words=[f"{labels[k]}: {'–' if v is None else f'{v:.1f}'} — {w}".rstrip(" —")
+                                for k, v, w in zip(keys, focus, words, strict=True)])
     spec = _axis(fig, spec)
     if spec.change_scale:
         spec.axis_min, spec.axis_max = 1.0, 6.0
@@ -469,6 +477,8 @@ def _middle_half(chart: Any, spec: ChartSpec) -> None:
     lower, upper = spec.series[0].values, spec.series[-1].values
     plus = [None if m is None or u is None else u - m for m, u in zip(median, upper, strict=True)]
     minus = [None if m is None or lo is None else m - lo for m, lo in zip(median, lower, strict=True)]
+    if all(v is None for v in plus):
+        return  # too few peers on every row for quartiles: no box, as on screen
     ser = chart._chartSpace.findall(".//" + qn("c:ser"))[names.index("Peer median")]
 
     def sub(parent: Any, tag: str, **attrs: str) -> Any:
@@ -633,6 +643,7 @@ def build_pptx(deck: Deck, *, peer_set: str = "", generated: dt.datetime | None 
                          ("dot", PEER_COLOUR[1:], "Each peer")], top + height - 0.1)
             if peer_set:
                 notes.insert(2, f"Peers: {peer_set}.")
+            notes.insert(3, "\n".join(spec.row_words))
         else:
             keyed = spec.key or (spec.change_scale and not spec.legend)
             frame = _bar_chart(slide, spec, (0.45, top, 12.4, height - 0.15) if keyed else box)

@@ -332,6 +332,8 @@ def quartile_words(doc: Mapping[str, Any]) -> str:
     side = f"{median_side(value, mid, str(doc.get('metric') or 'position')).capitalize()} the peer median"
     if few_peers(doc):
         return f"{side} ({caution_words(doc)})"
+    if side.startswith("At"):  # no quarter: "at the median, in the lower middle" would contradict itself
+        return f"{side} of {_plural(peers, 'peer')}"
     quarter = ("in the top quarter" if pct >= 75 else "in the upper middle" if pct >= 50
                else "in the lower middle" if pct >= 25 else "in the bottom quarter")
     return f"{side}: {quarter} of {_plural(peers, 'peer')}"
