@@ -89,6 +89,9 @@ def _show_outcome(cat) -> None:  # noqa: ANN001 - Catalog
         st.success(f"Imported. Every page now shows the new data.\n\n{len(outcome.imported)} rounds written"
                    + (f"; {outcome.councils} councils imported or updated." if outcome.councils else "."),
                    icon=":material/check_circle:")
+        if outcome.files:  # rows read and stored per file, so a file read only in part shows at once
+            st.dataframe([{"File": f["file"], "Rows read": f["read"], "Rows stored": f["stored"]}
+                          for f in outcome.files], hide_index=True, width="stretch")
         if outcome.imported:
             table = [{"Council": cat.name(r["council_id"]), "Council id": r["council_id"], "Round": r["round"],
                       "Answers": r["answers"], "": r["action"]} for r in outcome.imported]

@@ -204,3 +204,24 @@ def test_counts_on_the_data_page_upload(db: Path, tmp_path: Path) -> None:
     assert outcome.ok
     assert outcome.files == [{"file": "my answers.csv", "read": 24, "stored": 24}]
     assert "my answers.csv: 24 rows read, 24 stored" in outcome.headline()
+
+
+def test_data_page_shows_rows_read_and_stored_per_file(db: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    repo = Path(__file__).resolve().parent.parent
+    importer.import_files(db, None, [write_csv(tmp_path / "alpha.csv", workshop("alpha"))])
+    monkeypatch.setenv("MANDATE_DB", str(db))
+    monkeypatch.delenv("MANDATE_MIN_GROUP", raising=False)
+    at = AppTest.from_file(str(repo / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/7_Data.py").run()
+    rows: list[Any] = beta_rows()
+    rows.insert(5, {c: "" for c in RESPONSE_COLUMNS})
+    data = write_csv(tmp_path / "beta.csv", rows).read_bytes()
+    at.file_uploader(key="data_responses_0").set_value([("beta answers.csv", data, "text/csv")]).run()
+    at.button(key="data_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    tables = [t.value.to_dict("records") for t in at.dataframe]
+    assert [{"File": "beta answers.csv", "Rows read": 25, "Rows stored": 24}] in tables
