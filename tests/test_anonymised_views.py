@@ -57,9 +57,8 @@ def _responses(cid: str, rnd: str, date: str, ambition: int, note: str) -> list[
     return rows
 
 
-@pytest.fixture(scope="module")
-def leaky_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("anonymised")
+def build_leaky_db(folder: Path) -> Path:
+    """The database described above, imported with the importer (the browser test uses it too)."""
     councils = [["council_id", "name", "nation", "council_type", "population", "peer_group"],
                 [FOCUS, FOCUS_NAME, "England", "Unitary", "100000", "Group A"]]
     councils += [[cid, name, "England", "Unitary", "90000", "Group A"] for cid, name, _r, _a in PEERS]
@@ -75,6 +74,11 @@ def leaky_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = folder / "anon.duckdb"
     importer.import_files(db, folder / "councils.csv", [folder / "responses.csv"])
     return db
+
+
+@pytest.fixture(scope="module")
+def leaky_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_leaky_db(tmp_path_factory.mktemp("anonymised"))
 
 
 def _secrets() -> list[str]:

@@ -103,3 +103,34 @@ def _named_in_page_text(text: str, others: dict[str, str]) -> list[str]:
     found = [name for name in others.values() if name in text]
     found += [cid for cid in others if re.search(rf"(?<![\w-]){re.escape(cid)}(?![\w-])", text)]
     return found
+
+
+# --- a database built to leak: every page in debrief mode, as Chromium shows it ----------------------------
+
+
+def test_every_page_in_debrief_mode_names_no_peer_in_the_page_source(
+    serve: Callable[..., b.Server], new_page: Callable[..., Any], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A peer's round label holding its id and name, the focus council's note naming "İlford Council", peers'
+    own notes: none of it reaches the page source (the whole DOM, chart SVG included) of any page, and the
+    Overview's round picker offers only the focus council's own rounds."""
+    import test_anonymised_views as leaky  # the AppTest module's database builder and leak check
+
+    server = serve("leaky", db=leaky.build_leaky_db(tmp_path_factory.mktemp("leaky-db")))
+    page = new_page(1920, 1080)
+    query = f"?council={leaky.FOCUS}&debrief=1"
+    for path in ["/", "/?slide=6", *[f"/{title}" for title in b.PAGE_TITLES]]:
+        url = path + (query if "?" not in path else "&" + query[1:])
+        b.goto(page, server.url, url)
+        assert b.problems_on_page(page) == [], url
+        b.wait_for_charts(page)
+        assert leaky.leaks(page.content()) == [], f"{url} names a peer in the page source"
+        if path == "/?slide=6":
+            assert "Pool budgets with Peer" in b.main_text(page)
+        if path == "/Overview":
+            page.locator('[data-testid="stSelectbox"]').filter(has_text="Round").locator("input").click()
+            page.get_by_role("option").first.wait_for()
+            options = page.get_by_role("option").all_inner_texts()
+            assert options and set(options) <= {"Latest round", *leaky.FOCUS_ROUNDS}, options
+            assert leaky.leaks(page.content()) == []
+            page.keyboard.press("Escape")
