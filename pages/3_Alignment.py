@@ -47,13 +47,13 @@ def render() -> None:
         ui.chart(alignment.officer_member_gap_chart(themes, horizon, m, debrief=sel.debrief, title=gap_title),
                  takeaways.how_to_read_gap(), key="al_gap")
     else:
-        st.markdown(takeaways.md_escape(gap_title + "."))
+        st.markdown(takeaways.md_escape(ui.clean(gap_title + ".")))
     cross_title = takeaways.alignment_takeaway(themes, horizon)
     if any((t.get("cross_party_alignment") or {}).get(horizon) is not None for t in themes):
         ui.chart(alignment.cross_party_chart(themes, horizon, debrief=sel.debrief, title=cross_title),
                  takeaways.how_to_read_cross_party(), key="al_cross")
     else:
-        st.markdown(takeaways.md_escape(cross_title + "."))
+        st.markdown(takeaways.md_escape(ui.clean(cross_title + ".")))
 
     table = alignment.group_rows(breakdown, distribution, theme, horizon, m)
     by_theme = alignment.theme_alignment_rows(themes, horizon, m)

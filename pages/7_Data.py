@@ -95,7 +95,7 @@ def _show_outcome(cat) -> None:  # noqa: ANN001 - Catalog
         if outcome.imported:
             table = [{"Council": cat.name(r["council_id"]), "Council id": r["council_id"], "Round": r["round"],
                       "Answers": r["answers"], "": r["action"]} for r in outcome.imported]
-            st.dataframe(table, hide_index=True, width="stretch")
+            ui.table(table, hide_index=True, width="stretch")
         return
     st.error(outcome.headline() + " Correct the files and upload them again.", icon=":material/error:")
     st.dataframe(outcome.problems, column_order=uploads.PROBLEM_COLUMNS, hide_index=True, width="stretch",
