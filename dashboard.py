@@ -24,7 +24,9 @@ st.set_page_config(
 )
 
 #: The participants' phone page (SPEC §9): its path is pinned as /join, the only page open without sign-in.
-JOIN_SPEC = ("pages/9_Join.py", "Join", ":material/smartphone:", "join")
+#: The file name is lower case so that a phone's link opened as a fresh server's first request (the old
+#: pages-folder mode, matched by file name) finds the page instead of a "Page not found" dialog.
+JOIN_SPEC = ("pages/9_join.py", "Join", ":material/smartphone:", "join")
 #: (file, title, icon, url path).  Each url path is the one Streamlit's old pages-folder mode gives the
 #: file (its name without the number), so a link opened as a fresh server's very first request finds the
 #: page in either mode; the page then hands over to this file (pages/_layout.py, run_safely).

@@ -36,7 +36,7 @@ ROLE_LABELS = {
 ENV_REQUIRE_SIGN_IN = "MANDATE_REQUIRE_SIGN_IN"
 #: Pages a visitor reaches without signing in (the participants' phone page of SPEC §9).  The one place
 #: this is decided: the entry file adds these to the navigation in every gate state but "refused".
-PUBLIC_PAGE_FILES = frozenset({"pages/9_Join.py"})
+PUBLIC_PAGE_FILES = frozenset({"pages/9_join.py"})
 #: Who the command line acts as in the activity record.
 CLI_ACTOR = "command line"
 LOCAL_ACTOR = "local user"

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from mandate_core import importer, live, reports, storage
 
 REPO = Path(__file__).resolve().parent.parent
-WORKSHOP, JOIN = "pages/11_Workshop.py", "pages/9_Join.py"
+WORKSHOP, JOIN = "pages/11_Workshop.py", "pages/9_join.py"
 COUNCILS = ("council_id,name,nation,council_type,population,peer_group\n"
             "alpha,Alpha Council,England,Unitary,1000,A\nbeta,Beta Council,Wales,County,2000,B\n")
 
