@@ -221,6 +221,28 @@ def chart_height(slide: Slide) -> int:
     return min(own, cap)
 
 
+def notes_on_screen(notes: list[tuple[str, list[str]]], limit: int = MAX_IDEAS
+                    ) -> tuple[list[list[tuple[str, list[str]]]], int]:
+    """The notes slide on a wall: the first ``limit`` ideas, theme by theme as in the pack, in two columns
+    of about equal length; and how many ideas are left for the pack."""
+    shown: list[tuple[str, list[str]]] = []
+    room = limit
+    for heading, items in notes:
+        if room <= 0:
+            break
+        shown.append((heading, items[:room]))
+        room -= len(shown[-1][1])
+    left = sum(len(items) for _h, items in notes) - (limit - room)
+    sizes = [1 + len(items) for _h, items in shown]  # a heading is a line too
+    half, run, split = sum(sizes) / 2, 0, len(shown)
+    for i, size in enumerate(sizes):
+        if run >= half:
+            split = i
+            break
+        run += size
+    return [shown[:split], shown[split:]], left
+
+
 def ideas_by_theme(grouped: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
     """Every distinct idea once, under the theme that raised it — or, for an idea raised on several themes,
     under all of them together ("A · B · C"), those groups first (most themes first), then theme by theme.

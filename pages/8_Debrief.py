@@ -56,13 +56,18 @@ def render() -> None:
         fig = slide.figure
         fig.update_layout(height=debrief.chart_height(slide))
         st.plotly_chart(fig, width="stretch", key=f"db_chart_{slide.key}", config={"displaylogo": False})
-    if slide.ideas:
-        # The most common ideas only, in large type; every note, theme by theme, is in the pack.
+    if slide.notes:
+        # Theme by theme as in the pack, each idea once, as many as a screen holds in large type.
+        columns, more = debrief.notes_on_screen(slide.notes)
         with st.container(border=True):
-            for idea, themes in slide.ideas:
-                ui.text(f"• {idea}" + (f"  — raised on {themes} themes" if themes > 1 else ""))
-        if slide.more:
-            st.caption(f"+{slide.more} more in the debrief pack (download it in the sidebar).")
+            for column, groups in zip(st.columns(2), columns, strict=True):
+                with column:
+                    for heading, items in groups:
+                        st.markdown("**" + takeaways.md_escape(heading) + "**")
+                        for item in items:
+                            ui.text(f"• {item}")
+        if more:
+            st.caption(f"+{more} more in the debrief pack (download it in the sidebar).")
     with st.expander("How to read this"):
         st.markdown(slide.how_to_read)
 
