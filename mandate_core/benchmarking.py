@@ -20,12 +20,13 @@ import duckdb
 
 from . import domain, storage
 from .metrics import (
-    _AGG,
+    _AGG_SHOWN,
     _LATEST_ROUNDS,
     ReportError,
     SliceStats,
     _disclose,
     _iso,
+    _marked_rows_sql,
     _Tally,
     gap_between,
 )
@@ -113,26 +114,30 @@ def _metric_rows(
     m: int,
     focus: tuple[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Every council's value, latest round (the focus council in its named round), in one query."""
+    """Every council's value, latest round (the focus council in its named round), in one query.
+
+    The value is that of the council's overall slice, or of its sector cell with a theme — both built
+    from shown themes only (SPEC §4 rule 3), the same rule as the report's overall slice.
+    """
     horizons = _GAP_HORIZONS if metric == "gap" else (horizon, horizon)
     focus_id, focus_round = focus if focus else (None, None)
-    theme_filter = " AND a.sector_theme = ?" if sector_theme is not None else ""
+    pick = """
+        SELECT council_id, round, workshop_date FROM latest WHERE council_id IS DISTINCT FROM ?
+        UNION ALL
+        SELECT council_id, round, workshop_date FROM rounds WHERE council_id = ? AND round = ?
+    """
+    where = "WHERE a.horizon IN (?, ?)" + (" AND a.sector_theme = ?" if sector_theme is not None else "")
     params: list[Any] = [focus_id, focus_id, focus_round, horizons[0], horizons[1]]
     if sector_theme is not None:
         params.append(sector_theme)
+    params += [m, m, m]
     rows = con.execute(
         f"""
         WITH latest AS ({_LATEST_ROUNDS}),
-        pick AS (
-            SELECT council_id, round, workshop_date FROM latest WHERE council_id IS DISTINCT FROM ?
-            UNION ALL
-            SELECT council_id, round, workshop_date FROM rounds WHERE council_id = ? AND round = ?
-        ),
+        {_marked_rows_sql(pick, where)},
         agg AS (
-            SELECT a.council_id, a.horizon, {_AGG}
-            FROM answers a JOIN pick p ON a.council_id = p.council_id AND a.round = p.round
-            WHERE a.horizon IN (?, ?){theme_filter}
-            GROUP BY a.council_id, a.horizon
+            SELECT council_id, horizon, {_AGG_SHOWN}
+            FROM marked GROUP BY council_id, horizon
         )
         SELECT c.council_id, c.name, c.nation, c.council_type, c.peer_group, p.round,
                p.workshop_date, g.horizon, g.* EXCLUDE (council_id, horizon)

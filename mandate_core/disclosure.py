@@ -1,33 +1,33 @@
 """Disclosure control: which numbers may be shown, and which must be hidden to protect a small group.
 
-Primary suppression (SPEC §4).  A cell — any slice, or one group of a breakdown — with fewer than
-``min_group_size`` distinct participants is *suppressed*: no position, band, risk, consensus, count
-distribution or participant count of it is returned, only a :class:`Suppressed` marker whose reason is
-"fewer than N participants".  Risk is held back on its own when fewer than ``min_group_size`` participants
-of a shown slice gave a risk score.
+The rules are pinned by the product spec (SPEC §4, "Disclosure control"; in plain words in
+``docs/disclosure.md`` and the README).  This module owns the threshold comparison, the one reason text,
+and the breakdown rule; :mod:`mandate_core.metrics` applies them to every statistic it returns.
 
-Complementary suppression (the rule chosen here).  A theme × horizon breakdown shows cells that add up:
-the theme total ``T`` (always shown unless it is small itself, because the council report shows it), the
-officers ``O`` and the members ``M`` with ``T = M + O``, and each political group ``g`` with
-``M = g1 + … + gk``.  Every shown cell gives its participant count and its position, so its count and its
-sum of scores are known, and both are additive.  A hidden cell can therefore be recovered by subtraction
-whenever it is the only unknown in one of those two equations.  The rule closes both equations:
+1. **Primary.**  A slice with fewer than ``min_group_size`` participants is suppressed; risk is withheld on
+   its own when fewer than ``min_group_size`` participants of a shown slice gave a risk score.
+2. **Breakdown** of a theme × horizon into the total ``T``, officers ``O``, members ``M`` and each political
+   group ``g`` (``T = O + M``, ``M = Σ g``).  Every shown cell publishes its count of each answer, so the
+   combined answers of the cells hidden under a shown total are always known by subtraction.  The rule
+   makes every such combination cover at least ``min_group_size`` people:
 
-1. every cell with fewer than ``min_group_size`` participants is hidden ("fewer than N participants");
-2. ``T = M + O``: officers and members are hidden together — if either is hidden, so is the other;
-3. ``M = g1 + … + gk``: if the members total is shown, either no group or at least two groups are
-   hidden; if the members total is hidden, at least one group is hidden.  When one more group is needed,
-   the shown group with the fewest participants is hidden (ties: group name), so the least is lost and
-   the same partner is usually chosen in every theme and horizon of a workshop.
+   a. ``T`` suppressed → everything is;
+   b. ``O`` or ``M`` hidden → both are;
+   c. ``M`` shown → the hidden groups together hold at least ``min_group_size`` members (or none is
+      hidden); ``T`` shown with ``O``, ``M`` hidden → at least one group is hidden, and the officers with
+      the hidden groups hold at least ``min_group_size`` participants.  Until that holds, the shown group
+      with the fewest participants is hidden too (ties: group name, ascending).
 
-Cells hidden by rules 2 and 3 carry the reason "hidden to protect a small group".  After the rule, every
-equation that contains a hidden cell contains at least two unknowns, so no hidden cell is a linear
-function of what is shown (tests check this by linear algebra and by enumerating the possibilities).
+   The same hidden cells apply to every statistic of a cell: position, risk, consensus, answer counts.
+3. **Aggregates over themes** (a horizon's overall slice, a sector cell) are built only from the rows of
+   themes whose own slice is shown (for risk: whose risk is shown), so no hidden theme enters a total that
+   could be differenced against the shown themes.
+4. **Statistics of groups** (cross-party alignment, the officer–member gap) use shown cells only.
+5. **One word for hidden**: :data:`HIDDEN` is the reason of every hidden cell, whichever rule hid it, so
+   the screen never tells which hidden cell is the small one.
 
-Limits, deliberately not addressed here: like any published total, a shown total still reveals the
-bounds every mean has (if the whole theme scored 1, so did the small group).  Statistics the spec pins —
-cross-party alignment over the qualifying groups and the officer–member gap — are computed exactly as
-specified and are not part of this rule.
+Limits that no suppression rule removes: a shown total still bounds its parts (if all ten people in a
+theme chose 6, so did any three of them).
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-#: Reason for a cell hidden by rule 2 or 3.
-PROTECTS_SMALL_GROUP = "hidden to protect a small group"
+#: The reason every hidden cell carries (rule 5): the same words for a small cell and for its partner.
+HIDDEN = "not shown — small group"
 
 CellKind = Literal["total", "officers", "members", "group"]
 #: A cell of a theme × horizon breakdown: ("group", name) for a political group, else (kind, None).
@@ -48,9 +48,9 @@ OFFICERS: Cell = ("officers", None)
 MEMBERS: Cell = ("members", None)
 
 
-def fewer_than(min_group: int) -> str:
-    """Reason for primary suppression, in the words the pages show."""
-    return f"fewer than {min_group} participants"
+def hidden_reason() -> str:
+    """The one reason text of a hidden cell (kept a function so callers need not import a constant)."""
+    return HIDDEN
 
 
 def is_disclosable(n: int, min_group: int) -> bool:
@@ -62,7 +62,7 @@ def is_disclosable(n: int, min_group: int) -> bool:
 class Suppressed:
     """Stands in for a slice that must not be shown; it deliberately carries no numbers at all."""
 
-    reason: str
+    reason: str = HIDDEN
     suppressed: bool = field(default=True, init=False)
 
     def to_json(self) -> dict[str, bool]:
@@ -77,11 +77,11 @@ def breakdown_suppression(
     group_ns: Mapping[str | None, int],
     min_group: int,
 ) -> dict[Cell, str | None]:
-    """Hidden cells of one theme × horizon breakdown and why (``None`` = shown); see the module rule.
+    """Hidden cells of one theme × horizon breakdown (reason :data:`HIDDEN`; ``None`` = shown).
 
-    Absent cells (no officers, no members) are not returned: a known zero discloses nothing.
+    Rule 2 of the module docstring.  Absent cells (no officers, no members) are not returned: a known zero
+    discloses nothing.
     """
-    small = fewer_than(min_group)
     cells: dict[Cell, int] = {TOTAL: total_n}
     if officers_n:
         cells[OFFICERS] = officers_n
@@ -91,27 +91,24 @@ def breakdown_suppression(
     for cell in groups:
         cells[cell] = group_ns[cell[1]]
 
-    reasons: dict[Cell, str | None] = {
-        cell: (None if is_disclosable(n, min_group) else small) for cell, n in cells.items()
-    }
-    if reasons[TOTAL] is not None:
-        return {cell: small for cell in cells}
+    hidden = {cell for cell, n in cells.items() if not is_disclosable(n, min_group)}
+    if TOTAL in hidden:  # (a)
+        hidden = set(cells)
+    else:
+        roles = [c for c in (OFFICERS, MEMBERS) if c in cells]
+        if any(c in hidden for c in roles):  # (b)
+            hidden.update(roles)
+        if groups:  # (c)
+            members_hidden = MEMBERS in hidden
+            base = cells.get(OFFICERS, 0) if members_hidden else 0
 
-    # Rule 2: T = M + O with T shown.
-    role_cells = [c for c in (OFFICERS, MEMBERS) if c in cells]
-    if any(reasons[c] is not None for c in role_cells):
-        for c in role_cells:
-            if reasons[c] is None:
-                reasons[c] = PROTECTS_SMALL_GROUP
+            def satisfied() -> bool:
+                hidden_groups = [c for c in groups if c in hidden]
+                if not hidden_groups:
+                    return not members_hidden
+                return is_disclosable(base + sum(cells[c] for c in hidden_groups), min_group)
 
-    # Rule 3: M = g1 + … + gk.
-    if groups:
-        hidden = [c for c in groups if reasons[c] is not None]
-        members_hidden = reasons.get(MEMBERS) is not None
-        needed = 1 if (members_hidden and not hidden) or (not members_hidden and len(hidden) == 1) else 0
-        shown = sorted(
-            (c for c in groups if reasons[c] is None), key=lambda c: (cells[c], c[1] or "")
-        )
-        for cell in shown[:needed]:
-            reasons[cell] = PROTECTS_SMALL_GROUP
-    return reasons
+            shown = sorted((c for c in groups if c not in hidden), key=lambda c: (cells[c], c[1] or ""))
+            while not satisfied() and shown:
+                hidden.add(shown.pop(0))
+    return {cell: (HIDDEN if cell in hidden else None) for cell in cells}

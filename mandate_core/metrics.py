@@ -92,20 +92,67 @@ def gap_between(ambition: SliceResult, now: SliceResult) -> float | None:
 
 # --- raw tallies (private: numbers here are not yet checked against the threshold) ----------------------
 
-_AGG = """
-    count(DISTINCT participant) AS n,
-    count(*) AS nrows,
-    sum(change)::BIGINT AS change_sum,
-    count(*) FILTER (WHERE change = 1) AS c1,
-    count(*) FILTER (WHERE change = 2) AS c2,
-    count(*) FILTER (WHERE change = 3) AS c3,
-    count(*) FILTER (WHERE change = 4) AS c4,
-    count(*) FILTER (WHERE change = 5) AS c5,
-    count(*) FILTER (WHERE change = 6) AS c6,
-    coalesce(sum(risk), 0)::BIGINT AS risk_sum,
-    count(risk) AS risk_rows,
-    count(DISTINCT participant) FILTER (WHERE risk IS NOT NULL) AS risk_n
+_TALLY_COLUMNS = """
+    count(DISTINCT participant) {ok} AS n,
+    count(*) {ok} AS nrows,
+    coalesce(sum(change) {ok}, 0)::BIGINT AS change_sum,
+    count(*) {ok1} AS c1,
+    count(*) {ok2} AS c2,
+    count(*) {ok3} AS c3,
+    count(*) {ok4} AS c4,
+    count(*) {ok5} AS c5,
+    count(*) {ok6} AS c6,
+    coalesce(sum(risk) {rok}, 0)::BIGINT AS risk_sum,
+    count(risk) {rok} AS risk_rows,
+    count(DISTINCT participant) {rokn} AS risk_n
 """
+
+
+def _tally_columns(ok: str | None, risk_ok: str | None) -> str:
+    """The aggregate columns of a tally, each filtered to the rows that may enter it (fixed SQL only)."""
+    def f(cond: str | None) -> str:
+        return f"FILTER (WHERE {cond})" if cond else ""
+
+    def both(a: str | None, b: str) -> str:
+        return f"{a} AND {b}" if a else b
+
+    return _TALLY_COLUMNS.format(
+        ok=f(ok), rok=f(risk_ok), rokn=f(both(risk_ok, "risk IS NOT NULL")),
+        **{f"ok{i}": f(both(ok, f"change = {i}")) for i in range(1, 7)},
+    )
+
+
+#: Every row of the slice (a slice that is one theme × horizon, or a breakdown cell).
+_AGG = _tally_columns(None, None)
+#: Rows of shown themes only, and for risk rows of themes whose risk is shown (SPEC §4 rule 3); needs the
+#: ``ok`` and ``risk_ok`` columns of :func:`_marked_rows_sql`.
+_AGG_SHOWN = _tally_columns("ok", "risk_ok") + """,
+    count(DISTINCT theme) AS themes_total,
+    count(DISTINCT theme) FILTER (WHERE ok) AS themes_covered
+"""
+
+
+def _marked_rows_sql(pick: str, where: str = "") -> str:
+    """CTE text ``marked``: the picked rounds' answers, each marked with whether its theme × horizon is shown.
+
+    ``ok``: the theme's own slice for that horizon has at least ``min_group`` participants; ``risk_ok``:
+    it is shown and at least ``min_group`` of its participants gave a risk.  Parameters, in order: those
+    of ``pick``, then of ``where``, then ``min_group`` three times.  Only fixed SQL text is assembled here.
+    """
+    return f"""
+    pick AS ({pick}),
+    base AS (
+        SELECT a.council_id, a.round, a.participant, a.theme, a.sector_theme, a.horizon, a.change, a.risk,
+               count(DISTINCT a.participant) OVER w AS th_n,
+               count(DISTINCT a.participant) FILTER (WHERE a.risk IS NOT NULL) OVER w AS th_risk_n
+        FROM answers a JOIN pick p ON a.council_id = p.council_id AND a.round = p.round
+        {where}
+        WINDOW w AS (PARTITION BY a.council_id, a.round, a.theme, a.horizon)
+    ),
+    marked AS (
+        SELECT *, th_n >= ? AS ok, th_n >= ? AND th_risk_n >= ? AS risk_ok FROM base
+    )
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +167,7 @@ class _Tally:
 
     @classmethod
     def of(cls, values: Sequence[Any]) -> _Tally:
-        n, rows, change_sum, c1, c2, c3, c4, c5, c6, risk_sum, risk_rows, risk_n = values
+        n, rows, change_sum, c1, c2, c3, c4, c5, c6, risk_sum, risk_rows, risk_n = values[:12]
         return cls(
             int(n), int(rows), int(change_sum or 0), (c1, c2, c3, c4, c5, c6),
             int(risk_sum or 0), int(risk_rows), int(risk_n),
@@ -132,9 +179,9 @@ class _Tally:
 
 
 def _disclose(tally: _Tally | None, min_group: int) -> SliceResult:
-    """The only way from a raw tally to shown numbers."""
+    """The only way from a raw tally to shown numbers (rule 1; callers apply rules 2–4 first)."""
     if tally is None or tally.rows == 0 or not disclosure.is_disclosable(tally.n, min_group):
-        return Suppressed(disclosure.fewer_than(min_group))
+        return Suppressed()
     position = tally.position
     risk = (
         tally.risk_sum / tally.risk_rows
@@ -153,20 +200,6 @@ def _disclose(tally: _Tally | None, min_group: int) -> SliceResult:
 def _shown_position(tally: _Tally | None, min_group: int) -> float | None:
     result = _disclose(tally, min_group)
     return result.position if isinstance(result, SliceStats) else None
-
-
-def _alignment(groups: Iterable[_Tally], min_group: int) -> float | None:
-    return alignment_of(
-        t.position for t in groups if t.rows and disclosure.is_disclosable(t.n, min_group)
-    )
-
-
-def _officer_member_gap(
-    members: _Tally | None, officers: _Tally | None, min_group: int
-) -> float | None:
-    m = _shown_position(members, min_group)
-    o = _shown_position(officers, min_group)
-    return None if m is None or o is None else m - o
 
 
 def _iso(value: Any) -> str | None:
@@ -261,10 +294,10 @@ def council_rounds(con: duckdb.DuckDBPyConnection, council_id: str) -> list[dict
     ]
 
 
-# --- one slice ---------------------------------------------------------------------------------------------
+# --- one slice (primary rule only) -------------------------------------------------------------------------
 
 
-def slice_stats(
+def _slice_stats(
     con: duckdb.DuckDBPyConnection,
     council_id: str,
     round_label: str,
@@ -276,7 +309,11 @@ def slice_stats(
     group: str | None = None,
     min_group: int | None = None,
 ) -> SliceResult:
-    """Statistics of any one slice; for whole pages prefer the batched functions below."""
+    """Statistics of any one slice under the primary rule alone, for formula tests.
+
+    Private on purpose: a breakdown cell or an aggregate over themes needs rules 2–4, which only the
+    batched functions below apply, so nothing that is shown may come from here.
+    """
     return _disclose(
         _slice_tally(con, council_id, round_label, theme=theme, sector_theme=sector_theme,
                      horizon=horizon, role=role, group=group),
@@ -312,54 +349,11 @@ def _slice_tally(
     return _Tally.of(row)
 
 
-def alignment(
-    con: duckdb.DuckDBPyConnection,
-    council_id: str,
-    round_label: str,
-    *,
-    theme: str | None = None,
-    horizon: str | None = None,
-    min_group: int | None = None,
-) -> float | None:
-    """Cross-party alignment of the members in a slice (SPEC §4)."""
-    where, params = _slice_where(council_id, round_label, theme=theme, horizon=horizon, role="member")
-    rows = con.execute(f"SELECT {_AGG} FROM answers WHERE {where} GROUP BY grp", params).fetchall()
-    return _alignment((_Tally.of(r) for r in rows), storage.min_group_size(min_group))
-
-
-def officer_member_gap(
-    con: duckdb.DuckDBPyConnection,
-    council_id: str,
-    round_label: str,
-    *,
-    theme: str | None = None,
-    horizon: str | None = None,
-    min_group: int | None = None,
-) -> float | None:
-    """Members' position − officers' position in a slice (SPEC §4)."""
-    m = storage.min_group_size(min_group)
-    tallies = {
-        role: _slice_tally(con, council_id, round_label, theme=theme, horizon=horizon, role=role)
-        for role in domain.ROLES
-    }
-    return _officer_member_gap(tallies["member"], tallies["officer"], m)
-
-
 # --- a whole workshop in one scan ----------------------------------------------------------------------
 
 
-@dataclass
-class _RoundTallies:
-    participants: int = 0
-    overall: dict[str, _Tally] = field(default_factory=dict)
-    theme: dict[tuple[str, str], _Tally] = field(default_factory=dict)
-    sector: dict[str, str] = field(default_factory=dict)
-    role: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)
-    group: dict[tuple[str, str, str | None], _Tally] = field(default_factory=dict)
-
-
 class _Acc:
-    """Exact running tally of one slice (distinct participants kept as a set)."""
+    """Exact running tally of one slice (distinct participants kept as sets, so slices can be merged)."""
 
     __slots__ = ("people", "rows", "change_sum", "counts", "risk_sum", "risk_rows", "risk_people")
 
@@ -389,14 +383,37 @@ class _Acc:
                       self.risk_sum, self.risk_rows, len(self.risk_people))
 
 
+def _merged(parts: Sequence[_Acc], risk_parts: Sequence[_Acc]) -> _Tally | None:
+    """One tally of several slices' rows; risk only from ``risk_parts`` (rule 3).  None when empty."""
+    if not parts:
+        return None
+    people: set[str] = set().union(*(a.people for a in parts))
+    risk_people: set[str] = set().union(*(a.risk_people for a in risk_parts)) if risk_parts else set()
+    counts = [sum(a.counts[i] for a in parts) for i in range(6)]
+    return _Tally(
+        len(people), sum(a.rows for a in parts), sum(a.change_sum for a in parts),
+        (counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]),
+        sum(a.risk_sum for a in risk_parts), sum(a.risk_rows for a in risk_parts), len(risk_people),
+    )
+
+
+@dataclass
+class _RoundTallies:
+    """Raw tallies of one workshop: per theme × horizon, per role and per political group."""
+
+    participants: int = 0
+    theme: dict[tuple[str, str], _Acc] = field(default_factory=dict)
+    sector: dict[str, str] = field(default_factory=dict)
+    role: dict[tuple[str, str, str], _Acc] = field(default_factory=dict)
+    group: dict[tuple[str, str, str | None], _Acc] = field(default_factory=dict)
+
+
 def _round_tallies(
     con: duckdb.DuckDBPyConnection,
     council_id: str,
     round_label: str | None,
-    *,
-    with_roles: bool,
 ) -> dict[str, _RoundTallies]:
-    """Every slice a report or a trend needs, for one round (or all rounds of a council), in one scan.
+    """Every raw tally a report, a breakdown or a trend needs, for one round (or all rounds), in one scan.
 
     Why not GROUP BY / GROUPING SETS here: one workshop is a few hundred to a few thousand answers, and
     at a million stored answers DuckDB 2.0's grouped plans (distinct counts expand into many joined CTE
@@ -411,40 +428,27 @@ def _round_tallies(
             FROM answers WHERE {where}""",
         params,
     ).fetchall()
-    accs: dict[str, dict[tuple[Any, ...], _Acc]] = {}
-    sectors: dict[str, dict[str, str]] = {}
-    for rnd, participant, role, grp, theme, sector, horizon, change, risk in rows:
-        acc = accs.setdefault(rnd, {})
-        keys: list[tuple[Any, ...]] = [("all",), ("h", horizon), ("t", theme, horizon)]
-        if with_roles:
-            keys.append(("r", theme, horizon, role))
-            if role == "member":
-                keys.append(("g", theme, horizon, grp))
-        for key in keys:
-            slot = acc.get(key)
-            if slot is None:
-                slot = acc[key] = _Acc()
-            slot.add(participant, change, risk)
-        by_theme = sectors.setdefault(rnd, {})
-        # One sector theme per council + round + theme (importer rule); min() keeps it deterministic.
-        if theme not in by_theme or sector < by_theme[theme]:
-            by_theme[theme] = sector
     out: dict[str, _RoundTallies] = {}
-    for rnd, acc in accs.items():
-        rt = out[rnd] = _RoundTallies(sector=sectors[rnd])
-        for key, slot in acc.items():
-            tally = slot.tally()
-            kind = key[0]
-            if kind == "all":
-                rt.participants = tally.n
-            elif kind == "h":
-                rt.overall[key[1]] = tally
-            elif kind == "t":
-                rt.theme[(key[1], key[2])] = tally
-            elif kind == "r":
-                rt.role[(key[1], key[2], key[3])] = tally
-            else:
-                rt.group[(key[1], key[2], key[3])] = tally
+    everyone: dict[str, set[str]] = {}
+    for rnd, participant, role, grp, theme, sector, horizon, change, risk in rows:
+        rt = out.get(rnd)
+        if rt is None:
+            rt = out[rnd] = _RoundTallies()
+            everyone[rnd] = set()
+        everyone[rnd].add(participant)
+        slots = [(rt.theme, (theme, horizon)), (rt.role, (theme, horizon, role))]
+        if role == "member":
+            slots.append((rt.group, (theme, horizon, grp)))
+        for table, key in slots:
+            acc = table.get(key)  # type: ignore[attr-defined]
+            if acc is None:
+                acc = table[key] = _Acc()  # type: ignore[index]
+            acc.add(participant, change, risk)
+        # One sector theme per council + round + theme (importer rule); min() keeps it deterministic.
+        if theme not in rt.sector or sector < rt.sector[theme]:
+            rt.sector[theme] = sector
+    for rnd, rt in out.items():
+        rt.participants = len(everyone[rnd])
     return out
 
 
@@ -452,39 +456,124 @@ def _horizon_order(horizon: str) -> int:
     return domain.HORIZONS.index(horizon) if horizon in domain.HORIZONS else len(domain.HORIZONS)
 
 
-def _horizon_block(
-    tallies: dict[str, _Tally], m: int
-) -> tuple[dict[str, SliceResult], float | None]:
-    results = {h: _disclose(tallies.get(h), m) for h in domain.HORIZONS}
-    return results, gap_between(results["ambition"], results["now"])
+@dataclass
+class _Disclosed:
+    """One workshop after every disclosure rule: the only source of a round's shown numbers."""
+
+    rt: _RoundTallies
+    m: int
+    #: (theme, horizon) -> the theme's own slice (rule 1).
+    theme: dict[tuple[str, str], SliceResult] = field(default_factory=dict)
+    #: (theme, horizon) -> cell -> None (shown) or the reason (rule 2).
+    cells: dict[tuple[str, str], dict[disclosure.Cell, str | None]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rt: _RoundTallies, m: int) -> _Disclosed:
+        d = cls(rt, m)
+        groups: dict[tuple[str, str], dict[str | None, _Acc]] = {}
+        for (theme, horizon, grp), acc in rt.group.items():
+            groups.setdefault((theme, horizon), {})[grp] = acc
+        for key, acc in rt.theme.items():
+            d.theme[key] = _disclose(acc.tally(), m)
+            officers = rt.role.get((*key, "officer"))
+            members = rt.role.get((*key, "member"))
+            d.cells[key] = disclosure.breakdown_suppression(
+                len(acc.people),
+                len(officers.people) if officers else 0,
+                len(members.people) if members else 0,
+                {g: len(a.people) for g, a in groups.get(key, {}).items()},
+                m,
+            )
+        return d
+
+    def shown_themes(self, horizon: str, sector: str | None = None) -> tuple[list[_Acc], list[_Acc], int]:
+        """Rows that may enter an aggregate over themes (rule 3): (shown, risk shown, themes present)."""
+        shown: list[_Acc] = []
+        risk_shown: list[_Acc] = []
+        present = 0
+        for (theme, h), acc in sorted(self.rt.theme.items()):
+            if h != horizon or (sector is not None and self.rt.sector.get(theme) != sector):
+                continue
+            present += 1
+            result = self.theme[(theme, h)]
+            if isinstance(result, SliceStats):
+                shown.append(acc)
+                if result.risk is not None:
+                    risk_shown.append(acc)
+        return shown, risk_shown, present
+
+    def aggregate(self, horizon: str, sector: str | None = None) -> tuple[SliceResult, int, int]:
+        """A horizon's overall slice, or a sector cell: (result, themes covered, themes present)."""
+        shown, risk_shown, present = self.shown_themes(horizon, sector)
+        return _disclose(_merged(shown, risk_shown), self.m), len(shown), present
+
+    def cell_acc(self, key: tuple[str, str], cell: disclosure.Cell) -> _Acc | None:
+        kind, grp = cell
+        if kind == "total":
+            return self.rt.theme.get(key)
+        if kind == "officers":
+            return self.rt.role.get((*key, "officer"))
+        if kind == "members":
+            return self.rt.role.get((*key, "member"))
+        return self.rt.group.get((*key, grp))
+
+    def cell(self, key: tuple[str, str], cell: disclosure.Cell) -> SliceResult:
+        """One breakdown cell with rule 2 applied."""
+        acc = self.cell_acc(key, cell)
+        if acc is None or self.cells.get(key, {}).get(cell, disclosure.HIDDEN) is not None:
+            return Suppressed()
+        return _disclose(acc.tally(), self.m)
+
+    def alignment(self, key: tuple[str, str]) -> float | None:
+        """Cross-party alignment over the groups rule 2 leaves shown (rule 4)."""
+        positions = [
+            r.position for c in self.cells.get(key, {}) if c[0] == "group"
+            if isinstance(r := self.cell(key, c), SliceStats)
+        ]
+        return alignment_of(positions)
+
+    def officer_member_gap(self, key: tuple[str, str]) -> float | None:
+        """Members − officers, only when both are shown (rule 4)."""
+        m = self.cell(key, disclosure.MEMBERS)
+        o = self.cell(key, disclosure.OFFICERS)
+        if isinstance(m, SliceStats) and isinstance(o, SliceStats):
+            return m.position - o.position
+        return None
 
 
-def _summary(rt: _RoundTallies, m: int, *, with_roles: bool) -> dict[str, Any]:
-    overall, overall_gap = _horizon_block(rt.overall, m)
+def _disclosed_round(
+    con: duckdb.DuckDBPyConnection, council_id: str, round_label: str | None, m: int
+) -> tuple[str | None, _Disclosed | None]:
+    if round_label is None:
+        round_label = latest_round(con, council_id)
+        if round_label is None:
+            return None, None
+    rt = _round_tallies(con, council_id, round_label).get(round_label)
+    return round_label, (_Disclosed.of(rt, m) if rt is not None else None)
+
+
+def _summary(d: _Disclosed, *, with_roles: bool) -> dict[str, Any]:
+    rt = d.rt
+    overall: dict[str, Any] = {}
+    coverage: dict[str, dict[str, int]] = {}
+    for h in domain.HORIZONS:
+        result, covered, present = d.aggregate(h)
+        overall[h] = result
+        coverage[h] = {"themes_covered": covered, "themes": present}
+    overall_json: dict[str, Any] = {h: overall[h].to_json() for h in domain.HORIZONS}
+    overall_json["gap"] = gap_between(overall["ambition"], overall["now"])
     themes = []
     for theme in sorted(rt.sector):
-        by_h = {h: t for (th, h), t in rt.theme.items() if th == theme}
-        results, theme_gap = _horizon_block(by_h, m)
+        results = {h: d.theme.get((theme, h), Suppressed()) for h in domain.HORIZONS}
         item: dict[str, Any] = {"theme": theme, "sector_theme": rt.sector[theme]}
         item.update({h: results[h].to_json() for h in domain.HORIZONS})
-        item["gap"] = theme_gap
+        item["gap"] = gap_between(results["ambition"], results["now"])
         if with_roles:
-            item["cross_party_alignment"] = {
-                h: _alignment(
-                    (t for (th, hz, _g), t in rt.group.items() if th == theme and hz == h), m
-                )
-                for h in domain.HORIZONS
-            }
-            item["officer_member_gap"] = {
-                h: _officer_member_gap(
-                    rt.role.get((theme, h, "member")), rt.role.get((theme, h, "officer")), m
-                )
-                for h in domain.HORIZONS
-            }
+            item["cross_party_alignment"] = {h: d.alignment((theme, h)) for h in domain.HORIZONS}
+            item["officer_member_gap"] = {h: d.officer_member_gap((theme, h)) for h in domain.HORIZONS}
         themes.append(item)
-    overall_json: dict[str, Any] = {h: overall[h].to_json() for h in domain.HORIZONS}
-    overall_json["gap"] = overall_gap
-    return {"participants": rt.participants, "overall": overall_json, "themes": themes}
+    return {"participants": rt.participants, "overall": overall_json, "themes": themes,
+            "coverage": coverage}
 
 
 def council_summary(
@@ -493,10 +582,14 @@ def council_summary(
     round_label: str,
     min_group: int | None = None,
 ) -> dict[str, Any]:
-    """The body of the SPEC §5 report (participants, overall, themes) for one workshop, in one query."""
+    """The body of the SPEC §5 report (participants, overall, themes) for one workshop, in one query.
+
+    ``coverage`` (not part of the report JSON) says, per horizon, how many themes the overall slice
+    covers of those present, so a page can say when a hidden theme is left out (rule 3).
+    """
     m = storage.min_group_size(min_group)
-    rt = _round_tallies(con, council_id, round_label, with_roles=True).get(round_label, _RoundTallies())
-    return _summary(rt, m, with_roles=True)
+    rt = _round_tallies(con, council_id, round_label).get(round_label, _RoundTallies())
+    return _summary(_Disclosed.of(rt, m), with_roles=True)
 
 
 def trend(
@@ -507,16 +600,17 @@ def trend(
     Themes are matched across rounds by the pages (by theme label or sector theme), not here.
     """
     m = storage.min_group_size(min_group)
-    by_round = _round_tallies(con, council_id, None, with_roles=False)
+    by_round = _round_tallies(con, council_id, None)
     out = []
     for round_label, workshop_date in round_dates(con, council_id):
         rt = by_round.get(round_label, _RoundTallies())
-        summary = _summary(rt, m, with_roles=False)
+        summary = _summary(_Disclosed.of(rt, m), with_roles=False)
         out.append({
             "round": round_label,
             "workshop_date": workshop_date,
             "participants": rt.participants,
             "overall": summary["overall"],
+            "coverage": summary["coverage"],
             "themes": summary["themes"],
         })
     return out
@@ -527,43 +621,22 @@ def trend(
 
 def _breakdown_cells(
     con: duckdb.DuckDBPyConnection, council_id: str, round_label: str | None, m: int
-) -> list[tuple[str, str, str, disclosure.Cell, _Tally, str | None]]:
-    """(theme, sector_theme, horizon, cell, tally, reason) with complementary suppression applied."""
-    if round_label is None:
-        round_label = latest_round(con, council_id)
-        if round_label is None:
-            return []
-    rt = _round_tallies(con, council_id, round_label, with_roles=True).get(round_label)
-    if rt is None:
+) -> list[tuple[str, str, str, disclosure.Cell, SliceResult, _Acc]]:
+    """(theme, sector_theme, horizon, cell, result, raw) with rule 2 applied; ``raw`` only for counts."""
+    _label, d = _disclosed_round(con, council_id, round_label, m)
+    if d is None:
         return []
-    groups: dict[tuple[str, str], dict[str | None, _Tally]] = {}
-    for (theme, horizon, grp), tally in rt.group.items():
-        groups.setdefault((theme, horizon), {})[grp] = tally
     out = []
-    keys = sorted(rt.theme, key=lambda k: (k[0], _horizon_order(k[1])))
-    for theme, horizon in keys:
-        total = rt.theme[(theme, horizon)]
-        officers = rt.role.get((theme, horizon, "officer"))
-        members = rt.role.get((theme, horizon, "member"))
-        by_group = groups.get((theme, horizon), {})
-        reasons = disclosure.breakdown_suppression(
-            total.n,
-            officers.n if officers else 0,
-            members.n if members else 0,
-            {g: t.n for g, t in by_group.items()},
-            m,
-        )
-        tallies: dict[disclosure.Cell, _Tally | None] = {
-            disclosure.TOTAL: total, disclosure.OFFICERS: officers, disclosure.MEMBERS: members,
-        }
-        tallies.update({("group", g): t for g, t in by_group.items()})
+    for key in sorted(d.rt.theme, key=lambda k: (k[0], _horizon_order(k[1]))):
+        theme, horizon = key
+        cells = d.cells[key]
         ordered = [disclosure.TOTAL, disclosure.OFFICERS, disclosure.MEMBERS] + sorted(
-            (c for c in reasons if c[0] == "group"), key=lambda c: (c[1] is None, c[1] or "")
+            (c for c in cells if c[0] == "group"), key=lambda c: (c[1] is None, c[1] or "")
         )
         for cell in ordered:
-            tally = tallies.get(cell)
-            if cell in reasons and tally is not None:
-                out.append((theme, rt.sector[theme], horizon, cell, tally, reasons[cell]))
+            acc = d.cell_acc(key, cell)
+            if cell in cells and acc is not None:
+                out.append((theme, d.rt.sector[theme], horizon, cell, d.cell(key, cell), acc))
     return out
 
 
@@ -589,22 +662,20 @@ def group_breakdown(
 ) -> list[dict[str, Any]]:
     """Per theme × horizon: the theme total, officers, members and each political group.
 
-    Cells are hidden with complementary suppression (see :mod:`mandate_core.disclosure`), so a small
-    group cannot be recovered by subtracting the shown groups from a total.  Each row is
+    Cells are hidden by the breakdown rule (:mod:`mandate_core.disclosure`), so no combination of hidden
+    cells that subtraction can reach covers fewer than ``min_group`` people.  Each row is
     ``{theme, sector_theme, horizon, cell, role, group, n, position, band, suppressed, reason}`` with
     ``cell`` one of total/officers/members/group and n/position/band None when suppressed.
     """
     m = storage.min_group_size(min_group)
     out = []
-    for theme, sector, horizon, cell, tally, reason in _breakdown_cells(con, council_id, round_label, m):
+    for theme, sector, horizon, cell, shown, _acc in _breakdown_cells(con, council_id, round_label, m):
         row = _cell_head(theme, sector, horizon, cell)
-        shown = _disclose(tally, m) if reason is None else None
         if isinstance(shown, SliceStats):
             row.update(n=shown.n, position=shown.position, band=shown.band, suppressed=False,
                        reason=None)
         else:
-            row.update(n=None, position=None, band=None, suppressed=True,
-                       reason=reason or disclosure.fewer_than(m))
+            row.update(n=None, position=None, band=None, suppressed=True, reason=disclosure.HIDDEN)
         out.append(row)
     return out
 
@@ -623,13 +694,13 @@ def answer_distribution(
     """
     m = storage.min_group_size(min_group)
     out = []
-    for theme, sector, horizon, cell, tally, reason in _breakdown_cells(con, council_id, round_label, m):
+    for theme, sector, horizon, cell, shown, acc in _breakdown_cells(con, council_id, round_label, m):
         row = _cell_head(theme, sector, horizon, cell)
-        if reason is None and disclosure.is_disclosable(tally.n, m):
-            counts = {score: int(c) for score, c in zip(range(1, 7), tally.counts, strict=True)}
-            row.update(n=tally.n, counts=counts, suppressed=False, reason=None)
+        if isinstance(shown, SliceStats):
+            counts = {score: int(c) for score, c in zip(range(1, 7), acc.counts, strict=True)}
+            row.update(n=shown.n, counts=counts, suppressed=False, reason=None)
         else:
-            row.update(n=None, counts=None, suppressed=True, reason=reason or disclosure.fewer_than(m))
+            row.update(n=None, counts=None, suppressed=True, reason=disclosure.HIDDEN)
         out.append(row)
     return out
 
@@ -645,27 +716,22 @@ def theme_notes(
 ) -> list[dict[str, str]]:
     """The "radical alternative" notes, without who wrote them.
 
-    Only for theme × horizon slices with at least ``min_group`` participants, and sorted by text rather
-    than by participant so that one person's notes cannot be linked across themes.
+    Only for theme × horizon slices that are shown (the same decision as every number of the round), and
+    sorted by text rather than by participant so that one person's notes cannot be linked across themes.
     """
     m = storage.min_group_size(min_group)
-    if round_label is None:
-        round_label = latest_round(con, council_id)
-        if round_label is None:
-            return []
+    round_label, d = _disclosed_round(con, council_id, round_label, m)
+    if d is None:
+        return []
+    shown = {key for key, result in d.theme.items() if isinstance(result, SliceStats)}
     rows = con.execute(
         """
-        WITH ok AS (
-            SELECT theme, horizon FROM answers
-            WHERE council_id = ? AND round = ?
-            GROUP BY theme, horizon HAVING count(DISTINCT participant) >= ?
-        )
-        SELECT a.theme, a.sector_theme, a.horizon, trim(a.note) AS note
-        FROM answers a JOIN ok ON a.theme = ok.theme AND a.horizon = ok.horizon
-        WHERE a.council_id = ? AND a.round = ? AND a.note IS NOT NULL AND trim(a.note) <> ''
+        SELECT theme, sector_theme, horizon, trim(note) AS note FROM answers
+        WHERE council_id = ? AND round = ? AND note IS NOT NULL AND trim(note) <> ''
         """,
-        [council_id, round_label, m, council_id, round_label],
+        [council_id, round_label],
     ).fetchall()
+    rows = [r for r in rows if (r[0], r[2]) in shown]
     rows.sort(key=lambda r: (r[0], _horizon_order(r[2]), r[3]))
     return [{"theme": t, "sector_theme": s, "horizon": h, "note": note} for t, s, h, note in rows]
 
@@ -708,37 +774,49 @@ def sector_overview(
 ) -> list[dict[str, Any]]:
     """Every council's overall now/next/ambition and gap (latest round, or the round named), one query.
 
-    Rows: ``{council_id, name, nation, council_type, peer_group, round, workshop_date, participants,
-    now, next, ambition: SLICE, gap}`` with SLICE in the SPEC §5 form.
+    The overall slice of a horizon covers only the council's shown themes (rule 3), exactly as the
+    council's report does.  Rows: ``{council_id, name, nation, council_type, peer_group, round,
+    workshop_date, participants, now, next, ambition: SLICE, gap, coverage}`` with SLICE in the SPEC §5
+    form and ``coverage`` ``{horizon: {"themes_covered", "themes"}}``.
     """
     m = storage.min_group_size(min_group)
     pick_sql, params = _picked_rounds_sql(round_label)
     rows = con.execute(
         f"""
+        WITH {_marked_rows_sql(pick_sql)}
+        SELECT council_id, horizon, {_AGG_SHOWN}
+        FROM marked GROUP BY council_id, horizon
+        """,
+        [*params, m, m, m],
+    ).fetchall()
+    heads = con.execute(
+        f"""
         WITH pick AS ({pick_sql})
-        SELECT a.council_id, a.horizon, GROUPING(a.horizon) AS gid, {_AGG}
+        SELECT a.council_id, count(DISTINCT a.participant)
         FROM answers a JOIN pick p ON a.council_id = p.council_id AND a.round = p.round
-        GROUP BY GROUPING SETS ((a.council_id), (a.council_id, a.horizon))
+        GROUP BY a.council_id
         """,
         params,
     ).fetchall()
-    participants: dict[str, int] = {}
-    by_h: dict[str, dict[str, _Tally]] = {}
-    for cid, horizon, gid, *agg in rows:
-        tally = _Tally.of(agg)
-        if gid:
-            participants[cid] = tally.n
-        else:
-            by_h.setdefault(cid, {})[horizon] = tally
+    participants = {cid: int(n) for cid, n in heads}
+    by_h: dict[str, dict[str, tuple[_Tally, int, int]]] = {}
+    for cid, horizon, *agg in rows:
+        by_h.setdefault(cid, {})[horizon] = (_Tally.of(agg), int(agg[12]), int(agg[13]))
     out = []
     for head in _council_heads(con, pick_sql, params):
         cid = head["council_id"]
-        results, gap = _horizon_block(by_h.get(cid, {}), m)
+        cells = by_h.get(cid, {})
+        results = {h: _disclose(cells[h][0] if h in cells else None, m) for h in domain.HORIZONS}
         out.append({
             **head,
             "participants": participants.get(cid, 0),
             **{h: results[h].to_json() for h in domain.HORIZONS},
-            "gap": gap,
+            "gap": gap_between(results["ambition"], results["now"]),
+            "coverage": {
+                h: {"themes_covered": cells[h][2] if h in cells else 0,
+                    "themes": cells[h][1] if h in cells else 0}
+                for h in domain.HORIZONS
+            },
         })
     return out
 
@@ -748,31 +826,36 @@ def theme_matrix(
 ) -> list[dict[str, Any]]:
     """Every council (latest round) × sector theme it covers: ambition, now and gap, in one query.
 
-    Rows: ``{council_id, name, nation, council_type, peer_group, round, workshop_date, sector_theme,
-    sector_label, n, ambition, ambition_band, now, gap, suppressed, reason}``; ``n`` and ``ambition``
-    describe the ambition slice and are None when it is suppressed; ``now`` is None when the now slice
-    is.  All themes a council maps to one sector theme count together.
+    A sector cell holds the rows of every theme the council maps to that sector theme whose own slice is
+    shown (rule 3), so a hidden theme cannot be recovered by subtracting a shown one.  Rows:
+    ``{council_id, name, nation, council_type, peer_group, round, workshop_date, sector_theme,
+    sector_label, n, ambition, ambition_band, now, gap, suppressed, reason, themes, themes_covered}``;
+    ``n`` and ``ambition`` describe the ambition cell and are None when it is suppressed; ``now`` is None
+    when the now cell is; ``themes`` / ``themes_covered`` count the council's themes in the sector and
+    those the ambition cell covers.
     """
     m = storage.min_group_size(min_group)
     rows = con.execute(
         f"""
-        WITH pick AS ({_LATEST_ROUNDS})
-        SELECT a.council_id, a.sector_theme, a.horizon, {_AGG}
-        FROM answers a JOIN pick p ON a.council_id = p.council_id AND a.round = p.round
-        WHERE a.horizon IN ('now', 'ambition')
-        GROUP BY a.council_id, a.sector_theme, a.horizon
-        """
+        WITH {_marked_rows_sql(_LATEST_ROUNDS, "WHERE a.horizon IN ('now', 'ambition')")}
+        SELECT council_id, sector_theme, horizon, {_AGG_SHOWN}
+        FROM marked GROUP BY council_id, sector_theme, horizon
+        """,
+        [m, m, m],
     ).fetchall()
-    cells: dict[str, dict[str, dict[str, _Tally]]] = {}
+    cells: dict[str, dict[str, dict[str, tuple[_Tally, int, int]]]] = {}
     for cid, sector, horizon, *agg in rows:
-        cells.setdefault(cid, {}).setdefault(sector, {})[horizon] = _Tally.of(agg)
+        cells.setdefault(cid, {}).setdefault(sector, {})[horizon] = (
+            _Tally.of(agg), int(agg[12]), int(agg[13]))
     order = {key: i for i, key in enumerate(domain.SECTOR_THEMES)}
     out = []
     for head in _council_heads(con, _LATEST_ROUNDS, []):
         sectors = cells.get(head["council_id"], {})
         for sector in sorted(sectors, key=lambda s: (order.get(s, len(order)), s)):
-            ambition = _disclose(sectors[sector].get("ambition"), m)
-            now = _disclose(sectors[sector].get("now"), m)
+            amb_cell = sectors[sector].get("ambition")
+            now_cell = sectors[sector].get("now")
+            ambition = _disclose(amb_cell[0] if amb_cell else None, m)
+            now = _disclose(now_cell[0] if now_cell else None, m)
             row = {**head, "sector_theme": sector,
                    "sector_label": domain.SECTOR_THEMES.get(sector, sector)}
             if isinstance(ambition, SliceStats):
@@ -780,8 +863,10 @@ def theme_matrix(
                            suppressed=False, reason=None)
             else:
                 row.update(n=None, ambition=None, ambition_band=None, suppressed=True,
-                           reason=ambition.reason)
+                           reason=disclosure.HIDDEN)
             row["now"] = now.position if isinstance(now, SliceStats) else None
             row["gap"] = gap_between(ambition, now)
+            row["themes"] = max(c[1] for c in sectors[sector].values())
+            row["themes_covered"] = amb_cell[2] if amb_cell else 0
             out.append(row)
     return out

@@ -186,7 +186,7 @@ def _aim(count: int) -> str:
 
 def suppressed_councils_text(names: Sequence[str], min_group: int) -> str:
     """The line under the Overview chart naming the councils left off it."""
-    return f"Not shown (fewer than {min_group} participants): " + ", ".join(names)
+    return f"Not shown ({min_group}+ participants needed, to protect anonymity): " + ", ".join(names)
 
 
 # --- Council -----------------------------------------------------------------------------------------------
@@ -196,8 +196,8 @@ def overall_sentence(overall: Mapping[str, Any], min_group: int) -> str:
     """ "Overall the council wants to move from Better (2.1) now to New (4.7) in five years." """
     now, nxt, amb = overall.get("now"), overall.get("next"), overall.get("ambition")
     if not (shown(now) and shown(amb)):
-        return (f"The council's overall position is not shown: fewer than {min_group} participants "
-                "answered for now or for the ambition.")
+        return ("The council's overall position is not shown: too few participants answered for now or "
+                f"for the ambition to show it without identifying anyone ({min_group} needed).")
     via = f", via {band_and_value(nxt)} as the next step" if shown(nxt) else ""
     if amb["position"] < now["position"] - 1e-9:
         return (f"Overall the council's ambition, {band_and_value(amb)}, sits below where it says it is "
@@ -215,7 +215,8 @@ def risk_sentence(overall: Mapping[str, Any], min_group: int) -> str:
     r_now = now.get("risk") if shown(now) else None
     r_amb = amb.get("risk") if shown(amb) else None
     if r_now is None and r_amb is None:
-        return f"Risk appetite is not shown: fewer than {min_group} participants gave a risk score."
+        return (f"Risk appetite is not shown: it needs a theme where at least {min_group} participants gave "
+                "a risk score.")
     if r_now is None:
         return f"Risk appetite for the ambition: {risk_words(r_amb)}."
     if r_amb is None:

@@ -237,3 +237,65 @@ def reference_slice(rows: list[tuple], m: int) -> dict:
     )
     band = "Better" if mu < 2.5 else ("Differently" if mu < 4.5 else "New")
     return {"n": len(people), "position": mu, "band": band, "risk": risk, "consensus": cns}
+
+
+def reference_hidden_cells(th_rows: list[tuple], m: int) -> set[str]:
+    """SPEC §4 rule 2 for one theme × horizon, straight from the text (independent of disclosure.py).
+
+    Cells are named "total", "officers", "members" and "group:NAME"; absent cells are never hidden.
+    """
+    def count(pred) -> int:
+        return len({r[0] for r in th_rows if pred(r)})
+
+    total = count(lambda r: True)
+    off = count(lambda r: r[1] == "officer")
+    mem = count(lambda r: r[1] == "member")
+    grp = {g: count(lambda r, g=g: r[1] == "member" and r[2] == g)
+           for g in {r[2] for r in th_rows if r[1] == "member"}}
+    present = {"total": total, "officers": off, "members": mem} | {f"group:{g}": n for g, n in grp.items()}
+    present = {k: v for k, v in present.items() if v > 0}
+    if total < m:
+        return set(present)
+    hidden = {k for k, v in present.items() if v < m}
+    if ("officers" in hidden or "members" in hidden):
+        hidden |= {k for k in ("officers", "members") if k in present}
+    while True:
+        hidden_groups = [k for k in hidden if k.startswith("group:")]
+        held = sum(present[k] for k in hidden_groups)
+        if "members" in hidden:
+            ok = bool(hidden_groups) and off + held >= m
+        else:
+            ok = not hidden_groups or held >= m
+        candidates = sorted((present[k], k[len("group:"):]) for k in present
+                            if k.startswith("group:") and k not in hidden)
+        if ok or not candidates:
+            return hidden
+        hidden.add("group:" + candidates[0][1])
+
+
+def reference_aggregate(raw: list[tuple], horizon: str, m: int, sector: str | None = None) -> dict:
+    """SPEC §4 rule 3: an overall slice (or a sector cell) from the shown themes' rows only."""
+    import math
+
+    rows = [r for r in raw if r[5] == horizon and (sector is None or r[4] == sector)]
+    themes = {r[3] for r in rows}
+    shown, risk_shown = [], []
+    for t in themes:
+        tr = [r for r in rows if r[3] == t]
+        if len({r[0] for r in tr}) >= m:
+            shown += tr
+            if len({r[0] for r in tr if r[7] is not None}) >= m:
+                risk_shown += tr
+    if not shown:
+        return {"suppressed": True}
+    changes = [r[6] for r in shown]
+    mu = sum(changes) / len(changes)
+    cns = 1.0
+    for i in range(1, 7):
+        p = changes.count(i) / len(changes)
+        if p:
+            cns += p * math.log2(1 - abs(i - mu) / 5)
+    risky = [r for r in risk_shown if r[7] is not None]
+    risk = sum(r[7] for r in risky) / len(risky) if len({r[0] for r in risky}) >= m else None
+    band = "Better" if mu < 2.5 else ("Differently" if mu < 4.5 else "New")
+    return {"n": len({r[0] for r in shown}), "position": mu, "band": band, "risk": risk, "consensus": cns}

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from mandate_core.charts import alignment
-from mandate_core.disclosure import PROTECTS_SMALL_GROUP
+from mandate_core.disclosure import HIDDEN
 from mandate_core.palette import BAND_COLOURS, OKABE_ITO, ROLE_COLOURS
 
-SMALL = "fewer than 3 participants"
+SMALL = HIDDEN
 
 
 def cell(kind: str, group: str | None = None, *, position: float | None = None, n: int | None = None,
@@ -46,7 +46,7 @@ def rows() -> list[dict]:
         cell("members", position=3.9, n=7, counts={1: 0, 2: 0, 3: 1, 4: 1, 5: 3, 6: 2}),
         cell("group", "Green", position=4.25, n=4, counts={1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 2}),
         cell("group", "Labour", reason=SMALL, position=4.987, n=2, counts={5: 9137, 6: 9241}, leak=True),
-        cell("group", "SNP", reason=PROTECTS_SMALL_GROUP, position=3.111, n=3, counts={1: 9319}, leak=True),
+        cell("group", "SNP", reason=HIDDEN, position=3.111, n=3, counts={1: 9319}, leak=True),
         cell("total", position=2.0, n=12, counts={1: 3, 2: 9, 3: 0, 4: 0, 5: 0, 6: 0}, horizon="now"),
     ]
 
@@ -71,8 +71,9 @@ def test_group_positions_values_colours_and_hidden_rows(rows: list[dict]) -> Non
     assert ticks[3] == "Green (n=4)"
     assert ticks[4] == "Labour" and ticks[5] == "SNP"  # no n for hidden groups
     notes = [a.text for a in fig.layout.annotations if a.text]
-    assert "fewer than 3 — not shown" in notes
-    assert "not shown — hidden to protect a small group" in notes
+    # one text for the small group and for its partner (SPEC §4 rule 5)
+    assert notes.count("not shown — small group") == 2
+    assert not any("protect" in n or "fewer" in n for n in notes)
     text = shown_json(fig)
     for secret in ("4.987", "3.111", "(n=2)", "(n=3)"):
         assert secret not in text
@@ -121,7 +122,7 @@ def test_distribution_diverges_around_the_middle(rows: list[dict]) -> None:
     for secret in ("9137", "9241", "9319"):
         assert secret not in text
     notes = [a.text for a in fig.layout.annotations if a.text]
-    assert "fewer than 3 — not shown" in notes
+    assert "not shown — small group" in notes
     assert fig.layout.title.text == "Answers on “Jobs” are spread: 17% Better, 33% Differently, 50% New"
 
 
@@ -145,7 +146,7 @@ def test_officer_member_gap_chart() -> None:
     assert list(bars.marker.color) == [ROLE_COLOURS["member"], ROLE_COLOURS["officer"], OKABE_ITO["grey"]]
     assert list(bars.text) == ["+0.8", "-0.5", "+0.1"]
     assert fig.layout.title.text == "Split: members go further on 1 of 3 themes, officers on 1, level on 1"
-    assert "fewer than 3 — not shown" in [a.text for a in fig.layout.annotations]
+    assert "not shown — small group" in [a.text for a in fig.layout.annotations]
     assert fig.layout.xaxis.range[0] == -fig.layout.xaxis.range[1]  # centred on zero
     # The key names all three colours, so the grey "about level" bars the title counts are explained.
     key = {t.name: t.marker.color for t in fig.data if t.showlegend}
@@ -171,8 +172,8 @@ def test_group_rows_table_hides_small_groups(rows: list[dict]) -> None:
     green = table[3]
     assert green["participants"] == 4 and green["position"] == 4.25 and green["score_6"] == 2
     labour, snp = table[4], table[5]
-    assert labour["participants"] == "fewer than 3 — not shown" and labour["score_5"] == ""
-    assert snp["position"] == "not shown — hidden to protect a small group"
+    assert labour["participants"] == "not shown — small group" and labour["score_5"] == ""
+    assert snp["position"] == "not shown — small group"  # the same words as the small group's
     dumped = json.dumps(table)
     for secret in ("9137", "9241", "9319", "4.987", "3.111"):
         assert secret not in dumped
@@ -182,7 +183,7 @@ def test_theme_alignment_rows() -> None:
     table = alignment.theme_alignment_rows(_themes(), "ambition", 3)
     assert table[0]["officer_member_gap"] == 0.8 and table[0]["who_goes_further"] == "members further by 0.8"
     assert table[0]["alignment_in_words"] == "closely aligned"
-    assert table[3]["officer_member_gap"] == "fewer than 3 — not shown"
+    assert table[3]["officer_member_gap"] == "not shown — small group"
     assert table[2]["cross_party_alignment"] == "not enough groups to show"
 
 

@@ -108,8 +108,8 @@ def test_dumbbell_with_nothing_to_show() -> None:
 def test_overview_rows_hide_suppressed_values(sector: list[dict]) -> None:
     rows = spectrum.overview_rows(sector, 3)
     hidden = next(r for r in rows if r["council"] == "Delta Hidden Council")
-    assert hidden["ambition_position"] == "fewer than 3 — not shown"
-    assert hidden["participants"] == "fewer than 3 — not shown"
+    assert hidden["ambition_position"] == "not shown — small group"
+    assert hidden["participants"] == "not shown — small group"
     assert hidden["gap"] == ""
     alpha = next(r for r in rows if r["council"] == "Alpha Council")
     assert alpha["now_position"] == 2.0 and alpha["ambition_band"] == "New" and alpha["gap"] == 2.8
@@ -154,8 +154,8 @@ def test_council_spectrum_values_order_and_hidden(report: dict) -> None:
     assert list(nxt.x) == [3.3, 3.0]  # Care's next step is hidden
     assert amb.marker.color == HORIZON_COLOURS["ambition"]
     notes = [a.text for a in fig.layout.annotations if a.text]
-    assert "next step: fewer than 3 — not shown" in notes
-    assert "fewer than 3 — not shown" in notes  # the Tiny row
+    assert "next step: not shown — small group" in notes
+    assert "not shown — small group" in notes  # the Tiny row
     arrows = [a for a in fig.layout.annotations if a.showarrow]
     assert len(arrows) == 3  # overall, Jobs, Care
     text = shown_json(fig)
@@ -170,7 +170,7 @@ def test_risk_chart_orange_book_axis(report: dict) -> None:
     amb = next(t for t in fig.data if t.name == "Risk appetite for the ambition")
     assert list(amb.x) == [3.7, 4.0]
     assert fig.layout.title.text == "Risk appetite rises from Minimal (2.1) now to Open (3.7) for the ambition"
-    assert "fewer than 3 — not shown" in [a.text for a in fig.layout.annotations]
+    assert "not shown — small group" in [a.text for a in fig.layout.annotations]
 
 
 def _value_column(fig) -> list[str]:  # noqa: ANN001
@@ -200,17 +200,17 @@ def test_council_rows_table(report: dict) -> None:
     assert first["theme"] == "All themes" and first["horizon"] == "Now" and first["position"] == 2.1
     assert first["risk_level"] == "Minimal" and first["agreement"] == "moderate"
     care_next = next(r for r in rows if r["theme"] == "Care" and r["horizon"].startswith("Next"))
-    assert care_next["position"] == "fewer than 3 — not shown" and care_next["participants"] == care_next["position"]
+    assert care_next["position"] == "not shown — small group" and care_next["participants"] == care_next["position"]
     jobs_amb = next(r for r in rows if r["theme"].startswith("Jobs") and r["horizon"].startswith("Ambition"))
     assert jobs_amb["gap_ambition_minus_now"] == 3.0 and jobs_amb["sector_theme"] == "Inclusive economy and growth"
     assert "6.54321" not in json.dumps(rows) and "1.23456" not in json.dumps(rows)
 
 
 def test_display_table_turns_mixed_columns_into_text() -> None:
-    rows = [{"a": 1.5, "b": "x", "c": 2}, {"a": "fewer than 3 — not shown", "b": "y", "c": 3}]
+    rows = [{"a": 1.5, "b": "x", "c": 2}, {"a": "not shown — small group", "b": "y", "c": 3}]
     out = spectrum.display_table(rows)
     assert out[0] == {"a": "1.5", "b": "x", "c": 2}
-    assert out[1]["a"] == "fewer than 3 — not shown"
+    assert out[1]["a"] == "not shown — small group"
 
 
 def test_consensus_title_agrees_with_the_all_themes_row(report: dict) -> None:
@@ -232,7 +232,7 @@ def test_overall_journey_names_and_values_every_point(report: dict) -> None:
     hidden = {**report, "overall": {**report["overall"], "next": HIDDEN}}
     fig = spectrum.overall_journey(hidden)
     assert [t.name for t in fig.data] == ["Now", "Ambition (about 5 years)"]
-    assert "next step: fewer than 3 — not shown" in [a.text for a in fig.layout.annotations]
+    assert "next step: not shown — small group" in [a.text for a in fig.layout.annotations]
 
 
 def test_band_names_use_darker_band_ink(report: dict) -> None:

@@ -98,7 +98,7 @@ def test_heatmap_values_labels_and_focus_frame() -> None:
     assert "grey cell: fewer than 8 participants" in fig.layout.title.text
     # The grey trace marks exactly the suppressed cell, with words and no number.
     assert hidden.z[0][0] == 1.0 and sum(v is not None for row in hidden.z for v in row) == 1
-    assert hidden.customdata[0][0].endswith("fewer than 8 — not shown")
+    assert hidden.customdata[0][0].endswith("not shown — small group")
     title = fig.layout.title.text.split("<br>")[0]
     assert title == "Sector ambition is highest on Inclusive economy and growth (median 5.0)"
     frame = fig.layout.shapes[0]
@@ -158,7 +158,7 @@ def test_ranked_bars_order_colours_and_suppressed_theme() -> None:
     assert list(placeholder.x) == [0] and placeholder.hoverinfo == "skip"
     assert "Jobs &amp; &lt;b&gt;growth&lt;/b&gt;" in placeholder.y[0].replace("<br>", " ")
     notes = [a.text for a in fig.layout.annotations]
-    assert "fewer than 8 — not shown" in notes
+    assert "not shown — small group" in notes
     assert fig.layout.title.text == "Council Q aims highest on “Care” (2.7, Differently)"
     assert "<b>growth</b>" not in _dump(fig)
     _assert_no_secret(fig)
@@ -241,7 +241,7 @@ def test_strip_marks_a_suppressed_focus_value_in_words() -> None:
     fig = benchmark_charts.strip(view, {"Q": "Council Q"}, title="t", min_group=MIN)
     focus = next(t for t in fig.data if t.name == "Council Q")
     assert list(focus.y) == [0, 2]  # overall and health; economy has no diamond
-    assert any("fewer than 8 — not shown" in a.text for a in fig.layout.annotations)
+    assert any("not shown — small group" in a.text for a in fig.layout.annotations)
     _assert_no_secret(fig)
 
 

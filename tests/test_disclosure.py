@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from metrics_fixtures import _rank as rank_of
 from metrics_fixtures import (
     add_answers,
     add_council,
@@ -18,16 +19,18 @@ from metrics_fixtures import (
 )
 
 from mandate_core import disclosure, metrics
-from mandate_core.disclosure import MEMBERS, OFFICERS, PROTECTS_SMALL_GROUP, TOTAL, breakdown_suppression
-
-FEWER = "fewer than 3 participants"
+from mandate_core.disclosure import HIDDEN, OFFICERS, TOTAL, breakdown_suppression
 
 
 def _name(cell: disclosure.Cell) -> str:
     return cell[0] if cell[0] != "group" else f"group:{cell[1]}"
 
 
-# --- the rule on counts ------------------------------------------------------------------------------
+def _hidden(reasons: dict) -> set[str]:
+    return {_name(c) for c, r in reasons.items() if r is not None}
+
+
+# --- the rule on counts (SPEC §4 rule 2) -----------------------------------------------------------------
 
 
 def test_nothing_hidden_when_every_cell_is_big_enough() -> None:
@@ -36,46 +39,51 @@ def test_nothing_hidden_when_every_cell_is_big_enough() -> None:
 
 
 def test_one_small_group_takes_the_smallest_other_group_with_it() -> None:
-    # Green (1) is small; members total is shown, so Green = members − Lab − Con unless one more
-    # group is hidden: the smallest shown one, Con (3).
+    # Green (1) is small; members total is shown, so the hidden groups together must hold 3:
+    # Green + the smallest shown group, Con (3) → 4.
     reasons = breakdown_suppression(11, 3, 8, {"Lab": 4, "Con": 3, "Green": 1}, 3)
-    assert reasons[("group", "Green")] == FEWER
-    assert reasons[("group", "Con")] == PROTECTS_SMALL_GROUP
-    assert reasons[("group", "Lab")] is None
-    assert reasons[TOTAL] is None and reasons[OFFICERS] is None and reasons[MEMBERS] is None
+    assert _hidden(reasons) == {"group:Green", "group:Con"}
+    assert reasons[("group", "Green")] == reasons[("group", "Con")] == HIDDEN
 
 
 def test_ties_are_broken_by_group_name() -> None:
     reasons = breakdown_suppression(13, 3, 10, {"Zed": 4, "Alpha": 4, "Tiny": 2}, 3)
-    assert reasons[("group", "Alpha")] == PROTECTS_SMALL_GROUP
-    assert reasons[("group", "Zed")] is None
+    assert _hidden(reasons) == {"group:Tiny", "group:Alpha"}
 
 
-def test_two_small_groups_protect_each_other() -> None:
+def test_two_small_groups_that_together_reach_the_threshold_protect_each_other() -> None:
     reasons = breakdown_suppression(12, 4, 8, {"Lab": 4, "Con": 2, "Green": 2}, 3)
-    assert reasons[("group", "Con")] == FEWER and reasons[("group", "Green")] == FEWER
-    assert reasons[("group", "Lab")] is None and reasons[MEMBERS] is None
+    assert _hidden(reasons) == {"group:Con", "group:Green"}  # 2 + 2 = 4 ≥ 3
+
+
+def test_two_one_member_groups_take_a_third_group_with_them() -> None:
+    # SPEC §4 finding 4: members total and Lab shown would give away the two councillors' combined
+    # answers (1 + 1 = 2 < 3), so the smallest shown group (Lab, 4) is hidden too: 1 + 1 + 4 = 6.
+    reasons = breakdown_suppression(14, 3, 11, {"Lab": 4, "Con": 1, "Green": 1, "SNP": 5}, 3)
+    assert _hidden(reasons) == {"group:Con", "group:Green", "group:Lab"}
 
 
 def test_small_officers_hide_the_members_total_and_one_group() -> None:
-    # officers = total − members, so members goes too; members = Σ groups, so one group goes too.
+    # officers = total − members, so members goes too; then total − shown groups = officers + hidden
+    # groups, which must hold 3: 2 officers + Lab (3) = 5.
     reasons = breakdown_suppression(9, 2, 7, {"Lab": 3, "Con": 4}, 3)
-    assert reasons[OFFICERS] == FEWER
-    assert reasons[MEMBERS] == PROTECTS_SMALL_GROUP
-    assert reasons[("group", "Lab")] == PROTECTS_SMALL_GROUP
-    assert reasons[("group", "Con")] is None
-    assert reasons[TOTAL] is None
+    assert _hidden(reasons) == {"officers", "members", "group:Lab"}
+
+
+def test_one_officer_and_a_one_member_group_take_the_next_group() -> None:
+    # officers (1) + A (1) = 2 < 3, so the smallest shown group B (5) goes too: 1 + 1 + 5 = 7.
+    reasons = breakdown_suppression(13, 1, 12, {"A": 1, "B": 5, "C": 6}, 3)
+    assert _hidden(reasons) == {"officers", "members", "group:A", "group:B"}
 
 
 def test_small_members_total_hides_officers() -> None:
     reasons = breakdown_suppression(6, 4, 2, {"Lab": 1, "Con": 1}, 3)
-    assert reasons[MEMBERS] == FEWER and reasons[OFFICERS] == PROTECTS_SMALL_GROUP
-    assert reasons[("group", "Lab")] == FEWER and reasons[("group", "Con")] == FEWER
+    assert _hidden(reasons) == {"officers", "members", "group:Lab", "group:Con"}
 
 
 def test_small_total_hides_everything() -> None:
     reasons = breakdown_suppression(2, 1, 1, {"Lab": 1}, 3)
-    assert set(reasons.values()) == {FEWER}
+    assert set(reasons.values()) == {HIDDEN}
 
 
 def test_absent_cells_are_not_listed() -> None:
@@ -83,31 +91,79 @@ def test_absent_cells_are_not_listed() -> None:
     reasons = breakdown_suppression(7, 0, 7, {"Lab": 5, "Con": 2}, 3)
     assert OFFICERS not in reasons
     # no officers: members = total, so Con can only be protected by hiding Lab too
-    assert reasons[("group", "Lab")] == PROTECTS_SMALL_GROUP
+    assert _hidden(reasons) == {"group:Lab", "group:Con"}
 
 
-@settings(max_examples=300, deadline=None)
+def test_one_reason_for_every_hidden_cell() -> None:
+    """Rule 5: the primary-hidden cell and its partner carry the same words."""
+    for args in [(11, 3, 8, {"Lab": 4, "Con": 3, "Green": 1}), (9, 2, 7, {"Lab": 3, "Con": 4}),
+                 (2, 1, 1, {"Lab": 1})]:
+        reasons = breakdown_suppression(*args, 3)
+        assert {r for r in reasons.values() if r is not None} == {HIDDEN}
+    assert "fewer" not in HIDDEN and "3" not in HIDDEN
+
+
+def _determined_combinations(sizes: dict[str, int], groups: list[str], hidden: set[str]) -> list[set[str]]:
+    """Every non-empty set of hidden leaf cells whose combined answers follow from the shown cells.
+
+    Leaves are the officers and each group; every cell is a set of leaves (total = all, members = the
+    groups).  A shown cell publishes the sum over its leaves, so the combinations an onlooker can work
+    out are the 0/1 vectors over the hidden leaves in the span of the shown cells' indicator vectors.
+    """
+    from fractions import Fraction
+    from itertools import combinations
+
+    leaves = ([("officers")] if sizes.get("officers") else []) + [f"group:{g}" for g in groups]
+    cells = {"total": set(leaves), "officers": {"officers"} if "officers" in leaves else set(),
+             "members": {f"group:{g}" for g in groups}}
+    cells.update({f"group:{g}": {f"group:{g}"} for g in groups})
+    hidden_leaves = sorted(x for x in leaves if x in hidden)
+    rows = [[Fraction(int(x in cells[c])) for x in hidden_leaves]
+            for c in cells if c not in hidden and cells[c]]
+    rows = [r for r in rows if any(r)]
+    base = rank_of(rows) if rows else 0
+    out = []
+    for k in range(1, len(hidden_leaves) + 1):
+        for combo in combinations(hidden_leaves, k):
+            vec = [Fraction(int(x in combo)) for x in hidden_leaves]
+            if rank_of([*rows, vec]) == base:
+                out.append(set(combo))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
 @given(
     officers=st.integers(0, 6),
     groups=st.lists(st.integers(1, 7), min_size=0, max_size=5),
     m=st.integers(1, 5),
 )
-def test_no_hidden_cell_is_a_linear_function_of_shown_cells(officers: int, groups: list[int], m: int) -> None:
+def test_every_combination_an_onlooker_can_work_out_covers_min_group(
+    officers: int, groups: list[int], m: int
+) -> None:
     members = sum(groups)
     total = officers + members
     if total == 0:
         return
     names = [f"G{i}" for i in range(len(groups))]
     reasons = breakdown_suppression(total, officers, members, dict(zip(names, groups, strict=True)), m)
-    sizes: dict[disclosure.Cell, int] = {TOTAL: total, OFFICERS: officers, MEMBERS: members}
-    sizes.update({("group", g): n for g, n in zip(names, groups, strict=True)})
+    sizes = {"total": total, "officers": officers, "members": members}
+    sizes.update({f"group:{g}": n for g, n in zip(names, groups, strict=True)})
     for cell, reason in reasons.items():
-        if sizes[cell] < m:
-            assert reason == disclosure.fewer_than(m)
-        if reason is None:
-            assert sizes[cell] >= m
-    hidden = {_name(c) for c, r in reasons.items() if r is not None}
-    assert derivable_cells(breakdown_equations(names), hidden) == set()
+        if sizes[_name(cell)] < m:
+            assert reason == HIDDEN
+    hidden = _hidden(reasons)
+    for combo in _determined_combinations(sizes, names, hidden):
+        assert sum(sizes[c] for c in combo) >= m, (combo, sizes, hidden)
+    # and no single hidden cell is a linear function of the shown ones
+    assert derivable_cells(breakdown_equations(names), hidden) == set() or total < m
+
+
+def test_the_checker_does_catch_a_pair_of_one_member_groups() -> None:
+    # The old rule (hide two groups) left Con + Green = members − Lab − SNP: 2 people.
+    sizes = {"total": 14, "officers": 3, "members": 11, "group:Lab": 4, "group:Con": 1,
+             "group:Green": 1, "group:SNP": 5}
+    combos = _determined_combinations(sizes, ["Lab", "Con", "Green", "SNP"], {"group:Con", "group:Green"})
+    assert {"group:Con", "group:Green"} in combos
 
 
 def test_the_checker_does_catch_a_lone_hidden_group() -> None:
@@ -141,8 +197,8 @@ def test_hidden_green_cannot_be_derived_from_the_breakdown() -> None:
     # officers 2,3,4 (sum 9); Lab 3,4,4,5 (sum 16); Con 1,2,2 (sum 5); Green 6 (one person)
     con = _workshop([2, 3, 4], {"Lab": [3, 4, 4, 5], "Con": [1, 2, 2], "Green": [6]})
     cells = _cells(metrics.group_breakdown(con, "D", "r", min_group=3))
-    assert cells["group:Green"]["suppressed"] and cells["group:Green"]["reason"] == FEWER
-    assert cells["group:Con"]["suppressed"] and cells["group:Con"]["reason"] == PROTECTS_SMALL_GROUP
+    assert cells["group:Green"]["suppressed"] and cells["group:Green"]["reason"] == HIDDEN
+    assert cells["group:Con"]["suppressed"] and cells["group:Con"]["reason"] == HIDDEN
     for key in ("group:Green", "group:Con"):
         assert cells[key]["n"] is None and cells[key]["position"] is None and cells[key]["band"] is None
     # What an onlooker sees, as (n, n × position):
@@ -162,9 +218,7 @@ def test_small_officer_group_cannot_be_derived() -> None:
     # officers 1 and 6 (two people); Lab 3,3,3; Con 4,5,5,5
     con = _workshop([1, 6], {"Lab": [3, 3, 3], "Con": [4, 5, 5, 5]})
     cells = _cells(metrics.group_breakdown(con, "D", "r", min_group=3))
-    assert cells["officers"]["reason"] == FEWER
-    assert cells["members"]["reason"] == PROTECTS_SMALL_GROUP
-    assert cells["group:Lab"]["reason"] == PROTECTS_SMALL_GROUP
+    assert cells["officers"]["reason"] == cells["members"]["reason"] == cells["group:Lab"]["reason"] == HIDDEN
     shown = {k: (c["n"], round(c["n"] * c["position"])) for k, c in cells.items() if not c["suppressed"]}
     assert shown == {"total": (9, 35), "group:Con": (4, 19)}
     options = consistent_assignments(
@@ -201,7 +255,7 @@ def test_breakdown_rows_are_ordered_and_complete() -> None:
 
 
 def test_suppressed_marker_carries_no_numbers() -> None:
-    marker = disclosure.Suppressed(disclosure.fewer_than(3))
+    marker = disclosure.Suppressed()
     assert marker.to_json() == {"suppressed": True}
     assert marker.suppressed is True
     assert not any(isinstance(v, int | float) and not isinstance(v, bool) for v in (marker.reason,))

@@ -15,7 +15,7 @@ from metrics_fixtures import (
     small_council,
 )
 
-from mandate_core import domain, metrics
+from mandate_core import disclosure, domain, metrics
 from mandate_core.disclosure import Suppressed
 from mandate_core.metrics import SliceStats
 
@@ -76,7 +76,7 @@ def _eight_people() -> object:
 
 def test_slice_of_whole_theme() -> None:
     con = _eight_people()
-    s = metrics.slice_stats(con, "K", "r1", theme="Housing", horizon="now", min_group=3)
+    s = metrics._slice_stats(con, "K", "r1", theme="Housing", horizon="now", min_group=3)
     assert isinstance(s, SliceStats)
     # n = 8 people; position = (2+3+4+5+6+5+1+2)/8 = 28/8 = 3.5 → Differently (2.5 ≤ 3.5 < 4.5)
     assert s.n == 8
@@ -91,23 +91,23 @@ def test_slice_of_whole_theme() -> None:
 
 def test_slice_filters_role_group_and_sector() -> None:
     con = _eight_people()
-    officers = metrics.slice_stats(con, "K", "r1", role="officer", min_group=3)
+    officers = metrics._slice_stats(con, "K", "r1", role="officer", min_group=3)
     assert isinstance(officers, SliceStats)
     # officers 2, 3, 4 → 3.0; only 2 gave a risk (< 3) → risk null;
     # consensus μ = 3: 2·(1/3)·log2(0.8) = −0.214619 → 0.785381
     assert (officers.n, officers.position, officers.risk) == (3, approx(3.0), None)
     assert officers.consensus == pytest.approx(0.78538127, abs=5e-9)
-    labour = metrics.slice_stats(con, "K", "r1", role="member", group="Labour", min_group=3)
+    labour = metrics._slice_stats(con, "K", "r1", role="member", group="Labour", min_group=3)
     # 5 + 6 + 5 = 16 → 16/3 = 5.333 → New; risk from 2 people → null
     assert isinstance(labour, SliceStats)
     assert labour.position == approx(16 / 3) and labour.band == domain.NEW and labour.risk is None
-    by_sector = metrics.slice_stats(con, "K", "r1", sector_theme="place", horizon="now", min_group=3)
+    by_sector = metrics._slice_stats(con, "K", "r1", sector_theme="place", horizon="now", min_group=3)
     assert isinstance(by_sector, SliceStats) and by_sector.n == 8
-    snp = metrics.slice_stats(con, "K", "r1", group="SNP", min_group=3)
+    snp = metrics._slice_stats(con, "K", "r1", group="SNP", min_group=3)
     assert isinstance(snp, Suppressed) and snp.suppressed
-    assert snp.reason == "fewer than 3 participants"
+    assert snp.reason == disclosure.HIDDEN
     assert not hasattr(snp, "position") and not hasattr(snp, "n")
-    nothing = metrics.slice_stats(con, "K", "r1", theme="No such theme", min_group=3)
+    nothing = metrics._slice_stats(con, "K", "r1", theme="No such theme", min_group=3)
     assert isinstance(nothing, Suppressed)
 
 
@@ -122,7 +122,7 @@ def test_position_is_a_mean_over_rows_in_an_overall_slice() -> None:
         ("b", "officer", None, "T1", "economy", "now", 4, None),
         ("c", "officer", None, "T1", "economy", "now", 6, None),
     ])
-    s = metrics.slice_stats(con, "K", "r1", horizon="now", min_group=3)
+    s = metrics._slice_stats(con, "K", "r1", horizon="now", min_group=3)
     # rows 1, 1, 4, 6 → 12/4 = 3.0, while n = 3 people
     assert isinstance(s, SliceStats) and s.n == 3 and s.position == approx(3.0)
 
@@ -159,15 +159,18 @@ def _sized(n: int) -> object:
 def test_every_metric_suppressed_at_n_2() -> None:
     con = _sized(2)
     m = 3
-    assert isinstance(metrics.slice_stats(con, "Z", "r", role="officer", horizon="now", min_group=m),
+    assert isinstance(metrics._slice_stats(con, "Z", "r", role="officer", horizon="now", min_group=m),
                       Suppressed)
     for grp in ("A", "B"):
-        assert isinstance(metrics.slice_stats(con, "Z", "r", group=grp, min_group=m), Suppressed)
-    assert metrics.alignment(con, "Z", "r", theme="Theme", horizon="now", min_group=m) is None
-    assert metrics.officer_member_gap(con, "Z", "r", horizon="now", min_group=m) is None
-    # members (n = 4) are shown, the 2 officers are not → no officer–member gap
-    members = metrics.slice_stats(con, "Z", "r", role="member", horizon="now", min_group=m)
+        assert isinstance(metrics._slice_stats(con, "Z", "r", group=grp, min_group=m), Suppressed)
+    # members (n = 4) pass the primary rule, but the 2 officers do not, so members are hidden with
+    # them (T = O + M, SPEC §4 rule 2b) → no officer–member gap
+    members = metrics._slice_stats(con, "Z", "r", role="member", horizon="now", min_group=m)
     assert isinstance(members, SliceStats) and members.n == 4
+    cells = {(r["cell"], r["group"]): r for r in metrics.group_breakdown(con, "Z", "r", min_group=m)
+             if r["horizon"] == "now"}
+    assert cells[("members", None)]["suppressed"] and cells[("officers", None)]["suppressed"]
+    assert not cells[("total", None)]["suppressed"]
     summary = metrics.council_summary(con, "Z", "r", m)
     theme = summary["themes"][0]
     assert theme["cross_party_alignment"] == {"now": None, "next": None, "ambition": None}
@@ -179,16 +182,15 @@ def test_every_metric_suppressed_at_n_2() -> None:
 def test_every_metric_shown_at_n_3() -> None:
     con = _sized(3)
     m = 3
-    officers = metrics.slice_stats(con, "Z", "r", role="officer", horizon="now", min_group=m)
+    officers = metrics._slice_stats(con, "Z", "r", role="officer", horizon="now", min_group=m)
     # officers all 1, risk all 2 → position 1, risk 2, consensus 1
     assert isinstance(officers, SliceStats)
     assert (officers.n, officers.position, officers.risk, officers.consensus) == (3, 1.0, 2.0, 1.0)
-    # A at 2, B at 3 → spread 1 → alignment 1 − 1/5 = 0.8
-    assert metrics.alignment(con, "Z", "r", theme="Theme", horizon="now", min_group=m) == approx(0.8)
-    # members mean (2·3 + 3·3)/6 = 2.5, officers 1 → gap 1.5
-    assert metrics.officer_member_gap(con, "Z", "r", horizon="now", min_group=m) == approx(1.5)
     summary = metrics.council_summary(con, "Z", "r", m)
     theme = summary["themes"][0]
+    # A at 2, B at 3 → spread 1 → alignment 1 − 1/5 = 0.8
+    # members mean (2·3 + 3·3)/6 = 2.5, officers 1 → gap 1.5
+    assert theme["officer_member_gap"]["now"] == approx(1.5)
     assert theme["cross_party_alignment"] == {"now": approx(0.8), "next": approx(0.8),
                                               "ambition": approx(0.8)}
     assert theme["officer_member_gap"]["ambition"] == approx(1.5)
@@ -209,9 +211,9 @@ def test_risk_needs_min_group_people_not_rows() -> None:
             ("c", "officer", None, theme, "economy", "now", 3, None),
         ]
     add_answers(con, "R", "r", rows)
-    s = metrics.slice_stats(con, "R", "r", horizon="now", min_group=3)
+    s = metrics._slice_stats(con, "R", "r", horizon="now", min_group=3)
     assert isinstance(s, SliceStats) and s.n == 3 and s.risk is None
-    s2 = metrics.slice_stats(con, "R", "r", horizon="now", min_group=2)
+    s2 = metrics._slice_stats(con, "R", "r", horizon="now", min_group=2)
     assert isinstance(s2, SliceStats) and s2.risk == approx(4.0)
 
 
@@ -254,7 +256,9 @@ def test_trend() -> None:
     assert base["overall"]["next"] == {"suppressed": True}
     assert base["overall"]["gap"] == approx(1.0)
     latest = trend[1]
-    assert latest["overall"]["now"]["position"] == approx(3.0)  # 36/12, see test_reports
+    assert latest["overall"]["now"]["position"] == approx(2.8)  # Care at home only, see test_reports
+    assert latest["coverage"]["now"] == {"themes_covered": 1, "themes": 2}
+    assert latest["coverage"]["next"] == {"themes_covered": 2, "themes": 2}
     assert [t["theme"] for t in latest["themes"]] == ["Care at home", "Zero waste"]
     assert latest["themes"][0]["gap"] == approx(1.7)
     assert latest["themes"][1]["now"] == {"suppressed": True}
@@ -288,7 +292,9 @@ def test_sector_overview_and_theme_matrix() -> None:
     assert [o["council_id"] for o in overview] == ["S1", "T2"]  # ordered by name
     s1 = overview[0]
     assert s1["round"] == "2024 follow-up" and s1["participants"] == 10
-    assert s1["now"]["position"] == approx(3.0) and s1["gap"] == approx(56 / 12 - 3.0)
+    # overall now / ambition cover Care at home only (Zero waste has 2 people then): 2.8 and 4.5
+    assert s1["now"]["position"] == approx(2.8) and s1["gap"] == approx(1.7)
+    assert s1["coverage"]["now"] == {"themes_covered": 1, "themes": 2}
     assert overview[1]["now"] == {"suppressed": True} and overview[1]["gap"] is None
     older = metrics.sector_overview(con, round_label="2023 baseline", min_group=3)
     assert [o["council_id"] for o in older] == ["S1"]
@@ -302,7 +308,7 @@ def test_sector_overview_and_theme_matrix() -> None:
         10, approx(4.5), "New", approx(2.8))
     assert care["gap"] == approx(1.7) and care["suppressed"] is False
     zero = cells[("S1", "environment")]
-    assert zero["suppressed"] is True and zero["reason"] == "fewer than 3 participants"
+    assert zero["suppressed"] is True and zero["reason"] == disclosure.HIDDEN
     assert zero["n"] is None and zero["ambition"] is None and zero["now"] is None
     assert zero["gap"] is None
     assert cells[("T2", "health")]["suppressed"] is True

@@ -147,13 +147,13 @@ def test_overview_lists_suppressed_councils(demo_env: Path, monkeypatch: pytest.
     at = start()
     lines = [t.value for t in at.text if t.value.startswith("Not shown")]
     assert len(lines) == 1
-    assert lines[0].startswith("Not shown (fewer than 10 participants): ")
+    assert lines[0].startswith("Not shown (10+ participants needed, to protect anonymity): ")
     assert "Elmstead Vale Council" in lines[0] and "Uisgebrae Council" in lines[0]
     chart = at.get("plotly_chart")[0].proto.spec
     assert "Elmstead Vale" not in chart and "Uisgebrae" not in chart
     table = at.dataframe[0].value
     row = table[table["council"] == "Elmstead Vale Council"].iloc[0]
-    assert row["ambition_position"] == "fewer than 10 — not shown"
+    assert row["ambition_position"] == "not shown — small group"
 
 
 def test_overview_debrief_names_no_other_council(demo_env: Path) -> None:
@@ -261,11 +261,11 @@ def test_alignment_small_council_shows_suppression_wording(demo_env: Path) -> No
     at = open_page(start(council="elmstead-vale"), ALIGNMENT)
     groups = figures(at)[0]
     notes = [a.get("text", "") for a in groups["layout"].get("annotations", [])]
-    assert "fewer than 3 — not shown" in notes
+    assert "not shown — small group" in notes
     hidden_rows = [t for t in groups["layout"]["yaxis"]["ticktext"] if "(n=" not in t]
     assert hidden_rows  # hidden groups are listed, without a head count
     table = at.dataframe[0].value
-    assert (table["participants"] == "fewer than 3 — not shown").any()
+    assert (table["participants"] == "not shown — small group").any()
     assert any(plain(m.value).startswith("Cross-party alignment is not shown") for m in at.markdown)
 
 

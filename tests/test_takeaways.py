@@ -113,7 +113,7 @@ def test_overview_takeaway_all_and_none() -> None:
 
 def test_suppressed_councils_text() -> None:
     assert tk.suppressed_councils_text(["Peer 2", "Peer 7"], 3) == \
-        "Not shown (fewer than 3 participants): Peer 2, Peer 7"
+        "Not shown (3+ participants needed, to protect anonymity): Peer 2, Peer 7"
 
 
 # --- Council ----------------------------------------------------------------------------------------------
@@ -141,7 +141,8 @@ def test_risk_sentence_uses_orange_book_words() -> None:
     assert tk.risk_sentence(same, 3) == "Risk appetite stays Cautious: 2.9 now, 3.2 for the ambition."
     assert tk.risk_words(2.46) == "Cautious (2.5)"
     none = {"now": sl(2.0), "ambition": sl(4.0)}
-    assert tk.risk_sentence(none, 3) == "Risk appetite is not shown: fewer than 3 participants gave a risk score."
+    assert tk.risk_sentence(none, 3) == (
+        "Risk appetite is not shown: it needs a theme where at least 3 participants gave a risk score.")
 
 
 def _theme(name: str, now: float, amb: float, **extra: dict) -> dict:

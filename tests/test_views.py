@@ -207,8 +207,9 @@ def test_benchmark_view_equals_the_cli_report_and_hand_computed_values() -> None
     overall, economy, health = view["rows"]
     for row in view["rows"]:
         assert row["doc"] == reports.benchmark_report(con, "A", "position", "ambition", row["theme"], "peer_group")
-    # A's overall ambition: economy (5, 5, 6) plus health (6, 6) = 28 / 5.
-    assert overall["doc"]["value"] == pytest.approx(28 / 5)
+    # A's overall ambition covers only its shown themes (SPEC §4 rule 3): economy (5, 5, 6) = 16 / 3;
+    # health has 2 people and is left out (with it, 28 / 5 would give health away by subtraction).
+    assert overall["doc"]["value"] == pytest.approx(16 / 3)
     # Economy peers: B 3, C 13/3, D 3 → median 3, p25 3, p75 3 + (13/3 − 3)/2, A above them all.
     assert economy["doc"]["value"] == pytest.approx(16 / 3)
     assert economy["doc"]["median"] == pytest.approx(3.0)
@@ -371,7 +372,7 @@ def test_sector_overview_and_report_rows_flatten_without_suppressed_numbers() ->
 
     overview = views.sector_overview_rows(metrics.sector_overview(con))
     a = next(r for r in overview if r["council_id"] == "A")
-    assert a["ambition_position"] == pytest.approx(28 / 5) and a["next_suppressed"] is True
+    assert a["ambition_position"] == pytest.approx(16 / 3) and a["next_suppressed"] is True
     assert a["next_position"] is None and a["next_n"] is None
     report = reports.council_report(con, "A")
     rows = views.report_rows(report)

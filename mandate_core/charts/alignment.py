@@ -54,8 +54,6 @@ def _is_hidden(row: Mapping[str, Any]) -> bool:
 
 def hidden_words(row: Mapping[str, Any], min_group: int) -> str:
     """What a hidden cell says instead of its numbers."""
-    if row.get("reason") == disclosure.PROTECTS_SMALL_GROUP:
-        return "not shown — hidden to protect a small group"
     return suppressed_text(min_group)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .. import domain
+from .. import disclosure, domain
 from ..palette import BAND_ZONE_COLOURS
 
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica Neue, Arial, sans-serif"
@@ -100,5 +100,7 @@ def change_axis(fig: go.Figure, axis: str = "x", *, debrief: bool = False, title
 
 
 def suppressed_text(min_group: int) -> str:
-    """The words every chart and table uses for a hidden value."""
-    return f"fewer than {min_group} — not shown"
+    """The words every chart and table uses for a hidden value: one text for every hidden cell (SPEC §4
+    rule 5), so a chart never tells the small cell from the one hidden to protect it."""
+    del min_group  # the threshold is explained once, in "how to read this", not in each hidden cell
+    return disclosure.HIDDEN
