@@ -46,11 +46,12 @@ DEBRIEF_SPEC = ("pages/8_Debrief.py", "Debrief slides", ":material/co_present:",
 ADMIN_SPEC = ("pages/10_Admin.py", "Admin", ":material/admin_panel_settings:", "Admin")
 
 
-def _pages(debrief: bool, admin: bool = False) -> list:
+def _pages(debrief: bool, who: access.Principal | None = None) -> list:
     """The navigation: in debrief mode the slides come first and open by default; the other pages stay
-    reachable for questions from the room, and anonymise every other council themselves."""
-    specs = [DEBRIEF_SPEC, *PAGE_SPECS] if debrief else PAGE_SPECS
-    specs = [*specs, ADMIN_SPEC] if admin else specs
+    reachable for questions from the room, and anonymise every other council themselves.  A page the
+    role may not use (Admin, Workshop) is left out, so not even its URL reaches it."""
+    specs = [DEBRIEF_SPEC, *PAGE_SPECS, ADMIN_SPEC] if debrief else [*PAGE_SPECS, ADMIN_SPEC]
+    specs = [spec for spec in specs if access.may_open(who, spec[0])]
     return [st.Page(path, title=title, icon=icon, url_path=url, default=i == 0, visibility=_shown(path))
             for i, (path, title, icon, url) in enumerate(specs)]
 
@@ -263,10 +264,10 @@ def main() -> None:
         # A council user's view is always anonymised; the debrief look follows their switch.
         debrief = sel.debrief if who.sees_all_names else bool(st.session_state.get("_debrief"))
     signin.sidebar_account(who)
-    page = st.navigation(_pages(debrief, admin=who.can_manage_users))
+    page = st.navigation(_pages(debrief, who))
     goto = st.session_state.pop("_goto", None)
-    if goto == ADMIN_SPEC[0] and not who.can_manage_users:
-        goto = None  # a link to the Admin page opened as a server's first request
+    if goto and not access.may_open(who, goto):
+        goto = None  # a link to a page this role may not use, opened as a server's first request
     if goto and not cat.empty:
         st.switch_page(goto, query_params=st.session_state["selection"].to_query())
     if debrief:

@@ -37,6 +37,10 @@ ENV_REQUIRE_SIGN_IN = "MANDATE_REQUIRE_SIGN_IN"
 #: Pages a visitor reaches without signing in (the participants' phone page of SPEC §9).  The one place
 #: this is decided: the entry file adds these to the navigation in every gate state but "refused".
 PUBLIC_PAGE_FILES = frozenset({"pages/9_join.py"})
+#: Pages only for the roles that may use them: no other role has them in its navigation, so not even a
+#: typed URL reaches them.
+ADMIN_PAGE_FILES = frozenset({"pages/10_Admin.py"})
+SESSION_PAGE_FILES = frozenset({"pages/11_Workshop.py"})
 #: Who the command line acts as in the activity record.
 CLI_ACTOR = "command line"
 LOCAL_ACTOR = "local user"
@@ -83,6 +87,19 @@ class Principal:
     def actor(self) -> str:
         """How this person appears in the activity record."""
         return self.email or LOCAL_ACTOR
+
+
+def may_open(principal: Principal | None, page_file: str) -> bool:
+    """Whether a page belongs in this principal's navigation (the public pages are everyone's)."""
+    if page_file in PUBLIC_PAGE_FILES:
+        return True
+    if principal is None:
+        return False
+    if page_file in ADMIN_PAGE_FILES:
+        return principal.can_manage_users
+    if page_file in SESSION_PAGE_FILES:
+        return principal.can_run_sessions
+    return True
 
 
 #: One person on their own machine, no sign-in configured: full access (SPEC §8).

@@ -46,6 +46,19 @@ def test_what_each_role_may_do() -> None:
     assert access.LOCAL.local_mode and access.LOCAL.can_import and access.LOCAL.actor == access.LOCAL_ACTOR
 
 
+def test_which_pages_each_role_may_open() -> None:
+    pages = ["pages/2_Council.py", "pages/10_Admin.py", "pages/11_Workshop.py", "pages/9_join.py"]
+    opens = {role: [access.may_open(access.Principal("x@y.org", role), p) for p in pages] for role in access.ROLES}
+    assert opens == {
+        "admin": [True, True, True, True],
+        "analyst": [True, False, False, True],
+        "facilitator": [True, False, True, True],
+        "council": [True, False, False, True],
+    }
+    assert [access.may_open(None, p) for p in pages] == [False, False, False, True]
+    assert all(access.may_open(access.LOCAL, p) for p in pages)
+
+
 def test_gate_every_state() -> None:
     row = {"email": "a@b.org", "role": "analyst", "council_id": None}
     assert access.decide(False, False, False, None, None).state == "local"

@@ -22,6 +22,7 @@ from mandate_core import access, catalog, demo, storage
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ["pages/1_Overview.py", "pages/2_Council.py", "pages/3_Alignment.py", "pages/4_Themes.py",
          "pages/5_Benchmark.py", "pages/6_Trends.py", "pages/7_Data.py"]
+WORKSHOP = "pages/11_Workshop.py"
 OWN, OTHER = "aldermoor", "brackenfield"  # demo councils; Aldermoor has two rounds
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
@@ -180,6 +181,33 @@ def test_analyst_and_facilitator_see_every_council_but_cannot_import(db: Path, e
     assert at.get("download_button")  # downloads stay
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/10_Admin.py")
+    if email.startswith("facilitator"):  # a facilitator runs workshop sessions; an analyst does not
+        at.switch_page(WORKSHOP).run()
+        assert not at.exception
+    else:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(WORKSHOP)
+
+
+def test_no_demo_banner_once_every_demo_council_is_deleted(db: Path, tmp_path: Path) -> None:
+    """Today's complaint: the banner stayed on a council the user had imported."""
+    from helpers_import import COUNCIL_COLUMNS, RESPONSE_COLUMNS, council, workshop, write_csv
+
+    from mandate_core import importer
+
+    importer.import_files(db, write_csv(tmp_path / "c.csv", [council("ours", name="Our Council")], COUNCIL_COLUMNS),
+                          [write_csv(tmp_path / "r.csv", workshop("ours"), RESPONSE_COLUMNS)])
+    at = _app(None, auth=False)
+    assert re.search(r"demo data(?!base)", _sent(at), re.IGNORECASE)
+    with storage.connect(db) as con:
+        for cid in access.demo_council_ids():
+            access.delete_council(con, cid, "admin")
+    at.run()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception
+        # the banner, not the Data page's offer to rebuild the "demo database"
+        assert not re.search(r"demo data(?!base)", _sent(at), re.IGNORECASE), page
 
 
 def test_admin_manages_users_and_deletes_a_council(db: Path) -> None:
