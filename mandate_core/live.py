@@ -52,9 +52,9 @@ WRONG_CODE = "There is no session with this code. Check the code on the screen a
 #: The words a phone shows beside each score (SPEC §1), so every phone reads the scale the same way.
 CHANGE_WORDS = {n: f"{n} · {domain.band_of(n)}" for n in range(domain.CHANGE_MIN, domain.CHANGE_MAX + 1)}
 RISK_WORDS = {n: f"{n} · {word}" for n, word in domain.RISK_LEVELS.items()}
-QUESTIONS = {"now": "Where is the change programme **now**?",
-             "next": "What is the **next step** (1–2 years)?",
-             "ambition": "How far are you willing to go: the **ambition** (about 5 years)?"}
+QUESTIONS = {"now": "Now: where is the change programme today?",
+             "next": "Next step: what comes in the next 1–2 years?",
+             "ambition": "Ambition: how far are you willing to go, about 5 years out?"}
 
 _WRITE_LOCK = threading.RLock()
 T = TypeVar("T")
@@ -701,8 +701,9 @@ def app_base(page_url: str | None, page_path: str) -> str:
     return url[: -len(suffix)] if url.endswith(suffix) else url
 
 
-def qr_svg(url: str, scale: int = 10) -> str:
-    """The join address as a QR code in SVG (projects sharply at any size); segno needs nothing else."""
+def qr_svg_data_uri(url: str, scale: int = 10) -> str:
+    """The join address as a QR code: an SVG (sharp at any projected size) as a ``data:`` URI for an
+    ``<img>``, which the page can label with the address; segno needs nothing else."""
     import segno
 
-    return str(segno.make(url, error="m").svg_inline(scale=scale, border=4, dark="#000", light="#fff"))
+    return str(segno.make(url, error="m").svg_data_uri(scale=scale, border=4, dark="#000", light="#fff"))

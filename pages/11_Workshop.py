@@ -73,8 +73,8 @@ def _actor() -> str:
 def _join_screen(code: str) -> None:
     url = live.join_url(live.app_base(st.context.url, "Workshop"), code)
     left, right = st.columns([2, 3], vertical_alignment="center")
-    left.html(f'<div data-testid="ws-qr" role="img" aria-label="QR code of {html.escape(url)}" '
-              f'style="width:100%;max-width:420px">{live.qr_svg(url)}</div>')
+    left.html(f'<img data-testid="ws-qr" alt="QR code of {html.escape(url)}" style="width:100%;max-width:420px" '
+              f'src="{html.escape(live.qr_svg_data_uri(url))}">')
     right.markdown(f"## Join on your phone\n# `{code}`")
     right.markdown("Scan the code, or open this address and type the code:")
     right.code(url, language=None)

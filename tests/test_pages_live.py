@@ -159,7 +159,7 @@ def test_workshop_opens_a_session_prefilled_from_the_last_round(db: Path) -> Non
     address = at.code[0].value
     assert address.endswith(f"/join?code={code}")
     qr = at.get("html")[0].proto.body
-    assert "<svg" in qr and f"QR code of {address}" in qr
+    assert 'src="data:image/svg+xml' in qr and f'alt="QR code of {address}"' in qr
     assert at.metric[0].label == "Joined" and at.metric[0].value == "0"
 
 
