@@ -35,10 +35,10 @@ FOCUS_ROUNDS = {"2024 baseline": "2024-03-01", "2025 review": "2025-03-01"}
 PEERS = [
     ("aldwych", "Aldwych Council", "aldwych spring 2024", 6),
     ("brackenfield", "Brackenfield District Council", "brackenfield-2024 Brackenfield District Council", 5),
-    ("cobbleton", "Cobbleton Council", "cobbleton2024", 5),
-    ("dunmere", "Dunmere District Council", "2024 baseline", 4),  # shares the focus council's label
-    ("ilford", "Ilford Council", "Ilford Council 2024", 3),
-    ("zedwick", "Zedwick Borough Council", "zedwick-2024", 2),
+    ("cobbleton", "Cobbleton Council", "cobbleton2024", 4),
+    ("dunmere", "Dunmere District Council", "2024 baseline", 3),  # shares the focus council's label
+    ("ilford", "Ilford Council", "Ilford Council 2024", 2),
+    ("zedwick", "Zedwick Borough Council", "zedwick-2024", 1),
 ]
 THEMES = (("Net zero", "environment"), ("Good jobs", "economy"))
 FOCUS_NOTE = "Pool budgets with İlford Council and brackenfield, as ZEDWICK BOROUGH COUNCIL did"
@@ -302,3 +302,26 @@ def test_every_page_in_debrief_mode_names_no_peer_and_orders_no_row_by_name(
         assert leaks(text) == [], f"{page}: download {name}"
         assert leaks(name) == [], f"{page}: file name {name}"
         assert_rows_in_peer_order(rows, f"{page}: download {name}")
+
+
+def test_the_pack_the_pages_and_the_downloads_number_each_peer_the_same_way(
+    app: AppTest, downloads: Downloads
+) -> None:
+    """Each peer has its own ambition score here, so a score identifies a peer: the debrief's peer slide, the
+    Benchmark page's peer download and the Data page's overview download must give it the same label."""
+    for _ in range(4):
+        app.button(key="db_next").click().run()
+    assert "slide 5 of" in "".join(m.value for m in app.markdown)
+    strip = next(t for el in app.get("plotly_chart") for t in json.loads(el.proto.spec)["data"]
+                 if t.get("name") == "Peers")
+    on_slide = {round(x, 6): label for x, y, label in zip(strip["x"], strip["y"], strip["customdata"], strict=True)
+                if int(y) == 0}
+    assert len(on_slide) == len(PEERS) and len(set(on_slide.values())) == len(PEERS)
+    app.switch_page("pages/5_Benchmark.py").run()
+    peer_rows = next(rows for name, _t, rows in downloads.texts() if name.startswith("bm_dl_peers-csv"))
+    on_benchmark = {round(float(r["value"]), 6): r["name"] for r in peer_rows if r["theme"] == "overall"}
+    app.switch_page("pages/7_Data.py").run()
+    overview = next(rows for name, _t, rows in downloads.texts() if name.startswith("data_dl_overview-csv"))
+    on_data = {round(float(r["ambition_position"]), 6): r["council_id"] for r in overview
+               if peer_number(r["council_id"]) is not None}
+    assert on_slide == on_benchmark == on_data
