@@ -180,12 +180,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     damaged = storage.damage(target)  # rebuilding would throw a damaged file away unseen: say so instead
     if damaged is not None:
         raise damaged
+    from . import access
+
+    try:
+        kept = access.saved_access(target)  # who may sign in, and the record, survive the rebuild
+    except storage.StoreError:
+        kept = ([], [])  # nothing readable to keep; the rebuild below reports any fault itself
     try:
         path = demo.build_database(target)
     except OSError as exc:  # the demo is built beside the target: its folder must be writable
         kind = "full" if exc.errno == errno.ENOSPC else "denied" if exc.errno in (
             errno.EACCES, errno.EPERM, errno.EROFS) else "io"
         raise storage.fault_error(kind, target, exc.strerror or str(exc)) from None
+    access.restore_access(path, kept, access.CLI_ACTOR, "demo rebuilt")
     print(f"demo database built at {path}", file=sys.stderr)
     return 0
 

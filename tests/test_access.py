@@ -223,3 +223,14 @@ def test_users_command_end_to_end(db: Path) -> None:
     assert _cli("users", "list", "--db", str(db.parent / "missing.duckdb"), "--json").returncode == 1
     with storage.connect(db, read_only=True) as con:
         assert [e["who"] for e in access.activity(con)] == [access.CLI_ACTOR] * 3
+
+
+def test_demo_command_keeps_users(tmp_path: Path) -> None:
+    d = str(tmp_path / "demo.duckdb")
+    assert cli_main(["demo", "--db", d]) == 0
+    assert cli_main(["users", "add", "--db", d, "--email", "boss@example.org", "--role", "admin"]) == 0
+    assert cli_main(["demo", "--db", d]) == 0
+    with storage.connect(d, read_only=True) as con:
+        assert [u["email"] for u in access.list_users(con)] == ["boss@example.org"]
+        assert access.activity(con)[0]["action"] == "demo rebuilt"
+
