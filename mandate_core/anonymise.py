@@ -40,6 +40,12 @@ _BEFORE = r"(?<![^\W_])"
 _AFTER = r"(?![^\W_])"
 
 
+def _scrubbable_id(folded: str) -> bool:
+    """Whether an id is looked for in free text: not one of digits only or under three characters, which
+    would turn every "1" or "12" in a hover text into a peer label (its rows are still relabelled)."""
+    return len(folded) >= 3 and not folded.isdigit()
+
+
 def _key(key: str | None) -> str:
     """An empty or missing key would make the numbering a public function of the ids: use the secret."""
     return key if key else _PROCESS_KEY
@@ -147,19 +153,16 @@ class Anonymiser:
         # Folded name or id -> what it becomes.  The focus council's own name and id map to themselves, so
         # that a peer whose name is part of the focus council's name does not eat into it.
         replace: dict[str, str | None] = {}
+        kept: set[str] = set()
         for c in councils:
             cid = str(c["council_id"])
             for value in (c.get("name"), cid):
-                if value is None or not str(value).strip():
-                    continue
-                for form in {str(value), unicodedata.normalize("NFC", str(value))}:
-                    folded = fold(form)
-                    if not folded:
-                        continue
-                    if cid == focus:
-                        replace.setdefault(folded, None)
-                    else:
-                        replace[folded] = self.labels[cid]
+                folded = fold(str(value or "")).strip()
+                if cid == focus:
+                    kept.add(folded)
+                elif folded and (value != cid or _scrubbable_id(folded)):
+                    replace[folded] = self.labels[cid]
+        replace.update(dict.fromkeys(kept - {""}))
         self._replace = replace
         self._peer_forms = {f for f, label in replace.items() if label is not None}
         self._pattern = (re.compile(_BEFORE + "(?:" + _trie_pattern(replace) + ")" + _AFTER)

@@ -229,3 +229,19 @@ def test_any_text_at_all_comes_back_without_an_error(text: str) -> None:
     assert isinstance(out, str) and _ANON.leaks(out) == []
     if not _ANON.leaks(text):
         assert out == text
+
+
+def test_a_short_or_numeric_id_is_not_hunted_in_text_but_its_rows_are_relabelled() -> None:
+    councils = [{"council_id": "home", "name": "Home"}, {"council_id": "12", "name": "Twelve Council"},
+                {"council_id": "ab", "name": "Ab Council"}]
+    anon = Anonymiser("home", councils, key="k")
+    assert anon.text("Now 12.1, ab 2") == "Now 12.1, ab 2"
+    assert anon.text("twelve council") == anon.label("12")
+    assert anon.rows([{"council_id": "12", "name": "Twelve Council"}]) == [
+        {"council_id": anon.label("12"), "name": anon.label("12")}]
+
+
+def test_a_peer_with_the_focus_councils_own_name_does_not_rename_the_focus() -> None:
+    councils = [{"council_id": "newport-w", "name": "Newport"}, {"council_id": "newport-e", "name": "Newport"}]
+    anon = Anonymiser("newport-w", councils, key="k")
+    assert anon.text("Newport and newport-e") == f"Newport and {anon.label('newport-e')}"
