@@ -243,8 +243,9 @@ _DAMAGED = re.compile(
 )
 _RESTORE = ("Restore it from your latest backup (a folder written by `python -m mandate_core export`): import "
             "that folder's councils.csv and responses.csv into a new file with `python -m mandate_core import "
-            "--db NEW --councils DIR/councils.csv DIR/responses.csv`, then use the new file. For the demo data "
-            "only, move the damaged file aside and run `python -m mandate_core demo`.")
+            "--db NEW --councils DIR/councils.csv DIR/responses.csv`, then move the new file into its place (or "
+            "point --db or MANDATE_DB at it). For the demo data only, move the damaged file aside and run "
+            "`python -m mandate_core demo`.")
 
 
 def _detail(exc: BaseException) -> str:

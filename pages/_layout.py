@@ -228,7 +228,8 @@ def show_store_fault(exc: BaseException) -> bool:
     found = storage.fault(exc, db_path())
     if found is None:
         return False
-    st.error(f"The database could not be read: {found}", icon=":material/database:")
+    message = str(found)
+    st.error(message[:1].upper() + message[1:], icon=":material/database:")
     return True
 
 
