@@ -225,3 +225,11 @@ def test_data_page_shows_rows_read_and_stored_per_file(db: Path, tmp_path: Path,
     assert not at.exception, [e.value for e in at.exception]
     tables = [t.value.to_dict("records") for t in at.dataframe]
     assert [{"File": "beta answers.csv", "Rows read": 25, "Rows stored": 24}] in tables
+
+
+def test_replace_preview_reads_a_workbook_with_a_stale_dimension(tmp_path: Path) -> None:
+    rows = typed_rows()
+    rows[-1]["round"] = "2025 second"  # only on the last row, far beyond a dimension of A1
+    f = with_dimension(write_xlsx(tmp_path / "r.xlsx", rows), "A1")
+    found = uploads.rounds_in_upload(uploads.Upload("r.xlsx", f.read_bytes()))
+    assert found == {("beta", "2025 round"), ("beta", "2025 second")}
