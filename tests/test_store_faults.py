@@ -385,3 +385,26 @@ def test_a_non_fault_error_on_a_page_is_not_hidden(monkeypatch: pytest.MonkeyPat
     at = AppTest.from_function(script, default_timeout=30)
     at.run()
     assert at.exception and not at.error
+
+
+def test_full_disk_during_an_upload_on_the_data_page(
+        healthy: Path, sources: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "db.duckdb"
+    db.write_bytes(healthy.read_bytes())
+    before = dump_db(db)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise duckdb.IOException('IO Error: Could not write file "db.duckdb.wal": No space left on device')
+
+    monkeypatch.setattr(importer, "_write", full)
+    at = _app(db, monkeypatch)
+    at.run()
+    at.switch_page("pages/7_Data.py").run()
+    at.file_uploader(key="data_responses_0").set_value(
+        [("answers.csv", sources[1].read_bytes(), "text/csv")]).run()
+    at.checkbox(key="data_replace_0").check().run()
+    at.button(key="data_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    reasons = [r["reason"] for t in at.dataframe for r in t.value.to_dict("records") if "reason" in r]
+    assert any("is full" in r and str(db) in r and "Free some disk space" in r for r in reasons), reasons
+    assert dump_db(db) == before
