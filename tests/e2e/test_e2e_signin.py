@@ -123,6 +123,14 @@ def test_anonymous_visitor_reaches_only_the_sign_in_screen(signin_server: b.Serv
         assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
 
 
+def test_anonymous_visitor_reaches_the_join_page(signin_server: b.Server, page: Any, others: list[str]) -> None:
+    """The participants' phone page is the one page open without sign-in (SPEC §9); it names no council."""
+    b.goto(page, signin_server.url, "/join?code=ZZZZZZ")
+    assert "Innovation Mandate workshop" in b.main_text(page)
+    assert page.get_by_role("button", name="Sign in").count() == 0
+    assert _named(_everything(page), [*others, OWN, "Aldermoor"]) == []
+
+
 def test_unknown_email_sees_no_access_and_no_names(signin_server: b.Server, page: Any, others: list[str]) -> None:
     _sign_in(page, signin_server, "Stranger@Example.org")
     assert "No access" in b.main_text(page)
@@ -136,7 +144,7 @@ def test_council_user_sees_no_other_council_anywhere(signin_server: b.Server, pa
                                                      tmp_path: Path) -> None:
     _sign_in(page, signin_server, "council@example.org")
     paths = b.nav_paths(page)
-    assert "Admin" not in paths
+    assert "Admin" not in paths and "Workshop" not in paths
     for title in b.PAGE_TITLES:
         b.goto(page, signin_server.url, f"{paths[title]}?council=brackenfield&peers=brackenfield,dunmere")
         assert b.problems_on_page(page) == [], title
@@ -156,7 +164,7 @@ def test_council_user_sees_no_other_council_anywhere(signin_server: b.Server, pa
 def test_analyst_sees_every_council_but_no_imports(signin_server: b.Server, page: Any) -> None:
     _sign_in(page, signin_server, "analyst@example.org")
     paths = b.nav_paths(page)
-    assert "Admin" not in paths
+    assert "Admin" not in paths and "Workshop" not in paths
     b.goto(page, signin_server.url, f"{paths['Overview']}?council=brackenfield")
     shown = _everything(page)
     assert "Brackenfield District Council" in shown and "Dunmere District Council" in shown
