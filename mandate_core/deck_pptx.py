@@ -45,7 +45,7 @@ GRID = "D9D9D9"
 AUTHOR = "Innovation Mandate dashboard"
 #: Type sizes (points) chosen to read from the back of a room on a projector.
 KICKER_PT = 16
-TITLE_PT = (32, 28, 24)  # by the takeaway's length: short, medium, long
+TITLE_PT = (32, 28, 24, 20)  # by the takeaway's length: short … very long
 AXIS_PT = 16
 LABEL_PT = 16
 LEGEND_PT = 16
@@ -61,6 +61,16 @@ def _plain(text: object) -> str:
     s = re.sub(r"<br\s*/?>", " ", str(text or ""), flags=re.IGNORECASE)
     s = re.sub(r"<[^>]+>", "", s)
     return " ".join(html.unescape(s).split())
+
+
+def _tick(text: object) -> str:
+    """A row label: a name wrapped over lines joins up again; an italic aside ("only 3 peers") goes in
+    brackets after it."""
+    parts = re.split(r"<br\s*/?>", str(text or ""), flags=re.IGNORECASE)
+    names = [_plain(p) for p in parts if "<i>" not in p]
+    asides = [_plain(p) for p in parts if "<i>" in p]
+    label = " ".join(n for n in names if n) + "".join(f" ({a})" for a in asides if a)
+    return re.sub(r"\bonly 1 peers\b", "only 1 peer", label)
 
 
 def _markdown_plain(text: str) -> str:
@@ -135,7 +145,7 @@ def _row_labels(fig: Any) -> tuple[list[Any], dict[Any, str]]:
     labels: dict[Any, str] = {}
     if yaxis.tickvals is not None and yaxis.ticktext is not None:
         # Rows are the axis ticks (a strip's dots sit between them, on the row above).
-        labels = {v: _plain(t) for v, t in zip(yaxis.tickvals, yaxis.ticktext, strict=False)}
+        labels = {v: _tick(t) for v, t in zip(yaxis.tickvals, yaxis.ticktext, strict=False)}
         keys = list(yaxis.tickvals)
     rng = yaxis.range
     reversed_axis = yaxis.autorange == "reversed" or (rng is not None and rng[0] > rng[1])
@@ -143,7 +153,7 @@ def _row_labels(fig: Any) -> tuple[list[Any], dict[Any, str]]:
         keys.sort(reverse=not reversed_axis)
     elif not reversed_axis:
         keys.reverse()  # a category axis draws its first category at the bottom
-    return keys, {k: labels.get(k, _plain(k)) for k in keys}
+    return keys, {k: labels.get(k, _tick(k)) for k in keys}
 
 
 def _colours(trace: Any, n: int) -> tuple[str | None, list[str | None]]:
@@ -524,7 +534,8 @@ def _key(slide: Any, items: Sequence[tuple[str, str, str]], top: float, left: fl
               "diamond": MSO_SHAPE.DIAMOND}
     x = left
     for kind, colour, words in items:
-        w, h = {"box": (0.42, 0.26), "bar": (0.07, 0.34), "dot": (0.18, 0.18), "diamond": (0.3, 0.3)}[kind]
+        # "bar" is the median's mark: a short horizontal bar, as the chart draws it.
+        w, h = {"box": (0.42, 0.26), "bar": (0.34, 0.08), "dot": (0.18, 0.18), "diamond": (0.3, 0.3)}[kind]
         shape = slide.shapes.add_shape(shapes[kind], _in(x + (0.42 - w) / 2), _in(top + (0.34 - h) / 2),
                                        _in(w), _in(h))
         _fill(shape, colour)
@@ -559,7 +570,9 @@ def _title(slide: Any, text: str) -> None:
     from pptx.enum.text import PP_ALIGN
 
     p.alignment = PP_ALIGN.LEFT
-    size = TITLE_PT[0] if len(text) <= 70 else TITLE_PT[1] if len(text) <= 120 else TITLE_PT[2]
+    # The largest size at which the takeaway takes at most two lines (a bold character is about 0.62 em
+    # wide in the wider fallback fonts), so the title never runs into the chart below it.
+    size = next((pt for pt in TITLE_PT if len(text) <= 2 * (12.1 * 72) / (pt * 0.62)), TITLE_PT[-1])
     _font(p.runs[0], size, bold=True)
 
 
@@ -616,8 +629,9 @@ def build_pptx(deck: Deck, *, peer_set: str = "", generated: dt.datetime | None 
     when = f"{deck.round}" + (f", workshop of {deck.workshop_date}" if deck.workshop_date else "")
     for number, item in enumerate(deck.slides, start=1):
         slide = prs.slides.add_slide(layout)
-        _textbox(slide, 0.6, 0.25, 12.1, 0.4, f"{number} / {count}  ·  {item.heading}".upper(), KICKER_PT,
-                 bold=True, colour="0072B2")
+        kicker = f"{number} / {count}  ·  {item.heading}"
+        _textbox(slide, 0.6, 0.22, 12.1, 0.4, kicker.upper() if len(kicker) <= 70 else kicker,
+                 KICKER_PT if len(kicker) <= 100 else KICKER_PT - 2, bold=True, colour="0072B2")
         _title(slide, item.takeaway)
         _textbox(slide, 0.6, 7.05, 12.1, 0.3,
                  f"{deck.name}  ·  {when}  ·  Other councils are shown as Peer 1, Peer 2, …", FOOTER_PT,
@@ -638,8 +652,9 @@ def build_pptx(deck: Deck, *, peer_set: str = "", generated: dt.datetime | None 
         box = (0.45, top, 12.4, height)
         if spec.kind == "strip":
             frame = _strip_chart(slide, spec, (0.45, top, 12.4, height - 0.15))
-            _key(slide, [("diamond", FOCUS_COLOUR[1:], spec.series[-2].name),
-                         ("bar", INK, "Peer median"), ("box", "C8C8C8", "Middle half of peers"),
+            boxed = any(v is not None for v in spec.series[0].values)  # as on screen: no box below 4 peers
+            _key(slide, [("diamond", FOCUS_COLOUR[1:], spec.series[-2].name), ("bar", INK, "Peer median"),
+                         *([("box", "C8C8C8", "Middle half of peers")] if boxed else []),
                          ("dot", PEER_COLOUR[1:], "Each peer")], top + height - 0.1)
             if peer_set:
                 notes.insert(2, f"Peers: {peer_set}.")

@@ -403,14 +403,17 @@ def benchmark_takeaway(view: Mapping[str, Any], name: str) -> str:
     overall = view["rows"][0]["doc"]
     themes = [r["doc"] for r in view["rows"][1:] if r["doc"]["value"] is not None and r["doc"]["peers"]]
     above = sum(1 for d in themes if median_side(d["value"], d["median"], view["metric"]) == "above")
-    on_themes = f"on {above} of {_plural(len(themes), 'theme')}"
+    # "above it on 0 of 3 themes" reads oddly aloud: none is said in words.
+    above_it = (f"above it on {above} of {_plural(len(themes), 'theme')}" if above
+                else f"not above it on any of its {len(themes)} themes" if len(themes) > 1
+                else "not above it on its one theme")
     if overall["value"] is None or not overall["peers"]:
         if themes:
-            return f"{name} is above the peer median on {noun} {on_themes}"
+            return f"{name} is {above_it.replace(' it ', f' the peer median on {noun} ', 1)}"
         return f"{name}: nothing to compare on {noun} with these peers"
     side = median_side(overall["value"], overall["median"], view["metric"])
     head = f"{name} is {side} the peer median on {noun} overall"
-    return head + (f", and above it {on_themes}" if themes else "")
+    return head + (f", and {above_it}" if themes else "")
 
 
 BENCHMARK_COLUMNS = ("theme", "theme_label", "metric", "horizon", "value", "peers", "median", "p25", "p75",

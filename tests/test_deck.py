@@ -337,3 +337,46 @@ def test_write_deck_replaces_the_file_whole(demo_db: Path, tmp_path: Path, monke
         deck_pptx.write_deck(con, FOCUS, None, "all", out)
     assert out.read_bytes() == b"earlier"
     assert [p.name for p in tmp_path.iterdir()] == ["d.pptx"]
+
+
+def test_takeaway_says_none_in_words() -> None:
+    def row(value: float | None, median: float, theme: str | None) -> dict:
+        return {"theme": theme, "doc": {"value": value, "median": median, "peers": 5}}
+
+    def takeaway(rows: list[dict]) -> str:
+        view = {"metric": "position", "horizon": "ambition", "peer_ids": ["x"], "rows": rows}
+        return views.benchmark_takeaway(view, "C")
+
+    assert takeaway([row(4.0, 3.0, None), row(3.0, 4.0, "a"), row(3.0, 4.0, "b")]) == (
+        "C is above the peer median on ambition overall, and not above it on any of its 2 themes")
+    assert takeaway([row(None, 3.0, None), row(5.0, 4.0, "a"), row(3.0, 4.0, "b")]) == (
+        "C is above the peer median on ambition on 1 of 2 themes")
+    assert takeaway([row(None, 3.0, None), row(3.0, 4.0, "a")]) == (
+        "C is not above the peer median on ambition on its one theme")
+
+
+def test_notes_on_screen_keeps_theme_groups_and_counts_the_rest() -> None:
+    notes = [("A · B", ["x", "y"]), ("A", ["z"]), ("B", ["w", "v", "u"])]
+    columns, more = debrief.notes_on_screen(notes, 4)
+    assert columns == [[("A · B", ["x", "y"]), ("A", ["z"])], [("B", ["w"])]] and more == 2
+    columns, more = debrief.notes_on_screen(notes, 10)
+    assert [h for col in columns for h, _ in col] == ["A · B", "A", "B"] and more == 0
+
+
+def test_row_labels_join_wrapped_names_and_bracket_asides() -> None:
+    assert deck_pptx._tick("Regeneration and<br>housing") == "Regeneration and housing"
+    assert deck_pptx._tick('Overall<br><span style="font-size:24px"><i>only 3 peers</i></span>') == (
+        "Overall (only 3 peers)")
+    assert deck_pptx._tick("A &amp; B") == "A & B"
+
+
+def test_a_dot_plot_becomes_bars_with_the_same_numbers(report: dict) -> None:
+    """Cross-party alignment is a dot plot on screen; PowerPoint gets a bar per theme with the same values."""
+    from mandate_core.charts import alignment
+
+    themes = [{**t, "cross_party_alignment": {"ambition": 0.5 + i / 10}} for i, t in enumerate(report["themes"])]
+    fig = alignment.cross_party_chart(themes, "ambition", debrief=True, title="t")
+    spec = deck_pptx.chart_spec(debrief.Slide("alignment", "h", "t", "how", fig))
+    assert spec.kind == "bar" and spec.categories == [t["theme"] for t in themes]
+    (series,) = [s for s in spec.series if any(v is not None for v in s.values)]
+    assert series.values == pytest.approx([0.5 + i / 10 for i in range(len(themes))])
