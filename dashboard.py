@@ -56,6 +56,15 @@ def _pages(debrief: bool, who: access.Principal | None = None) -> list:
             for i, (path, title, icon, url) in enumerate(specs)]
 
 
+def _join_only() -> list:
+    """The navigation of a phone's join link: the join page at /join.  Streamlit serves the default page at
+    "/" (not at its own path), so the default here is a step that opens the join page with the link's code."""
+    join = st.Page(JOIN_SPEC[0], title=JOIN_SPEC[1], url_path=JOIN_SPEC[3])
+    start = st.Page(lambda: st.switch_page(join, query_params=dict(st.query_params)), title=JOIN_SPEC[1],
+                    url_path="join-start", default=True)
+    return [start, join]
+
+
 def _shown(path: str) -> str:
     """The phones' join page is opened from its link (/join?code=…), never from the menu."""
     return "hidden" if path == JOIN_SPEC[0] else "visible"
@@ -254,8 +263,7 @@ def main() -> None:
     if st.query_params.get("code") is not None:
         # A phone's join link: the join page alone, with no sidebar (so no council list) and its code and
         # device token left in the address bar for a reload to resume (SPEC §9).
-        st.navigation([st.Page(JOIN_SPEC[0], title=JOIN_SPEC[1], url_path=JOIN_SPEC[3], default=True)],
-                      position="hidden").run()
+        st.navigation(_join_only(), position="hidden").run()
         return
     debrief = False
     if not cat.empty:
