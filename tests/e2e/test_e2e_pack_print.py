@@ -1,20 +1,28 @@
-"""The offline debrief pack printed in Chromium: one slide a page on A4 and on Letter, landscape.
+"""The facilitator's exports in Chromium: the pack prints one slide a page (A4 and Letter, landscape), and
+the debrief sidebar downloads the PowerPoint deck.
 
 Printing is what only a browser shows: the pack is printed to PDF with Chromium's own print path
 (``page.pdf``), the pages are counted in the PDF, and in print layout no slide's words or chart run past
-its page.  The pack is built straight from the demo database, so no dashboard server is needed.
+its page.  The pack is built straight from the demo database, so those tests need no dashboard server.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mandate_core import debrief, debrief_pack, demo, storage
+
+from . import browser as b
+
+pytestmark = pytest.mark.e2e
 
 FOCUS = "brackenfield"
 #: Page sizes in PDF points (1/72 in), landscape.
@@ -95,3 +103,28 @@ def test_in_print_no_slide_runs_past_its_page(pack: tuple[Path, int, int], offli
         assert fit["height"] <= page_px, fit
         assert fit["overflow"] <= 1, f"{fit['id']}: content runs {fit['overflow']:.0f}px past the page"
     assert sum(f["chart"] for f in fits) == charts
+
+
+def test_debrief_sidebar_downloads_the_powerpoint_deck(app_server: b.Server, new_page: Callable[..., Any]) -> None:
+    """Beside the HTML pack, the sidebar offers the deck as .pptx: six slides, no other council in any part."""
+    pptx = pytest.importorskip("pptx")
+    page = new_page(1920, 1080)
+    b.goto(page, app_server.url, f"/?council={FOCUS}&debrief=1")
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    button = page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Download the deck (PowerPoint)")
+    button.wait_for(state="visible", timeout=10_000)
+    with page.expect_download() as info:
+        button.click()
+    assert info.value.suggested_filename.startswith("debrief-Brackenfield-District-Council-")
+    assert info.value.suggested_filename.endswith(".pptx")
+    data = open(info.value.path(), "rb").read()
+    assert len(pptx.Presentation(io.BytesIO(data)).slides) == 6
+    with open(b.REPO / "data" / "demo" / "councils.csv", encoding="utf-8-sig", newline="") as fh:
+        others = [(r["council_id"], r["name"]) for r in csv.DictReader(fh) if r["council_id"] != FOCUS]
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        text = "\n".join(package.read(n).decode("utf-8", "replace") for n in package.namelist()
+                         if n.endswith((".xml", ".rels")))
+    assert "Brackenfield District Council" in text
+    named = [name for cid, name in others
+             if name in text or re.search(rf"(?<![\w-]){re.escape(cid)}(?![\w-])", text)]
+    assert named == []
