@@ -233,8 +233,9 @@ def _actor() -> str:
 def render() -> None:
     cat = ui.catalog()
     who = ui.principal()
-    admin = who is not None and who.can_import
     sel = ui.selection()
+    # Not on the wall either: in debrief mode nobody can import or wipe the data in front of the room.
+    admin = who is not None and who.can_import and not sel.debrief
     labels = ui.council_labels(cat, sel)
 
     st.title("Data", anchor=False)
@@ -244,6 +245,8 @@ def render() -> None:
     if admin:  # imports and the rebuild change or wipe the data: administrators only (SPEC §8)
         _import_section(cat)
         st.divider()
+    elif who is not None and who.can_import:
+        st.caption("Importing and rebuilding are off in debrief mode; turn it off to use them.")
     _downloads_section(cat, sel, labels)
     if admin:
         if not cat.empty:

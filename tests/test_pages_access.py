@@ -105,6 +105,13 @@ def test_local_mode_is_full_access_and_says_so(db: Path) -> None:
     assert [t.value for t in at.title] == ["Admin"]
 
 
+def test_no_import_or_rebuild_in_debrief_mode_even_for_an_admin(db: Path) -> None:
+    at = _app(None, auth=False, debrief="1")
+    at.switch_page("pages/7_Data.py").run()
+    assert not at.exception
+    assert "Check and import" not in _labels(at) and "Rebuild the demo database" not in _labels(at)
+
+
 def test_required_sign_in_without_auth_shows_no_data(db: Path, monkeypatch: pytest.MonkeyPatch,
                                                      others: list[str]) -> None:
     monkeypatch.setenv(access.ENV_REQUIRE_SIGN_IN, "1")
