@@ -37,10 +37,11 @@ def render() -> None:
 
     cols = st.columns(4)
     nations = cols[0].multiselect("Nation", _options(cat, "nation"), key="ov_nation", placeholder="All nations")
+    # Free-text labels: shown through the view's anonymiser (a peer group may be named after a council).
     types = cols[1].multiselect("Council type", _options(cat, "council_type"), key="ov_type",
-                                placeholder="All types")
+                                placeholder="All types", format_func=ui.clean)
     groups = cols[2].multiselect("Peer group", _options(cat, "peer_group"), key="ov_peer_group",
-                                 placeholder="All peer groups")
+                                 placeholder="All peer groups", format_func=ui.clean)
     anon = ui.anonymiser(sel)
     # An anonymised view offers the chosen council's own rounds only: peers' round labels may name them.
     rounds = [LATEST, *cat.round_labels(sel.council)] if anon is not None else _round_options(cat)

@@ -61,7 +61,9 @@ def build_leaky_db(folder: Path) -> Path:
     """The database described above, imported with the importer (the browser test uses it too)."""
     councils = [["council_id", "name", "nation", "council_type", "population", "peer_group"],
                 [FOCUS, FOCUS_NAME, "England", "Unitary", "100000", "Group A"]]
-    councils += [[cid, name, "England", "Unitary", "90000", "Group A"] for cid, name, _r, _a in PEERS]
+    # A peer group may be named after a council: the Overview's filter lists every group.
+    councils += [[cid, name, "England", "Unitary", "90000", "Brackenfield family" if cid == "brackenfield"
+                  else "Group A"] for cid, name, _r, _a in PEERS]
     responses = [["council_id", "round", "workshop_date", "participant", "role", "group", "theme",
                   "sector_theme", "horizon", "change", "risk", "note"]]
     for rnd, date in FOCUS_ROUNDS.items():
@@ -316,7 +318,7 @@ def test_the_pack_the_pages_and_the_downloads_number_each_peer_the_same_way(
                  if t.get("name") == "Peers")
     on_slide = {round(x, 6): label for x, y, label in zip(strip["x"], strip["y"], strip["customdata"], strict=True)
                 if int(y) == 0}
-    assert len(on_slide) == len(PEERS) and len(set(on_slide.values())) == len(PEERS)
+    assert len(on_slide) >= len(PEERS) - 1 and len(set(on_slide.values())) == len(on_slide)  # its peer group
     app.switch_page("pages/5_Benchmark.py").run()
     peer_rows = next(rows for name, _t, rows in downloads.texts() if name.startswith("bm_dl_peers-csv"))
     on_benchmark = {round(float(r["value"]), 6): r["name"] for r in peer_rows if r["theme"] == "overall"}
@@ -324,4 +326,4 @@ def test_the_pack_the_pages_and_the_downloads_number_each_peer_the_same_way(
     overview = next(rows for name, _t, rows in downloads.texts() if name.startswith("data_dl_overview-csv"))
     on_data = {round(float(r["ambition_position"]), 6): r["council_id"] for r in overview
                if peer_number(r["council_id"]) is not None}
-    assert on_slide == on_benchmark == on_data
+    assert on_slide == on_benchmark == {value: label for value, label in on_data.items() if value in on_slide}
