@@ -43,7 +43,9 @@ def current_gate(db: str, council_ids: list[str]) -> access.Gate:
     email = None
     if configured:
         logged_in = bool(getattr(st.user, "is_logged_in", False))
-        email = st.user.get("email") if logged_in else None
+        # Entra ID gives ``email`` only when the tenant sets it; its ``preferred_username`` is the sign-in
+        # address (UPN), so it stands in when there is no ``email`` claim.
+        email = (st.user.get("email") or st.user.get("preferred_username")) if logged_in else None
     row = _user_row(str(email)) if logged_in and email else None
     gate = access.decide(configured, access.require_sign_in(os.environ), logged_in,
                          str(email) if email else None, row, council_ids)
@@ -76,7 +78,7 @@ def _refused_page() -> None:
 
 def _no_access_page() -> None:
     st.title("No access", anchor=False)
-    email = str(st.user.get("email") or "")
+    email = str(st.user.get("email") or st.user.get("preferred_username") or "")
     st.warning("You are signed in as " + _escape(email) + ", but this address has no access to the "
                "dashboard. Ask your administrator to add it.", icon=":material/block:")
     if st.button("Sign out", key="signout_main", icon=":material/logout:"):

@@ -256,6 +256,16 @@ def test_a_role_change_shows_on_the_next_page_view(db: Path, others: list[str]) 
     assert [t.value for t in at.title] == ["No access"]
 
 
+def test_preferred_username_stands_in_for_a_missing_email_claim(db: Path) -> None:
+    """Entra ID sends ``email`` only when the tenant adds it; ``preferred_username`` is the sign-in address."""
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "preferred_username": "Analyst@Example.org"}
+    at.run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="sb_council").options
+
+
 def test_sign_in_is_recorded_once_per_session(db: Path) -> None:
     at = _app("analyst@example.org")
     at.run()
