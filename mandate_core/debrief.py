@@ -163,7 +163,8 @@ def build_deck(
         slide.heading, slide.takeaway = anon.text(slide.heading), anon.text(slide.takeaway)
         slide.notes = [(anon.text(h), [anon.text(i) for i in items]) for h, items in slide.notes]
         slide.ideas = [(anon.text(idea), n) for idea, n in slide.ideas]
-    return Deck(council_id, name, anon.text(report["round"]), report.get("workshop_date"), slides, peer_words)
+    return Deck(council_id, name, anon.text(report["round"]), report.get("workshop_date"), slides,
+                anon.text(peer_words))
 
 
 def peer_set_words(con: duckdb.DuckDBPyConnection, council_id: str, peers: str, count: int) -> str:
@@ -199,7 +200,6 @@ def _debrief_strip(fig: Any, view: dict[str, Any], themes: list[dict[str, Any]])
     extra = 80  # one row of legend, in debrief type, under the axis title
     fig.update_layout(showlegend=True, margin={"b": int(fig.layout.margin.b or 0) + extra},
                       height=int(fig.layout.height or 0) + extra)
-
 
 
 #: Tallest a slide's chart may be and still fit one 1920×1080 screen with its headline and "How to read this"
