@@ -35,7 +35,7 @@ def _act(work, done: str | None = None) -> object:  # noqa: ANN001 - a function 
     try:
         with storage.connect(ui.db_path()) as con:
             result = work(con)
-    except live.LiveError as exc:
+    except (live.LiveError, storage.StoreError) as exc:
         st.session_state["ws_said"] = ("error", str(exc))
         return None
     _watch.clear()

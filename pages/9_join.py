@@ -8,6 +8,8 @@ moment it is submitted; the only data shown is the session's own theme labels an
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from mandate_core import domain, live, storage
@@ -20,6 +22,7 @@ JOIN_CSS = """<style>
 [data-testid="stSidebarNav"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { max-width: 40rem; padding: 1.5rem 1rem 3rem; }
 </style>"""
+BUSY = "The workshop cannot be reached just now. Wait a moment and reload this page."
 CHANGE_WORDS, RISK_WORDS, QUESTIONS = live.CHANGE_WORDS, live.RISK_WORDS, live.QUESTIONS
 
 
@@ -45,7 +48,7 @@ def _join(code: str, token: str | None) -> None:
     try:
         with storage.connect(ui.db_path()) as con:
             me = live.join(con, code, state.get("join_role_choice") or "", state.get("join_group"), token)
-    except live.LiveError as exc:
+    except (live.LiveError, storage.StoreError) as exc:
         _said(str(exc))
         return
     st.query_params.from_dict({"code": code, "device": me.device_token})
@@ -76,7 +79,7 @@ def _save(code: str, token: str, labels: list[str], index: int, answered: list[s
     try:
         with storage.connect(ui.db_path()) as con:
             live.submit_theme(con, code, token, labels[index], changes, risks, state.get(f"j{index}_note"))
-    except live.LiveError as exc:
+    except (live.LiveError, storage.StoreError) as exc:
         _said(str(exc))
         return
     done = {*answered, labels[index]}
@@ -117,12 +120,16 @@ def render() -> None:
         _ask_code()
         return
     try:
-        with storage.connect(ui.db_path(), read_only=True) as con:
+        if not Path(ui.db_path()).exists():  # never create an empty database from a phone's link
+            raise live.LiveError(live.WRONG_CODE)
+        # Read-write like the submissions: in one process, read-only and read-write connections to one
+        # file cannot be open at once, and a room of phones must not wait on each other for that.
+        with storage.connect(ui.db_path()) as con:
             session = live.session_for_join(con, code)
             me = live.participant_of(con, session.code, st.query_params.get("device"))
             mine = live.my_answers(con, session.code, me.device_token) if me else {}
     except (live.LiveError, storage.StoreError) as exc:
-        st.error(str(exc) if isinstance(exc, live.LiveError) else live.WRONG_CODE)
+        st.error(str(exc) if isinstance(exc, live.LiveError) else BUSY)
         return
     said = st.session_state.pop("join_said", None)
     if said:
