@@ -209,18 +209,20 @@ class Anonymiser:
         out.append(value[last:])
         return "".join(out)
 
-    def deep(self, obj: Any) -> Any:
-        """Any JSON-like structure (figure dict, rows, table) with every string anonymised."""
+    def deep(self, obj: Any, *, keys: bool = True) -> Any:
+        """Any JSON-like structure (figure dict, rows, table) with every string anonymised (and every
+        mapping key too, unless ``keys`` is False: a figure's keys are Plotly's attribute names)."""
         if isinstance(obj, str):
             return self.text(obj)
         if isinstance(obj, Mapping):
-            return {self.deep(k) if isinstance(k, str) else k: self.deep(v) for k, v in obj.items()}
+            return {self.text(k) if keys and isinstance(k, str) else k: self.deep(v, keys=keys)
+                    for k, v in obj.items()}
         if isinstance(obj, list):
-            return [self.deep(v) for v in obj]
+            return [self.deep(v, keys=keys) for v in obj]
         if isinstance(obj, tuple):
-            return tuple(self.deep(v) for v in obj)
+            return tuple(self.deep(v, keys=keys) for v in obj)
         if hasattr(obj, "tolist") and getattr(obj, "dtype", None) is not None and obj.dtype.kind in "OUS":
-            return [self.deep(v) for v in obj.tolist()]
+            return [self.deep(v, keys=keys) for v in obj.tolist()]
         return obj
 
     # --- rows ---------------------------------------------------------------------------------------
@@ -268,7 +270,9 @@ class Anonymiser:
         """A Plotly figure with every label, hover text, customdata and annotation anonymised."""
         import plotly.graph_objects as go
 
-        return go.Figure(self.deep(fig.to_plotly_json()))
+        # A peer id that is also a Plotly word ("lines", "circle") would turn a style value into a label;
+        # such a value is dropped (Plotly's default drawn instead) rather than the page failing.
+        return go.Figure(self.deep(fig.to_plotly_json(), keys=False), skip_invalid=True)
 
     def leaks(self, obj: Any) -> list[str]:
         """Other councils' names or ids (folded) still present anywhere in ``obj`` (for tests, a last check)."""

@@ -245,3 +245,14 @@ def test_a_peer_with_the_focus_councils_own_name_does_not_rename_the_focus() -> 
     councils = [{"council_id": "newport-w", "name": "Newport"}, {"council_id": "newport-e", "name": "Newport"}]
     anon = Anonymiser("newport-w", councils, key="k")
     assert anon.text("Newport and newport-e") == f"Newport and {anon.label('newport-e')}"
+
+
+def test_a_peer_id_that_is_also_a_plotly_word_does_not_break_the_figure() -> None:
+    councils = [{"council_id": "home", "name": "Home"}, {"council_id": "circle", "name": "Circle Council"},
+                {"council_id": "lines", "name": "Lines Council"}, {"council_id": "data", "name": "Data Council"}]
+    anon = Anonymiser("home", councils, key="k")
+    fig = go.Figure(go.Scatter(x=[1], y=[1], mode="lines", marker={"symbol": "circle-open"},
+                               text=["circle"], name="Lines Council"))
+    out = anon.figure(fig)
+    assert out.data[0].text == (anon.label("circle"),) and out.data[0].name == anon.label("lines")
+    assert anon.leaks(json.loads(out.to_json())["data"][0]["text"]) == []
