@@ -11,9 +11,10 @@ is a secret (one per server process unless a caller passes one), because with a 
 anyone holding the list of ids could recompute the numbering.
 
 Text is matched on a folded copy (Unicode compatibility decomposition, accents dropped, case folded), so
-"İlford", "ılford", "ILFORD" and "Ilford" are the same name, and the replacement is made on the original
-text at the matched characters' own positions (a folded character may be longer or shorter than the
-original: "İ" folds to two characters, a combining accent to none).
+"İlford", "ılford", "ILFORD" and "Ilford" are the same name (and any run of spaces, tabs or line breaks
+between its words is a space), and the replacement is made on the original text at the matched
+characters' own positions (a folded character may be longer or shorter than the original: "İ" folds to
+two characters, a combining accent to none).
 """
 
 from __future__ import annotations
@@ -122,7 +123,8 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
     def build(node: dict[str, Any]) -> str:
         ends = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
+        branches = [(r"\s+" if ch == " " else re.escape(ch)) + build(child)
+                    for ch, child in sorted(node.items()) if ch != ""]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -157,7 +159,7 @@ class Anonymiser:
         for c in councils:
             cid = str(c["council_id"])
             for value in (c.get("name"), cid):
-                folded = fold(str(value or "")).strip()
+                folded = " ".join(fold(str(value or "")).split())
                 if cid == focus:
                     kept.add(folded)
                 elif folded and (value != cid or _scrubbable_id(folded)):
@@ -193,7 +195,7 @@ class Anonymiser:
         out: list[str] = []
         last = 0
         for m in self._pattern.finditer(folded):
-            label = self._replace.get(m.group(0))
+            label = self._replace.get(" ".join(m.group(0).split()))
             if label is None:  # the focus council, kept as written
                 continue
             start, end = owner[m.start()], owner[m.end() - 1] + 1
@@ -281,8 +283,8 @@ class Anonymiser:
         def walk(value: Any) -> None:
             if isinstance(value, str):
                 if self._pattern is not None:
-                    found.update(m.group(0) for m in self._pattern.finditer(fold(value))
-                                 if self._replace.get(m.group(0)) is not None)
+                    found.update(key for m in self._pattern.finditer(fold(value))
+                                 if self._replace.get(key := " ".join(m.group(0).split())) is not None)
             elif isinstance(value, Mapping):
                 for k, v in value.items():
                     walk(k)

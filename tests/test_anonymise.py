@@ -256,3 +256,10 @@ def test_a_peer_id_that_is_also_a_plotly_word_does_not_break_the_figure() -> Non
     out = anon.figure(fig)
     assert out.data[0].text == (anon.label("circle"),) and out.data[0].name == anon.label("lines")
     assert anon.leaks(json.loads(out.to_json())["data"][0]["text"]) == []
+
+
+def test_a_name_broken_over_lines_or_spaced_out_is_still_found() -> None:
+    anon = Anonymiser("aldermoor", COUNCILS, key="k")
+    p = anon.label("carrow-dene")
+    assert anon.text("see Carrow\nDene  Council\tnow") == f"see {p}\tnow"
+    assert anon.text("Carrow\u00a0Dene\u2003Council") == p
