@@ -4,8 +4,9 @@ Numbers come only from :mod:`metrics`, :mod:`benchmarking` and :mod:`reports`; t
 for a chart or a table and says in one sentence what they show.  It never recomputes a metric, and a
 suppressed slice stays a marker with no number from here to the screen.
 
-The debrief helpers (:func:`peer_labels`, :func:`anonymise_rows`) are deliberately tiny and isolated: a
-later change replaces them with a full anonymiser without touching the pages.
+Anonymised views (debrief mode, a council user) pass what they show through one
+:class:`mandate_core.anonymise.Anonymiser` (``pages/_layout.anonymiser``); :func:`peer_labels` and
+:func:`anonymise_rows` here are the small label-map helpers the chart builders and their tests use.
 """
 
 from __future__ import annotations
