@@ -422,14 +422,18 @@ BENCHMARK_COLUMNS = ("theme", "theme_label", "metric", "horizon", "value", "peer
 
 
 def benchmark_rows(view: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The table and download behind the chart: one row per theme, the CLI's numbers unchanged."""
+    """The table and download behind the chart: one row per theme, the CLI's numbers — except that with
+    fewer than four peers the quartiles and percentile are blank, as on screen, so the file reads the same as
+    the page ("compare with care"), not as a precise rank of two or three councils."""
     out = []
     for row in view["rows"]:
         doc = row["doc"]
+        few = few_peers(doc)
         out.append({
             "theme": row["theme"] or "overall", "theme_label": row["theme_label"], "metric": doc["metric"],
             "horizon": doc["horizon"], "value": doc["value"], "peers": doc["peers"], "median": doc["median"],
-            "p25": doc["p25"], "p75": doc["p75"], "percentile": doc["percentile"], "in_words": row["words"],
+            "p25": None if few else doc["p25"], "p75": None if few else doc["p75"],
+            "percentile": None if few else doc["percentile"], "in_words": row["words"],
         })
     return out
 

@@ -70,8 +70,8 @@ def render() -> None:
     ui.chart(fig, views.HOW_TO_READ_BENCHMARK, key="bm_strip")
 
     rows = views.benchmark_rows(view)
-    # Quartiles and a percentile of two or three councils mean little: those rows say "–" (the download keeps
-    # the command line's numbers) and the words say to compare with care.
+    # Quartiles and a percentile of two or three councils mean little: those rows say "–" (blank in the download
+    # too) and the words say to compare with care.
     table = [{"Theme": r["theme_label"], "This council": views.fmt(r["value"], metric),
               "Peer median": views.fmt(r["median"], metric),
               "Middle half": (f"{views.fmt(r['p25'], metric)} to {views.fmt(r['p75'], metric)}"

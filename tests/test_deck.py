@@ -380,3 +380,16 @@ def test_a_dot_plot_becomes_bars_with_the_same_numbers(report: dict) -> None:
     assert spec.kind == "bar" and spec.categories == [t["theme"] for t in themes]
     (series,) = [s for s in spec.series if any(v is not None for v in s.values)]
     assert series.values == pytest.approx([0.5 + i / 10 for i in range(len(themes))])
+
+
+def test_benchmark_download_with_few_peers_has_no_percentile_as_on_screen() -> None:
+    """2–3 peers: the page shows "–" for the middle half and percentile; the download is blank there too."""
+    doc = {"metric": "position", "horizon": "ambition", "value": 4.0, "peers": 3, "median": 3.0, "p25": 2.5,
+           "p75": 3.5, "percentile": 100.0}
+    many = {**doc, "peers": 4, "percentile": 87.5}
+    view = {"rows": [{"theme": None, "theme_label": "Overall", "doc": doc, "words": views.quartile_words(doc)},
+                     {"theme": "economy", "theme_label": "Economy", "doc": many, "words": views.quartile_words(many)}]}
+    few_row, many_row = views.benchmark_rows(view)
+    assert (few_row["p25"], few_row["p75"], few_row["percentile"]) == (None, None, None)
+    assert few_row["median"] == 3.0 and few_row["in_words"] == "Above the peer median (only 3 peers: compare with care)"
+    assert (many_row["p25"], many_row["p75"], many_row["percentile"]) == (2.5, 3.5, 87.5)
