@@ -36,6 +36,8 @@ IDENTIFYING = ("nation", "council_type", "peer_group", "population", "workshop_d
 #: Columns that may hold a council's id or shown name, in the order they are looked at.
 COUNCIL_COLUMNS = ("council_id", "council", "name")
 
+#: How many distinct strings an anonymiser remembers the answer for.
+_SEEN_MAX = 50_000
 #: A letter or digit just before or after a match means it is part of a longer word ("elm" in "elmwood").
 _BEFORE = r"(?<![^\W_])"
 _AFTER = r"(?![^\W_])"
@@ -166,6 +168,7 @@ class Anonymiser:
                     replace[folded] = self.labels[cid]
         replace.update(dict.fromkeys(kept - {""}))
         self._replace = replace
+        self._seen: dict[str, str] = {}
         self._peer_forms = {f for f, label in replace.items() if label is not None}
         self._pattern = (re.compile(_BEFORE + "(?:" + _trie_pattern(replace) + ")" + _AFTER)
                          if self._peer_forms else None)
@@ -191,6 +194,14 @@ class Anonymiser:
         """A string with every other council's name or id replaced by its peer label."""
         if self._pattern is None or not value:
             return value
+        done = self._seen.get(value)
+        if done is None:
+            done = self._text(value)
+            if len(self._seen) < _SEEN_MAX:  # tables repeat their words ("England", a theme) on every row
+                self._seen[value] = done
+        return done
+
+    def _text(self, value: str) -> str:
         folded, owner = _fold_with_map(value)
         out: list[str] = []
         last = 0
