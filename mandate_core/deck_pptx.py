@@ -156,6 +156,11 @@ def _row_labels(fig: Any) -> tuple[list[Any], dict[Any, str]]:
     return keys, {k: labels.get(k, _tick(k)) for k in keys}
 
 
+def _invisible(trace: Any) -> bool:
+    colour = trace.marker.color if trace.marker is not None else None
+    return isinstance(colour, str) and bool(re.fullmatch(r"rgba\([^)]*,\s*0(\.0*)?\)", colour.replace(" ", "")))
+
+
 def _colours(trace: Any, n: int) -> tuple[str | None, list[str | None]]:
     colour = trace.marker.color if trace.marker is not None else None
     if isinstance(colour, list | tuple):
@@ -205,8 +210,8 @@ def rows_spec(fig: Any) -> ChartSpec:
     series: list[Series] = []
     colour_key: list[tuple[str, str, str]] = []
     for trace in fig.data:
-        if trace.type not in ("bar", "scatter"):
-            continue
+        if trace.type not in ("bar", "scatter") or _invisible(trace):
+            continue  # an invisible trace only reserves rows (themes too small to show): it carries no number
         xs, ys = list(trace.x or ()), list(trace.y or ())
         by_row = {y: (i, x) for i, (x, y) in enumerate(zip(xs, ys, strict=False)) if y is not None}
         colour, per_point = _colours(trace, len(xs))
@@ -227,6 +232,12 @@ def rows_spec(fig: Any) -> ChartSpec:
         series.append(Series(_plain(trace.name) or "Value", values, colour, point_colours
                              if any(point_colours) else [], point_labels if any(point_labels) else []))
     with_data = [s for s in series if any(v is not None for v in s.values)]
+    # A row with no value says why, in the words the screen writes on it ("too few people to show").
+    for a in fig.layout.annotations or ():
+        if (a.yref or "y") != "paper" and a.y is not None and a.y in labels:
+            row = keys.index(a.y)
+            if all(s.values[row] is None for s in series) and _plain(a.text):
+                labels[a.y] = f"{labels[a.y]} — {_plain(a.text)}"
     spec = ChartSpec("bar", [labels[k] for k in keys], series, caption=_caption(fig),
                      legend=len(series) > 1, key=colour_key)
     spec = _axis(fig, spec)
@@ -293,6 +304,18 @@ def strip_spec(fig: Any) -> ChartSpec:
     if spec.change_scale:
         spec.axis_min, spec.axis_max = 1.0, 6.0
     return spec
+
+
+def _has_data(spec: ChartSpec) -> bool:
+    """Whether a native chart can be drawn: at least one category and one shown value."""
+    return bool(spec.categories) and any(v is not None for s in spec.series for v in s.values)
+
+
+def _said(fig: Any) -> str:
+    """What a figure with nothing to plot says instead (its annotations, e.g. that too few people answered)."""
+    words = {"Better", "Differently", "New"}
+    texts = [_plain(a.text) for a in fig.layout.annotations or ()]
+    return " ".join(dict.fromkeys(t for t in texts if t and t not in words))
 
 
 def chart_spec(slide: Slide) -> ChartSpec | None:
@@ -638,11 +661,12 @@ def build_pptx(deck: Deck, *, peer_set: str = "", generated: dt.datetime | None 
                  colour=MUTED)
         spec = chart_spec(item)
         notes = [item.heading + ".", item.takeaway + ".", "How to read this: " + _markdown_plain(item.how_to_read)]
-        if spec is None:
+        if spec is None or not _has_data(spec):
             if item.notes:
                 _ideas(slide, item.notes, (0.6, 1.95, 12.1, 5.0))
-            else:
-                _textbox(slide, 0.6, 2.2, 12.1, 1.0, "Nothing to show on this slide.", 24, colour=MUTED)
+            elif item.key != "notes":  # no chart, or nothing in it shown (too few people): say so
+                said = _said(item.figure) if item.figure is not None else ""
+                _textbox(slide, 0.6, 2.2, 12.1, 1.0, said or "Nothing to show on this slide.", 24, colour=MUTED)
             _notes(slide, "\n\n".join(notes))
             continue
         top, height = 1.95, 4.55

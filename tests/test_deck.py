@@ -393,3 +393,35 @@ def test_benchmark_download_with_few_peers_has_no_percentile_as_on_screen() -> N
     assert (few_row["p25"], few_row["p75"], few_row["percentile"]) == (None, None, None)
     assert few_row["median"] == 3.0 and few_row["in_words"] == "Above the peer median (only 3 peers: compare with care)"
     assert (many_row["p25"], many_row["p75"], many_row["percentile"]) == (2.5, 3.5, 87.5)
+
+
+def test_a_theme_too_small_to_show_has_no_bar_and_says_so() -> None:
+    """The ranked bars reserve a row for a hidden theme with an invisible zero bar: the file must carry no
+    number for it (not even 0), only the words the screen shows."""
+    from mandate_core.charts import themes as theme_charts
+
+    def bar(theme: str, ambition: float | None) -> dict:
+        return {"theme": theme, "sector_theme": "economy", "sector_label": "Economy", "suppressed": ambition is None,
+                "ambition": ambition, "band": None if ambition is None else "New", "n": None if ambition is None else 9,
+                "gap": None}
+
+    fig = theme_charts.ranked_bars([bar("Jobs", 5.0), bar("Care", 4.5), bar("Tiny", None)], title="t", min_group=3,
+                                   debrief=True)
+    spec = deck_pptx.chart_spec(debrief.Slide("ambition", "h", "t", "how", fig))
+    assert [s.name for s in spec.series] == ["Ambition"]
+    assert spec.series[0].values == [5.0, 4.5, None]
+    assert spec.categories[:2] == ["Jobs", "Care"] and spec.categories[2].startswith("Tiny — ")
+    prs = Presentation(io.BytesIO(deck_pptx.build_pptx(debrief.Deck("c", "C", "R", None, [
+        debrief.Slide("ambition", "h", "t", "how", fig)]))))
+    (values,) = _series(_charts(prs.slides[0])[0].chart).values()
+    assert list(reversed(values))[:2] == [5.0, 4.5] and list(reversed(values))[2] is None
+
+
+def test_a_deck_with_everything_hidden_still_builds(demo_db: Path) -> None:
+    with storage.connect(demo_db, read_only=True) as con:
+        hidden = debrief.build_deck(con, FOCUS, None, "all", key="k", min_group=40)
+    prs = Presentation(io.BytesIO(deck_pptx.build_pptx(hidden)))
+    assert len(prs.slides) == len(hidden.slides)
+    for slide in prs.slides:
+        for frame in _charts(slide):
+            assert all(v is None or v != 0 for s in frame.chart.plots[0].series for v in s.values)
