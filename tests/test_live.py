@@ -268,8 +268,9 @@ def test_close_applies_the_replace_rule_and_a_refusal_changes_nothing(db: Path) 
         second = _open(con).code
         assert live.round_stored(con, "alpha", "Live 2026")
         _fill(con, second, 4)
-        with pytest.raises(live.LiveError, match="already in the database; use --replace"):
+        with pytest.raises(live.LiveError, match="already in the database; use --replace") as refused:
             live.close_session(con, second)
+        assert "row" not in str(refused.value), "the session's rows are not a file's: no row numbers"
         assert live.get_session(con, second).is_open
         assert con.execute("SELECT * FROM answers ORDER BY ALL").fetchall() == before
         result = live.close_session(con, second, replace=True)
@@ -386,3 +387,15 @@ def test_session_command_errors(db: Path, args: list[str], rc: int, message: str
     assert done.returncode == rc, done.stderr
     assert message in done.stderr and "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+def test_join_address_and_qr_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MANDATE_PUBLIC_URL", raising=False)
+    base = live.app_base("http://10.0.0.5:8501/Workshop", "Workshop")
+    assert base == "http://10.0.0.5:8501"
+    assert live.app_base("http://host/app/Workshop/", "Workshop") == "http://host/app"
+    assert live.join_url(base, "ABC347") == "http://10.0.0.5:8501/join?code=ABC347"
+    monkeypatch.setenv("MANDATE_PUBLIC_URL", "https://mandate.example.gov.uk/")
+    assert live.join_url(base, "ABC347") == "https://mandate.example.gov.uk/join?code=ABC347"
+    uri = live.qr_svg_data_uri("https://mandate.example.gov.uk/join?code=ABC347")
+    assert uri.startswith("data:image/svg+xml") and "svg" in uri
