@@ -593,9 +593,9 @@ def _title(slide: Any, text: str) -> None:
     from pptx.enum.text import PP_ALIGN
 
     p.alignment = PP_ALIGN.LEFT
-    # The largest size at which the takeaway takes at most two lines (a bold character is about 0.62 em
+    # The largest size at which the takeaway takes at most two lines (a bold character is about 0.58 em
     # wide in the wider fallback fonts), so the title never runs into the chart below it.
-    size = next((pt for pt in TITLE_PT if len(text) <= 2 * (12.1 * 72) / (pt * 0.62)), TITLE_PT[-1])
+    size = next((pt for pt in TITLE_PT if len(text) <= 2 * (12.1 * 72) / (pt * 0.58)), TITLE_PT[-1])
     _font(p.runs[0], size, bold=True)
 
 
