@@ -273,9 +273,10 @@ def record(con: duckdb.DuckDBPyConnection, actor: str, action: str, detail: str 
                 [str(actor)[:320], str(action)[:60], str(detail)[:2000]])
 
 
-def record_to(db: str | os.PathLike[str] | None, actor: str, action: str, detail: str = "") -> None:
+def record_to(db: str | os.PathLike[str] | None, actor: str, action: str, detail: str = "",
+              timeout: float | None = None) -> None:
     """Open the database for one write of the activity record (for callers without a connection)."""
-    with storage.connect(db) as con:
+    with storage.connect(db, timeout=timeout) as con:
         record(con, actor, action, detail)
 
 

@@ -13,10 +13,12 @@ from typing import Any
 
 import streamlit as st
 
-from mandate_core import access
+from mandate_core import access, storage
 
 PRINCIPAL = "_principal"
 SIGNED_IN_AS = "_signed_in_recorded"
+#: How long a sign-in waits to write its line of the activity record while an import holds the file.
+SIGN_IN_WAIT_S = 3.0
 
 
 def auth_configured() -> bool:
@@ -51,7 +53,10 @@ def current_gate(db: str, council_ids: list[str]) -> access.Gate:
                          str(email) if email else None, row, council_ids)
     st.session_state[PRINCIPAL] = gate.principal
     if gate.state == "signed_in" and gate.principal and st.session_state.get(SIGNED_IN_AS) != gate.principal.email:
-        access.record_to(db, gate.principal.actor, "sign-in", gate.principal.role)
+        try:  # a long import holding the file must not hold up the sign-in: the next page view retries
+            access.record_to(db, gate.principal.actor, "sign-in", gate.principal.role, timeout=SIGN_IN_WAIT_S)
+        except storage.StoreError:
+            return gate
         st.session_state[SIGNED_IN_AS] = gate.principal.email
     return gate
 
