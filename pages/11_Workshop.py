@@ -124,6 +124,8 @@ def render() -> None:
         _open_form(cat, councils, sel.council)
         return
     session = sessions[chosen]
+    if session.expired():
+        st.warning("This session has expired: phones can no longer answer. Close it to store what was given.")
     _join_screen(session.code)
     _live_view(session.code, m)
     reveal = st.toggle("Reveal the room's spectrum", value=session.revealed, key=f"ws_reveal_{session.code}")

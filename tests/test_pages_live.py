@@ -220,3 +220,28 @@ def test_close_of_a_stored_round_needs_replace(db: Path) -> None:
     at.checkbox(key="ws_replace").check().run()
     at.button(key="ws_close").click().run()
     assert at.success and "replaced" in at.success[0].value.replace("\\", "")
+
+
+def test_workshop_in_debrief_mode_names_only_the_chosen_council(db: Path) -> None:
+    session = _session(db)
+    with storage.connect(db) as con:
+        live.open_session(con, "beta", "Other", ["Roads=place"], None, "2026-05-01")
+        p = live.join(con, session.code, "officer")
+        live.submit_theme(con, session.code, p.device_token, "Homes", {"now": 1, "next": 2, "ambition": 3})
+        live.close_session(con, session.code)  # alpha now has a round, so the sidebar can choose it
+    at = _app(council="alpha", debrief="1")
+    at.switch_page(WORKSHOP).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="ws_council").options == ["Alpha Council"]
+    assert [o for o in at.selectbox(key="ws_code").options if "Beta" in o or "Other" in o] == []
+    assert "Beta" not in _texts(at)
+
+
+def test_an_expired_session_says_so_on_the_workshop_page(db: Path) -> None:
+    session = _session(db)
+    with storage.connect(db) as con:
+        con.execute("UPDATE live_sessions SET expires_at = opened_at WHERE code = ?", [session.code])
+    at = _workshop()
+    assert any("expired" in w.value for w in at.warning)
+    phone = _app(code=session.code)
+    assert len(phone.error) == 1 and "expired" in phone.error[0].value
