@@ -245,3 +245,15 @@ def test_an_expired_session_says_so_on_the_workshop_page(db: Path) -> None:
     assert any("expired" in w.value for w in at.warning)
     phone = _app(code=session.code)
     assert len(phone.error) == 1 and "expired" in phone.error[0].value
+
+
+def test_join_without_a_code_asks_for_it(db: Path) -> None:
+    session = _session(db)
+    at = _app()
+    at.switch_page(JOIN).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.text_input(key="join_typed").input(f" {session.code.lower()[:3]} {session.code.lower()[3:]} ")
+    at.button(key="FormSubmitter:join_code-Join").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["code"] == session.code
+    assert at.radio(key="join_role_choice").options[0] == "An officer (a senior manager)"
