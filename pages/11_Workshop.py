@@ -82,7 +82,11 @@ def _join_screen(code: str) -> None:
 
 @st.fragment(run_every="3s")
 def _live_view(code: str, min_group: int) -> None:
-    status, progress, revealed, room = _watch(ui.db_path(), code, min_group)
+    try:  # a fragment's own reruns are outside the page's error handling
+        status, progress, revealed, room = _watch(ui.db_path(), code, min_group)
+    except (live.LiveError, storage.StoreError) as exc:
+        st.warning(takeaways.md_escape(f"The live view cannot be updated just now: {exc}"))
+        return
     a, b = st.columns(2)
     a.metric("Joined", status["participants"])
     b.metric("Answers stored", status["answers"])
