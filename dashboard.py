@@ -284,7 +284,8 @@ def main() -> None:
         st.warning(takeaways.md_escape(note), icon=":material/link_off:")  # notes quote the link's text
     if cat.is_demo:
         st.info("**Demo data.** The councils shown are fictional and their scores invented, to show what "
-                "the dashboard does." + ("" if debrief else " Import your own results on the Data page."),
+                "the dashboard does." + (" Import your own results on the Data page."
+                                         if who.can_import and not debrief else ""),
                 icon=":material/science:")
     page.run()
 
