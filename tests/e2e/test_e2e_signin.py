@@ -23,7 +23,7 @@ from . import browser as b
 
 OWN = "aldermoor"
 USERS = {"admin@example.org": ("admin", None), "analyst@example.org": ("analyst", None),
-         "council@example.org": ("council", OWN)}
+         "council@example.org": ("council", OWN), "changing@example.org": ("council", OWN)}
 #: Every chart's data and layout as Plotly holds them (hover texts included, which the DOM lacks).
 CHART_JSON = """() => [...document.querySelectorAll('.js-plotly-plot')].map(p =>
     JSON.stringify({data: p.data || [], layout: p.layout || {}}))"""
@@ -184,6 +184,22 @@ def test_analyst_sees_every_council_but_no_imports(signin_server: b.Server, page
     assert page.get_by_role("button", name="Rebuild the demo database").count() == 0
     b.goto(page, signin_server.url, "/Admin")
     assert "Users and roles" not in b.main_text(page)
+
+
+def test_a_role_change_shows_on_the_next_page_view(signin_server: b.Server, page: Any) -> None:
+    _sign_in(page, signin_server, "changing@example.org")
+    council_box = page.get_by_role("combobox", name="Council", exact=True)
+    assert council_box.count() == 0  # a council user has no council list
+    with storage.connect(signin_server.db) as con:
+        access.add_user(con, "changing@example.org", "analyst", actor="test")
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="Council").first.click()
+    b.wait_for_app(page)
+    assert council_box.count() == 1  # the next page view, same session: every council listed
+    with storage.connect(signin_server.db) as con:
+        access.remove_user(con, "changing@example.org", actor="test")
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="Themes").first.click()
+    b.wait_for_app(page)
+    assert "No access" in b.main_text(page)
 
 
 def test_admin_reaches_the_admin_page_and_signs_out(signin_server: b.Server, page: Any) -> None:
