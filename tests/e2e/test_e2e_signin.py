@@ -221,3 +221,26 @@ def test_admin_reaches_the_admin_page_and_signs_out(signin_server: b.Server, pag
     with storage.connect(signin_server.db, read_only=True) as con:
         log = access.activity(con)
     assert ("admin@example.org", "sign-in") in [(e["who"], e["action"]) for e in log]
+
+
+def test_local_mode_says_so_in_the_sidebar(app_server: b.Server, page: Any) -> None:
+    """No [auth] configured (the repository's default): full access, said plainly."""
+    b.goto(page, app_server.url, "/")
+    assert "Local mode — no sign-in" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "Admin" in b.nav_paths(page)
+
+
+def test_required_sign_in_without_auth_refuses_to_show_data(tmp_path_factory: pytest.TempPathFactory,
+                                                            page: Any, others: list[str]) -> None:
+    directory = tmp_path_factory.mktemp("required")
+    server = b.Server(db=directory / "mandate.duckdb", log=directory / "streamlit.log",
+                      extra_env={access.ENV_REQUIRE_SIGN_IN: "1"})
+    try:
+        server.start()
+        for path in ("/", "/Overview?council=brackenfield"):
+            b.goto(page, server.url, path)
+            assert "Sign-in must be configured" in b.main_text(page)
+            assert _named(_everything(page), [*others, OWN, "Aldermoor"]) == []
+            assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+    finally:
+        server.stop()
