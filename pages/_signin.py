@@ -38,8 +38,14 @@ def _user_row(email: str | None) -> dict[str, Any] | None:
     return ui.core("access.lookup_user", email) if email else None
 
 
+@st.cache_resource
+def _sign_ins_recorded() -> set[tuple[str | None, Any]]:
+    """(e-mail, token issue time) of the sign-ins this server process has recorded."""
+    return set()
+
+
 def current_gate(db: str, council_ids: list[str]) -> access.Gate:
-    """The gate for this page view; also records a sign-in once per browser session."""
+    """The gate for this page view; also records each sign-in once in the activity record."""
     configured = auth_configured()
     logged_in = False
     email = None
@@ -53,10 +59,19 @@ def current_gate(db: str, council_ids: list[str]) -> access.Gate:
                          str(email) if email else None, row, council_ids)
     st.session_state[PRINCIPAL] = gate.principal
     if gate.state == "signed_in" and gate.principal and st.session_state.get(SIGNED_IN_AS) != gate.principal.email:
-        try:  # a long import holding the file must not hold up the sign-in: the next page view retries
-            access.record_to(db, gate.principal.actor, "sign-in", gate.principal.role, timeout=SIGN_IN_WAIT_S)
-        except storage.StoreError:
-            return gate
+        # One line per sign-in: the identity token's issue time tells a new sign-in from a reload or a
+        # second tab of the same one (which start new sessions); without it, once per session.
+        issued = st.user.get("iat")
+        seen = _sign_ins_recorded()
+        key = (gate.principal.email, issued)
+        if issued is None or key not in seen:
+            try:  # a long import holding the file must not hold up the sign-in: the next page view retries
+                access.record_to(db, gate.principal.actor, "sign-in", gate.principal.role,
+                                 timeout=SIGN_IN_WAIT_S)
+            except storage.StoreError:
+                return gate
+            if issued is not None:
+                seen.add(key)
         st.session_state[SIGNED_IN_AS] = gate.principal.email
     return gate
 

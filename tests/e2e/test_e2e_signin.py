@@ -170,6 +170,10 @@ def test_council_user_sees_no_other_council_anywhere(signin_server: b.Server, pa
     for title, text in files:
         assert _named(text, others) == [], title
     assert any("Peer " in text for _, text in files)
+    # Each page above opened a new browser session; the record holds the one sign-in, not every reload.
+    with storage.connect(signin_server.db, read_only=True) as con:
+        log = access.activity(con)
+    assert [(e["who"], e["action"]) for e in log].count(("council@example.org", "sign-in")) == 1
 
 
 def test_analyst_sees_every_council_but_no_imports(signin_server: b.Server, page: Any) -> None:
