@@ -14,6 +14,7 @@ from pages import _layout as ui
 DONE = "admin_done"
 GEN = "admin_gen"
 WHOLE = "— the whole council, every round —"
+FIELDS = {"--email": "E-mail address", "--role": "Role", "--council ID": "a council", "--council": "Council"}
 
 
 def _write(work, message: str) -> None:  # noqa: ANN001 - a function of a connection
@@ -22,7 +23,10 @@ def _write(work, message: str) -> None:  # noqa: ANN001 - a function of a connec
         with storage.connect(ui.db_path()) as con:
             work(con)
     except access.AccessError as exc:
-        st.error(views.md_escape(str(exc)), icon=":material/error:")
+        text = str(exc)
+        for flag, field in FIELDS.items():  # the command line's flag names, as the form labels them
+            text = text.replace(flag, field)
+        st.error(views.md_escape(text), icon=":material/error:")
         return
     st.session_state[DONE] = message
     st.session_state[GEN] = st.session_state.get(GEN, 0) + 1  # fresh, empty inputs

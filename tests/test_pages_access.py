@@ -224,6 +224,10 @@ def test_admin_manages_users_and_deletes_a_council(db: Path) -> None:
     at.text_input(key="admin_email_0").input("not an address")
     at.button(key="admin_add").click().run()
     assert any("is not an e-mail address" in e.value.replace("\\", "") for e in at.error)
+    at.text_input(key="admin_email_0").input("someone@example.org")
+    at.selectbox(key="admin_role_0").select("council").run()
+    at.button(key="admin_add").click().run()  # no council chosen
+    assert any(e.value.replace("\\", "").startswith("Council: the council role needs") for e in at.error)
     at.text_input(key="admin_email_0").input("New@Example.org")
     at.selectbox(key="admin_role_0").select("analyst")
     at.button(key="admin_add").click().run()
