@@ -255,16 +255,18 @@ def main() -> None:
         if not ui.show_store_fault(exc):
             raise
         st.stop()
-    if gate.principal is None:  # sign-in screen, "no access" or "not configured": no data, no names
+    if gate.principal is None and (gate.state == "refused" or st.query_params.get("code") is None):
+        # sign-in screen, "no access" or "not configured": no data, no names
         st.session_state.pop("selection", None)
         st.navigation(signin.gate_pages(gate, _public_pages())).run()
         return
-    who = gate.principal
-    if st.query_params.get("code") is not None:
+    if st.query_params.get("code") is not None:  # (also for a phone that has not signed in, SPEC §8)
         # A phone's join link: the join page alone, with no sidebar (so no council list) and its code and
         # device token left in the address bar for a reload to resume (SPEC §9).
         st.navigation(_join_only(), position="hidden").run()
         return
+    who = gate.principal
+    assert who is not None  # every gate state without a principal returned above
     debrief = False
     if not cat.empty:
         sel = _sidebar(cat, who)

@@ -133,6 +133,23 @@ def test_signed_out_visitor_sees_only_the_sign_in_screen(db: Path, others: list[
             at.switch_page(page)
 
 
+def test_a_phone_that_has_not_signed_in_reaches_the_join_page(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              others: list[str]) -> None:
+    """The join page is the one page open without sign-in (SPEC §8, §9); it names no other council."""
+    from mandate_core import live
+
+    with storage.connect(db) as con:
+        code = live.open_session(con, OWN, "2026 live", ["Good jobs=economy"], opened_by="test").code
+    at = _app(None, signed_in=False, code=code)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Innovation Mandate workshop"]
+    assert "Sign in" not in _labels(at)
+    assert _named(_sent(at), others) == []
+    monkeypatch.setenv(access.ENV_REQUIRE_SIGN_IN, "1")  # a server refusing everything refuses this too
+    refused = _app(None, auth=False, code=code)
+    assert [t.value for t in refused.title] == ["Sign-in must be configured"]
+
+
 def test_unknown_email_sees_no_access_and_no_names(db: Path, others: list[str]) -> None:
     at = _app("Stranger@Example.org", council=OTHER)
     assert not at.exception
