@@ -214,9 +214,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
         ) from None
     from . import access
 
-    access.record_to(args.db, access.CLI_ACTOR, "import",
-                     ", ".join(Path(n).name for n in [args.councils, *args.files] if n)
-                     + (" (replace)" if args.replace else ""))
+    try:  # the import is written whatever happens here: a failed record must not report a failed import
+        access.record_to(args.db, access.CLI_ACTOR, "import",
+                         ", ".join(Path(n).name for n in [args.councils, *args.files] if n)
+                         + (" (replace)" if args.replace else ""))
+    except storage.StoreError as exc:
+        print(f"warning: imported, but the activity record could not be written: {exc}", file=sys.stderr)
     print(result.summary())  # on stdout: rows read and stored per file, then what each round became
     return 0
 
