@@ -150,8 +150,11 @@ def _import_section(cat) -> None:  # noqa: ANN001 - Catalog
             outcome = uploads.import_uploads(ui.db_path(), council_upload, responses, replace=replace)
             if outcome.ok:
                 names = [u.name for u in ([council_upload] if council_upload else []) + responses]
-                access.record_to(ui.db_path(), _actor(), "import",
-                                 ", ".join(names)[:500] + (" (replace)" if replace else ""))
+                try:  # written whatever happens here; a busy file must not turn it into a failure
+                    access.record_to(ui.db_path(), _actor(), "import",
+                                     ", ".join(names)[:500] + (" (replace)" if replace else ""))
+                except storage.StoreError:
+                    pass
             if outcome.ok:
                 status.update(label="Imported", state="complete", expanded=False)
             else:
