@@ -131,10 +131,11 @@ def _metric_rows(
     if sector_theme is not None:
         params.append(sector_theme)
     params += [m, m, m]
+    marked_sql = _marked_rows_sql(pick, where)
     rows = con.execute(
         f"""
         WITH latest AS ({_LATEST_ROUNDS}),
-        {_marked_rows_sql(pick, where)},
+        {marked_sql},
         agg AS (
             SELECT council_id, horizon, {_AGG_SHOWN}
             FROM marked GROUP BY council_id, horizon

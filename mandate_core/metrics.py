@@ -781,9 +781,10 @@ def sector_overview(
     """
     m = storage.min_group_size(min_group)
     pick_sql, params = _picked_rounds_sql(round_label)
+    marked_sql = _marked_rows_sql(pick_sql)
     rows = con.execute(
         f"""
-        WITH {_marked_rows_sql(pick_sql)}
+        WITH {marked_sql}
         SELECT council_id, horizon, {_AGG_SHOWN}
         FROM marked GROUP BY council_id, horizon
         """,
@@ -835,9 +836,10 @@ def theme_matrix(
     those the ambition cell covers.
     """
     m = storage.min_group_size(min_group)
+    marked_sql = _marked_rows_sql(_LATEST_ROUNDS, "WHERE a.horizon IN ('now', 'ambition')")
     rows = con.execute(
         f"""
-        WITH {_marked_rows_sql(_LATEST_ROUNDS, "WHERE a.horizon IN ('now', 'ambition')")}
+        WITH {marked_sql}
         SELECT council_id, sector_theme, horizon, {_AGG_SHOWN}
         FROM marked GROUP BY council_id, sector_theme, horizon
         """,

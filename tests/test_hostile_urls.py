@@ -261,6 +261,10 @@ def test_core_functions_the_pages_call_refuse_hostile_values(demo_db: Path, demo
 SQL_FRAGMENT_ALLOWLIST = {
     # metrics.py / benchmarking.py: constant SQL fragments and WHERE lists of "col = ?" built from fixed maps
     "_AGG", "_LATEST_ROUNDS", "where", "' AND '.join(where)", "pick_sql", "theme_filter", "column",
+    # the answers marked shown / risk shown per theme x horizon (fixed text; the threshold is bound)
+    "_AGG_SHOWN", "marked_sql",
+    # storage.py: table names read back from duckdb_tables(), quoted, for the read-everything damage check
+    "quoted",
     # importer.py: staging table and view names (stg_*, raw_*, rej*, *_flagged) made from loop counters or
     # read back from duckdb_tables()/duckdb_views() with their kind ('VIEW'/'TABLE'); column lists and
     # projections made from header names only after they matched the fixed column list; the value rules'

@@ -14,7 +14,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .. import disclosure, domain, takeaways
+from .. import domain, takeaways
 from ..palette import BAND_COLOURS, OKABE_ITO, ROLE_COLOURS
 from ..takeaways import cell_label, num
 from .base import add_band_zones, change_axis, font_size, suppressed_text
