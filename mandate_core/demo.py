@@ -185,7 +185,35 @@ def generate(seed: int = SEED) -> tuple[list[dict[str, str]], list[dict[str, str
                             "sector_theme": key, "horizon": horizon, "change": str(change),
                             "risk": risk, "note": note,
                         })
+            if cid == _BREAKOUT_COUNCIL and round_label == "2024 baseline":
+                responses += _breakout(cid, round_label, date, themes[0][1], people, seed)
     return councils, responses
+
+
+#: The council whose workshop also ran a breakout session on one theme, answered by two people: its
+#: numbers are hidden, the overall slices leave it out and say so (SPEC §4 rule 3), and it shares a
+#: sector theme with one of the council's main themes, so the Themes grid shows the same rule.
+_BREAKOUT_COUNCIL = "mirefield"
+_BREAKOUT_THEME = "Breakout: a four-day week"
+
+
+def _breakout(
+    cid: str, round_label: str, date: str, sector_key: str, people: list[tuple[str, str, str]], seed: int
+) -> list[dict[str, str]]:
+    """Two participants (one officer, one member) answering the breakout theme, from their own stream."""
+    rng = random.Random(seed + 7)
+    who = [next(p for p in people if p[1] == "officer"), next(p for p in people if p[1] == "member")]
+    rows = []
+    for pid, role, group in who:
+        for horizon, level in zip(domain.HORIZONS, (2, 4, 6), strict=True):
+            change = _clamp(level + rng.gauss(0, 0.6), 1, 6)
+            rows.append({
+                "council_id": cid, "round": round_label, "workshop_date": date, "participant": pid,
+                "role": role, "group": group, "theme": _BREAKOUT_THEME, "sector_theme": sector_key,
+                "horizon": horizon, "change": str(change), "risk": str(_clamp(change - 1, 1, 5)),
+                "note": "",
+            })
+    return rows
 
 
 def write_files(directory: Path = DEMO_DIR, seed: int = SEED) -> tuple[Path, Path]:

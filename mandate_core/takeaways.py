@@ -497,3 +497,53 @@ def how_to_read_distribution(min_group: int) -> str:
         "over it. "
         f"Groups with fewer than {min_group} people are not shown."
     )
+
+
+# --- aggregates that leave a hidden theme out (SPEC §4 rule 3) --------------------------------------------
+
+
+def overall_coverage_note(report: Mapping[str, Any]) -> str | None:
+    """Says which themes a council's overall figures leave out, or None when they cover every theme.
+
+    An overall figure is built only from themes shown for that horizon, so a page that shows one must say
+    when a theme is missing from it.  Read off the report itself, so it cannot disagree with the figures.
+    """
+    themes = list(report.get("themes") or [])
+    left_out = {h: [t["theme"] for t in themes if (t.get(h) or {}).get("suppressed")] for h in domain.HORIZONS}
+    if not themes or not any(left_out.values()):
+        return None
+    if all(left_out[h] == left_out["now"] for h in domain.HORIZONS):
+        names = left_out["now"]
+        covered = len(themes) - len(names)
+        return (f"The overall figures cover {covered} of {len(themes)} themes: "
+                f"{_quoted(names)} {'has' if len(names) == 1 else 'have'} too few participants to show.")
+    parts = []
+    for h in domain.HORIZONS:
+        if left_out[h]:
+            parts.append(f"{domain.HORIZON_LABELS[h].split(' (')[0].lower()} leaves out {_quoted(left_out[h])}")
+    return ("The overall figures cover only the themes with enough participants to show: "
+            + "; ".join(parts) + ".")
+
+
+def _quoted(names: Sequence[str]) -> str:
+    quoted = [f"“{n}”" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def sector_coverage_note(rows: Sequence[Mapping[str, Any]], what: str) -> str | None:
+    """For the Overview and the Themes grid: how many councils' figures leave a hidden theme out."""
+    if what == "overall":
+        partial = [r for r in rows if any(
+            (c := (r.get("coverage") or {}).get(h)) and 0 < c["themes_covered"] < c["themes"]
+            for h in domain.HORIZONS)]
+        if not partial:
+            return None
+        n = len(partial)
+        return (f"For {n} {'council' if n == 1 else 'councils'}, the overall figures leave out a theme with "
+                "too few participants to show.")
+    partial = [r for r in rows if 0 < (r.get("themes_covered") or 0) < (r.get("themes") or 0)]
+    if not partial:
+        return None
+    n = len(partial)
+    return (f"{n} {'cell leaves' if n == 1 else 'cells leave'} out one of the council's themes with too few "
+            "participants to show; the cell covers the council's other themes on that sector theme.")

@@ -393,6 +393,8 @@ def benchmark_view(
         "peer_ids": members,
         "rows": rows,
         "not_covered": [k for k in domain.SECTOR_THEMES if k not in covered],
+        # the overall row covers shown themes only (SPEC §4 rule 3): say so when one is left out
+        "coverage_note": takeaways.overall_coverage_note(summary) if summary else None,
     }
 
 

@@ -56,6 +56,7 @@ def render() -> None:
             if (not nations or r["nation"] in nations)
             and (not types or r["council_type"] in types)
             and (not groups or (r.get("peer_group") or NO_PEER_GROUP) in groups)]
+    coverage = takeaways.sector_coverage_note(rows, "overall")  # counts only: no council named
     if anon is not None:  # peers as "Peer N" in Peer-number order, no round labels or descriptors
         rows = anon.rows(rows)
     labels = ui.council_labels(cat, sel)
@@ -80,6 +81,8 @@ def render() -> None:
 
     fig = spectrum.overview_dumbbell(rows, focus=sel.council, labels=labels, debrief=sel.debrief)
     ui.chart(fig, takeaways.how_to_read_overview(m), key="ov_chart")
+    if coverage:
+        st.caption(coverage)
     if off:
         ui.text(takeaways.suppressed_councils_text(
             sorted(str(labels.get(r["council_id"], r["name"])) for r in off), m))

@@ -52,6 +52,9 @@ def render() -> None:
         f"Workshop round {report['round']}, held on {report['workshop_date']}, "
         f"with {report['participants']} participants.")))
     st.markdown("#### " + takeaways.md_escape(takeaways.overall_sentence(report["overall"], m)))
+    coverage = takeaways.overall_coverage_note(report)
+    if coverage:
+        st.caption(takeaways.md_escape(ui.clean(coverage)))
     # The risk sentence is the risk chart's title; it is not repeated above the charts.
 
     ui.chart(spectrum.council_spectrum(report, debrief=sel.debrief), takeaways.how_to_read_council(m),

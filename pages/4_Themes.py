@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import storage, views
+from mandate_core import storage, takeaways, views
 from mandate_core.charts import themes as theme_charts
 from pages import _layout as ui
 
@@ -28,6 +28,7 @@ def render() -> None:
     ) or "ambition"
 
     matrix = ui.core("metrics.theme_matrix", m)
+    coverage = takeaways.sector_coverage_note(matrix, "sector")  # counts only: no council named
     anon = ui.anonymiser(sel)
     if anon is not None:  # peers as "Peer N" in Peer-number order, no round labels or descriptors
         matrix = anon.rows(matrix)
@@ -39,6 +40,8 @@ def render() -> None:
     fig = theme_charts.heatmap(grid, title=views.theme_grid_takeaway(grid), min_group=m, debrief=sel.debrief,
                                note=views.theme_grid_lowest(grid))
     ui.chart(fig, views.HOW_TO_READ_GRID, key="th_grid")
+    if coverage:
+        st.caption(coverage)
     latest = grid.rounds.get(focus or "")
     if sel.round and latest and sel.round != latest:
         st.caption(esc(ui.clean(f"The grid shows every council's latest round ({latest} for {focus_name}); "

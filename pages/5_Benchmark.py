@@ -84,6 +84,8 @@ def render() -> None:
             ui.table(table, static=True, hide_index=True)
     else:
         st.table(table, hide_index=True)
+    if view.get("coverage_note"):
+        st.caption(esc(ui.clean(view["coverage_note"])))
     if view["not_covered"]:
         left_out = [domain.SECTOR_THEMES[k] for k in view["not_covered"]]
         st.caption(f"Not in {esc(focus_name)}'s workshop ({esc(ui.clean(view['round']))}): "

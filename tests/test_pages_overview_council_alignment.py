@@ -287,3 +287,42 @@ def test_user_text_is_shown_as_text(demo_db: Path, tmp_path: Path, monkeypatch: 
     chart = json.dumps(figures(overview)[0], ensure_ascii=False)  # plain "/" rather than "\u002f"
     assert "<b>x</b>" not in chart
     assert "&lt;b&gt;x&lt;/b&gt;" in chart
+
+
+# --- aggregates that leave a hidden theme out say so (SPEC §4 rule 3) ------------------------------------
+
+
+def test_council_page_says_its_overall_leaves_out_the_breakout_theme(demo_env: Path) -> None:
+    # Mirefield's 2024 workshop has a breakout theme answered by two people (see demo.py).
+    at = open_page(start(council="mirefield"), COUNCIL)
+    shown = everything_shown(at)
+    assert "The overall figures cover 6 of 7 themes: “Breakout: a four-day week” has too few participants" in shown
+
+
+def test_overview_says_how_many_councils_leave_a_theme_out(demo_env: Path) -> None:
+    at = open_page(start(), OVERVIEW)
+    assert "For 1 council, the overall figures leave out a theme with too few participants" in everything_shown(at)
+
+
+def test_coverage_notes_in_words() -> None:
+    from mandate_core import takeaways
+
+    shown = {"n": 5, "position": 3.0, "band": "Differently", "risk": None, "consensus": 0.5}
+    hidden = {"suppressed": True}
+    report = {"themes": [
+        {"theme": "A", "now": shown, "next": shown, "ambition": shown},
+        {"theme": "B", "now": hidden, "next": hidden, "ambition": hidden},
+        {"theme": "C", "now": shown, "next": hidden, "ambition": shown},
+    ]}
+    assert takeaways.overall_coverage_note(report) == (
+        "The overall figures cover only the themes with enough participants to show: now leaves out “B”; "
+        "next step leaves out “B” and “C”; ambition leaves out “B”.")
+    report["themes"][2]["next"] = shown
+    assert takeaways.overall_coverage_note(report) == (
+        "The overall figures cover 2 of 3 themes: “B” has too few participants to show.")
+    assert takeaways.overall_coverage_note({"themes": report["themes"][:1]}) is None
+    cov = {"themes_covered": 2, "themes": 3}
+    rows = [{"coverage": {"now": cov}}, {"coverage": {"now": {"themes_covered": 3, "themes": 3}}}]
+    assert takeaways.sector_coverage_note(rows, "overall").startswith("For 1 council,")
+    assert takeaways.sector_coverage_note([{"themes_covered": 1, "themes": 2}], "sector").startswith("1 cell leaves")
+    assert takeaways.sector_coverage_note([{"themes_covered": 0, "themes": 2}], "sector") is None
