@@ -275,8 +275,6 @@ def reference_hidden_cells(th_rows: list[tuple], m: int) -> set[str]:
 
 def reference_aggregate(raw: list[tuple], horizon: str, m: int, sector: str | None = None) -> dict:
     """SPEC §4 rule 3: an overall slice (or a sector cell) from the shown themes' rows only."""
-    import math
-
     rows = [r for r in raw if r[5] == horizon and (sector is None or r[4] == sector)]
     themes = {r[3] for r in rows}
     shown, risk_shown = [], []
@@ -288,14 +286,7 @@ def reference_aggregate(raw: list[tuple], horizon: str, m: int, sector: str | No
                 risk_shown += tr
     if not shown:
         return {"suppressed": True}
-    changes = [r[6] for r in shown]
-    mu = sum(changes) / len(changes)
-    cns = 1.0
-    for i in range(1, 7):
-        p = changes.count(i) / len(changes)
-        if p:
-            cns += p * math.log2(1 - abs(i - mu) / 5)
+    out = reference_slice(shown, 1)  # n, position, band and consensus of the shown themes' rows
     risky = [r for r in risk_shown if r[7] is not None]
-    risk = sum(r[7] for r in risky) / len(risky) if len({r[0] for r in risky}) >= m else None
-    band = "Better" if mu < 2.5 else ("Differently" if mu < 4.5 else "New")
-    return {"n": len({r[0] for r in shown}), "position": mu, "band": band, "risk": risk, "consensus": cns}
+    out["risk"] = sum(r[7] for r in risky) / len(risky) if len({r[0] for r in risky}) >= m else None
+    return out
