@@ -57,7 +57,8 @@ def _tick(row: Mapping[str, Any], debrief: bool) -> str:
              wrap_label(row["theme_label"], 24))
     if views.few_peers(row["doc"]):
         size = font_size(debrief, 12)
-        words = f"only {row['doc']['peers']} peers" if debrief else views.caution_words(row["doc"])
+        few = int(row["doc"]["peers"] or 0)
+        words = f"only {few} peer{'' if few == 1 else 's'}" if debrief else views.caution_words(row["doc"])
         label += f'<br><span style="font-size:{size}px;color:{MUTED_INK}"><i>{words}</i></span>'
     return label
 
