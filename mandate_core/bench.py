@@ -5,6 +5,10 @@ bare DuckDB ``read_csv`` of the same file as the baseline for the import (the ma
 within one run is what can be compared).  It generates a synthetic sector with a fixed seed, then times
 the validated import, ``report`` and ``benchmark`` in-process and as whole processes, every dashboard
 page through AppTest (cold and warm) and the app process's peak memory.
+
+It also times live capture (SPEC §9): rooms of 30 and 100 phones submitting every theme concurrently,
+each phone a thread with its own device token going through ``live.submit_theme`` as the Join page does
+(p50/p95 from submit to stored), and the facilitator view's refresh (``--live-only`` runs just that).
 """
 
 from __future__ import annotations
@@ -13,18 +17,20 @@ import argparse
 import json
 import math
 import os
+import random
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from . import domain, importer, reports, storage
+from . import domain, importer, live, reports, storage
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS, PARTICIPANTS, THEMES = 4, 25, 8
@@ -172,9 +178,179 @@ def run(answers: int, workdir: Path, pages: bool = True) -> dict[str, Any]:
     return result
 
 
+# --- live capture (SPEC §9, issue 14) -------------------------------------------------------------------
+
+LIVE_SIZES = (30, 100)
+LIVE_GROUPS = ("Labour", "Conservative", "Green", "Independent")
+LIVE_COUNCILS = ("council_id,name,nation,council_type,population,peer_group\n"
+                 "LIVE01,Live Bench Council,England,Unitary,120000,Group 0\n")
+
+
+def _quantile(values: list[float], q: float) -> float | None:
+    """The ``q`` quantile with linear interpolation (numpy's default), so p50/p95 read as usual; None if empty
+    (JSON has no NaN)."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    pos = (len(ordered) - 1) * q
+    low = math.floor(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def _facilitator_refresh(db: Path, code: str, min_group: int, revealed: bool) -> dict[str, float]:
+    """What the Workshop page's cached ``_watch`` computes on one refresh of its 3-s live view, timed.
+
+    The page cannot be imported without Streamlit, so this repeats its calls in its order: open the
+    database, read the session, the room's report if it is revealed, then the counts (status and per-theme
+    progress).  ``status_query_s`` is the refresh without the reveal; ``room_report_s`` the report alone.
+    """
+    start = time.perf_counter()
+    with storage.connect(db) as con:
+        live.get_session(con, code)
+        report_start = time.perf_counter()
+        if revealed:
+            live.room_report(con, code, min_group)
+        report_s = time.perf_counter() - report_start
+        live.status(con, code)
+        live.theme_progress(con, code)
+    total = time.perf_counter() - start
+    return {"refresh_s": total, "room_report_s": report_s, "status_query_s": total - report_s}
+
+
+def _live_one(workdir: Path, participants: int, themes: int, spread_s: float, seed: int) -> dict[str, Any]:
+    """One room of ``participants`` phones, each a thread with its own device token, answering every theme.
+
+    Arrivals are staggered as in a room: for each theme, every phone submits at a random moment (fixed
+    seed) within a window of ``spread_s`` seconds, the windows one after another — people answer when the
+    facilitator moves to the next theme, within a few seconds of each other, not at the same microsecond.
+    A phone that falls behind submits at once.  Each submission goes through ``live.submit_theme`` on its
+    own ``storage.connect``, exactly as the Join page's save does, and is timed from the call until it
+    returns (the answer committed).  Meanwhile a facilitator thread refreshes the live view every 3 s,
+    revealed, as the Workshop page does.  Joining is timed too, with the same staggering.
+    """
+    db = workdir / f"live-{participants}.duckdb"
+    for stale in workdir.glob(f"live-{participants}.duckdb*"):
+        stale.unlink()
+    councils = workdir / "live-councils.csv"
+    councils.write_text(LIVE_COUNCILS, encoding="utf-8")
+    importer.import_files(db, councils)
+    labels = [f"Theme {t + 1}" for t in range(themes)]
+    sectors = list(domain.SECTOR_THEMES)
+    with storage.connect(db) as con:
+        session = live.open_session(con, "LIVE01", "Live bench",
+                                    [live.Theme(label, sectors[t % len(sectors)]) for t, label in enumerate(labels)],
+                                    list(LIVE_GROUPS), "2026-05-01", opened_by="bench")
+    code = session.code
+    min_group = storage.min_group_size()
+    rng = random.Random(seed + participants)
+    plans = [[rng.uniform(0, spread_s) for _ in range(themes + 1)] for _ in range(participants)]
+    submit_times: list[float] = []
+    join_times: list[float] = []
+    errors: list[str] = []
+    guard = threading.Lock()
+    barrier = threading.Barrier(participants + 1)
+    origin: list[float] = []
+
+    def phone(i: int) -> None:
+        member = i % 2 == 0
+        barrier.wait()
+        base = origin[0]
+
+        def wait_until(at: float) -> None:
+            delay = base + at - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+
+        try:
+            wait_until(plans[i][0])
+            start = time.perf_counter()
+            with storage.connect(db) as con:
+                me = live.join(con, code, "member" if member else "officer",
+                               LIVE_GROUPS[(i // 2) % len(LIVE_GROUPS)] if member else None)
+            elapsed = time.perf_counter() - start
+            with guard:
+                join_times.append(elapsed)
+            for t, label in enumerate(labels):
+                wait_until(spread_s * (t + 1) + plans[i][t + 1])
+                changes = {h: 1 + (i + t + k) % 6 for k, h in enumerate(domain.HORIZONS)}
+                risks = {h: 1 + (i * 3 + t + k) % 5 for k, h in enumerate(domain.HORIZONS)}
+                note = f"Phone {i}: pool the budget for theme {t + 1}" if (i + t) % 4 == 0 else None
+                start = time.perf_counter()
+                with storage.connect(db) as con:
+                    live.submit_theme(con, code, me.device_token, label, changes, risks, note)
+                elapsed = time.perf_counter() - start
+                with guard:
+                    submit_times.append(elapsed)
+        except Exception as exc:  # noqa: BLE001 - a lost answer is a figure here, not a crash of the run
+            with guard:
+                errors.append(f"phone {i}: {type(exc).__name__}: {exc}")
+
+    with storage.connect(db) as con:
+        live.set_revealed(con, code, True)
+    during: list[dict[str, float]] = []
+    finished = threading.Event()
+
+    def facilitator() -> None:
+        while not finished.wait(3.0):
+            try:
+                during.append(_facilitator_refresh(db, code, min_group, revealed=True))
+            except Exception as exc:  # noqa: BLE001 - a failed refresh is reported with the figures
+                with guard:
+                    errors.append(f"facilitator: {type(exc).__name__}: {exc}")
+
+    load_before = os.getloadavg()[0]
+    threads = [threading.Thread(target=phone, args=(i,), daemon=True) for i in range(participants)]
+    for thread in threads:
+        thread.start()
+    watcher = threading.Thread(target=facilitator, daemon=True)
+    origin.append(time.perf_counter() + 0.05)
+    barrier.wait()
+    watcher.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - origin[0]
+    finished.set()
+    watcher.join()
+
+    with storage.connect(db) as con:
+        stored = live.status(con, code)["answers"]
+    quiet = [_facilitator_refresh(db, code, min_group, revealed=True) for _ in range(5)]
+    expected = participants * themes * len(domain.HORIZONS)
+    return {
+        "participants": participants, "themes": themes, "spread_s": spread_s, "wall_s": wall,
+        # The 1-minute load average before and after (2 cores here): other work on the machine shows in it.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "submissions": len(submit_times), "answers_expected": expected, "answers_stored": stored,
+        "errors": errors[:10], "error_count": len(errors),
+        "join_p50_s": _quantile(join_times, 0.5), "join_p95_s": _quantile(join_times, 0.95),
+        "submit_p50_s": _quantile(submit_times, 0.5), "submit_p95_s": _quantile(submit_times, 0.95),
+        "submit_max_s": max(submit_times, default=None),
+        "status_query_s": statistics.median(q["status_query_s"] for q in quiet),
+        "room_report_s": statistics.median(q["room_report_s"] for q in quiet),
+        "refresh_s": statistics.median(q["refresh_s"] for q in quiet),
+        "refresh_during_submits": len(during),
+        "refresh_during_submits_max_s": max((d["refresh_s"] for d in during), default=None),
+    }
+
+
+def run_live(workdir: Path, sizes: tuple[int, ...] = LIVE_SIZES, themes: int = 6, spread_s: float = 3.0,
+             seed: int = 7) -> dict[str, Any]:
+    """The live-capture figures for each room size, measured one after another in this run."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    rooms = {str(n): _live_one(workdir, n, themes, spread_s, seed) for n in sizes}
+    return {"themes": themes, "spread_s": spread_s, "rooms": rooms}
+
+
 def verdicts(result: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     """(what, measured, target, met) rows for the table."""
-    rows = [
+    rows: list[tuple[str, str, str, bool]] = []
+    for n, room in result.get("live", {}).get("rooms", {}).items():
+        rows.append((f"live, {n} phones: every answer stored", f"{room['answers_stored']}/{room['answers_expected']}",
+                     "all", room["answers_stored"] == room["answers_expected"] and not room["error_count"]))
+    if "import_ratio" not in result:
+        return rows
+    rows += [
         ("validated import / bare read_csv", f"{result['import_ratio']:.2f}×", f"≤ {TARGETS['import_ratio']}×",
          result["import_ratio"] <= TARGETS["import_ratio"]),
         ("report, in-process", f"{result['report_in_process_s'] * 1000:.1f} ms",
@@ -198,31 +374,86 @@ def verdicts(result: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     return rows
 
 
+def _sizes(text: str) -> tuple[int, ...]:
+    """``30,100`` -> (30, 100): room sizes from 1 to the session limit."""
+    try:
+        sizes = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"room sizes are whole numbers, e.g. 30,100 (got {text!r})") from None
+    if not sizes or any(not 1 <= n <= live.MAX_PARTICIPANTS for n in sizes):
+        raise argparse.ArgumentTypeError(f"each room size must be from 1 to {live.MAX_PARTICIPANTS}")
+    return sizes
+
+
+def _ms(seconds: float | None, digits: int = 0) -> str:
+    return "—" if seconds is None else f"{seconds * 1000:.{digits}f} ms"
+
+
+def _print_live(figures: dict[str, Any]) -> None:
+    print(f"live capture: {figures['themes']} themes; for each theme every phone submits within "
+          f"{figures['spread_s']:g} s of the others (threads in this process, one device token each)")
+    header = ("phones", "submits", "submit p50", "submit p95", "submit max", "join p95", "status query",
+              "room report", "refresh under load (max)")
+    print("  ".join(header))
+    for n, room in figures["rooms"].items():
+        cells = (n, str(room["submissions"]), _ms(room["submit_p50_s"]), _ms(room["submit_p95_s"]),
+                 _ms(room["submit_max_s"]), _ms(room["join_p95_s"]), _ms(room["status_query_s"], 1),
+                 _ms(room["room_report_s"]),
+                 f"{_ms(room['refresh_during_submits_max_s'])} ({room['refresh_during_submits']}×)")
+        print("  ".join(f"{c:>{len(h)}}" for c, h in zip(cells, header, strict=True)))
+        print(f"{'':>{len(header[0])}}  load average {room['load_average'][0]:.1f} before, "
+              f"{room['load_average'][1]:.1f} after, on {os.cpu_count()} cores")
+        for error in room["errors"]:
+            print(f"  {error}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mandate_core.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--answers", type=int, default=1_000_000, help="about how many answers to generate")
     parser.add_argument("--workdir", help="where to put the generated files (default: a temp folder)")
     parser.add_argument("--no-pages", action="store_true", help="skip the dashboard page timings")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON document")
+    live_args = parser.add_argument_group("live capture")
+    which = live_args.add_mutually_exclusive_group()
+    which.add_argument("--live-only", action="store_true", help="time only live capture (no import, no pages)")
+    which.add_argument("--no-live", action="store_true", help="skip the live-capture timings")
+    live_args.add_argument("--live-participants", type=_sizes, default=LIVE_SIZES, metavar="N,N",
+                           help="room sizes, one run each (default: 30,100)")
+    live_args.add_argument("--live-themes", type=int, default=6, choices=range(1, live.RATE_LIMIT + 1),
+                           metavar="1-10", help="themes each phone answers (default: 6; at most the phone's "
+                           "rate limit, so none is refused)")
+    live_args.add_argument("--live-spread", type=float, default=3.0, metavar="SECONDS",
+                           help="for each theme, the phones submit at random within this many seconds "
+                           "(default: 3)")
     parser.add_argument("--pages-child", metavar="DB", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.pages_child:
         _pages_child(args.pages_child)
         return 0
+    if args.live_spread < 0:
+        parser.error("--live-spread must be 0 or more seconds")
     with tempfile.TemporaryDirectory(prefix="mandate-bench-") as tmp:
         workdir = Path(args.workdir) if args.workdir else Path(tmp)
-        result = run(args.answers, workdir, pages=not args.no_pages)
+        if args.live_only:
+            result: dict[str, Any] = {"cores": os.cpu_count()}
+        else:
+            result = run(args.answers, workdir, pages=not args.no_pages)
+        if not args.no_live:
+            result["live"] = run_live(workdir / "live", args.live_participants, args.live_themes, args.live_spread)
     rows = verdicts(result)
     result["targets_met"] = all(r[3] for r in rows)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"{result['answers']:,} answers on {result['cores']} cores; bare read_csv "
-          f"{result['bare_read_csv_s']:.2f} s, validated import {result['import_s']:.2f} s "
-          f"(replace {result['import_replace_s']:.2f} s)")
+    if "import_s" in result:
+        print(f"{result['answers']:,} answers on {result['cores']} cores; bare read_csv "
+              f"{result['bare_read_csv_s']:.2f} s, validated import {result['import_s']:.2f} s "
+              f"(replace {result['import_replace_s']:.2f} s)")
     width = max(len(r[0]) for r in rows)
     for what, measured, target, met in rows:
         print(f"{what:<{width}}  {measured:>10}  {target:>10}  {'ok' if met else 'MISSED'}")
+    if "live" in result:
+        _print_live(result["live"])
     return 0
 
 

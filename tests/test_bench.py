@@ -10,6 +10,10 @@ from pathlib import Path
 from mandate_core import bench
 
 ROOT = Path(__file__).resolve().parent.parent
+#: A room of three phones, three themes, submitting within 0.1 s: the live part in about two seconds.
+TINY_LIVE = ["--live-participants", "3", "--live-themes", "3", "--live-spread", "0.1"]
+LIVE_KEYS = ("join_p50_s", "join_p95_s", "submit_p50_s", "submit_p95_s", "submit_max_s", "status_query_s",
+             "room_report_s", "refresh_s", "wall_s")
 
 
 def test_generate_is_deterministic_and_sized(tmp_path: Path) -> None:
@@ -22,7 +26,8 @@ def test_generate_is_deterministic_and_sized(tmp_path: Path) -> None:
 
 def test_bench_script_runs_at_a_tiny_size(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "mandate_core.bench", "--answers", "2400", "--json",
-                           "--workdir", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+                           "--workdir", str(tmp_path), *TINY_LIVE], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout)
     assert result["answers"] == 2400 and result["cores"] >= 1
@@ -32,3 +37,35 @@ def test_bench_script_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert set(result["pages"]) == set(bench.PAGES)
     assert not any(p["exception"] for p in result["pages"].values())
     assert isinstance(result["targets_met"], bool)
+    _check_tiny_live(result)
+
+
+def _check_tiny_live(result: dict) -> None:
+    """The tiny room's figures exist and every answer of every phone was stored, none refused."""
+    assert result["live"]["themes"] == 3 and result["live"]["spread_s"] == 0.1
+    room = result["live"]["rooms"]["3"]
+    for key in LIVE_KEYS:
+        assert room[key] > 0, key
+    assert room["submit_p50_s"] <= room["submit_p95_s"] <= room["submit_max_s"]
+    assert room["submissions"] == 3 * 3
+    assert room["answers_stored"] == room["answers_expected"] == 3 * 3 * 3
+    assert room["error_count"] == 0 and room["errors"] == []
+
+
+def test_live_only_runs_just_the_live_part_quickly(tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "mandate_core.bench", "--live-only", "--workdir", str(tmp_path), *TINY_LIVE]
+    done = subprocess.run([*args, "--json"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert "import_s" not in result and "pages" not in result
+    _check_tiny_live(result)
+    assert result["targets_met"] is True
+    text = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert text.returncode == 0, text.stderr[-3000:]
+    assert "live, 3 phones: every answer stored" in text.stdout and "submit p95" in text.stdout
+
+
+def test_quantiles_interpolate_as_numpy_does() -> None:
+    assert bench._quantile([4.0, 1.0, 3.0, 2.0], 0.5) == 2.5
+    assert abs(bench._quantile([1.0, 2.0, 3.0, 4.0], 0.95) - 3.85) < 1e-12
+    assert bench._quantile([], 0.5) is None
