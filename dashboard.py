@@ -75,7 +75,10 @@ HAND_PICKED = "list"
 #: Sidebar widgets whose values must survive a run in which they are not drawn (debrief mode).
 _KEPT = ("sb_council", "sb_round", "sb_peerset", "sb_peer_ids", "sb_horizon")
 
-#: Debrief look: our own static CSS only (no user text), for reading from the back of a room.
+#: Debrief look: our own static CSS only (no user text), for reading from the back of a room.  A tile's
+#: label stays smaller than its value.  Chart titles are wrapped for a 1920-pixel projector
+#: (views.TITLE_WIDTH_DEBRIEF) and shrink with a narrower chart (cqi: the chart's own width), so a line
+#: is never cut off on a laptop.
 DEBRIEF_CSS = """
 <style>
 [data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"],
@@ -88,6 +91,13 @@ header[data-testid="stHeader"] { background: transparent; }
 [data-testid="stMain"] h4 { font-size: 1.8rem; }
 [data-testid="stMain"] [data-testid="stText"] { font-size: 1.6rem; white-space: pre-wrap; }
 [data-testid="stMain"] button p { font-size: 1.4rem; }
+[data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.45rem; line-height: 1.3; }
+[data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 2.75rem; line-height: 1.2; }
+[data-testid="stMain"] [data-testid="stMetricDelta"] p { font-size: 1.3rem; }
+[data-testid="stMain"] [data-testid="stPlotlyChart"] { container-type: inline-size; }
+[data-testid="stMain"] .js-plotly-plot .gtitle { font-size: clamp(11px, 2.5cqi, 40px) !important; }
+[data-testid="stMain"] .js-plotly-plot .gtitle tspan[style*="font-size"] {
+  font-size: clamp(9px, 1.6cqi, 26px) !important; }
 </style>
 """
 

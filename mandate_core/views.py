@@ -53,9 +53,11 @@ def md_escape(value: object) -> str:
 
 # --- chart titles -----------------------------------------------------------------------------------
 
-#: Characters a title line may hold before it wraps (debrief doubles the type, so half as many fit).
+#: Characters a title line may hold before it wraps.  Debrief type is twice the size, and a debrief chart
+#: spans a 1920-pixel projector (sidebar closed, ~1760 px): 80 characters of 40-pixel type fill most of it.
+#: On a narrower screen the debrief CSS (dashboard.py) shrinks a chart's title to its width.
 TITLE_WIDTH = 90
-TITLE_WIDTH_DEBRIEF = 50
+TITLE_WIDTH_DEBRIEF = 80
 
 
 def title_html(text: str, debrief: bool = False) -> str:

@@ -23,8 +23,8 @@ from .base import INK, add_band_zones, change_axis, font_size, style, suppressed
 
 ALL_THEMES = "All themes"
 #: Characters per title line: what fits a chart on a 1280-pixel screen (so most titles take one line), and
-#: in debrief mode (double-size type).
-WRAP_FULL, WRAP_DEBRIEF = 90, 50
+#: in debrief mode (double-size type across a 1920-pixel projector; see views.TITLE_WIDTH_DEBRIEF).
+WRAP_FULL, WRAP_DEBRIEF = 90, 80
 #: Each row gets this much more height in debrief mode (type is twice the size).
 DEBRIEF_ROW_SCALE = 2.0
 CONNECTOR_COLOUR = "#8C8C8C"

@@ -15,10 +15,14 @@ import plotly.graph_objects as go
 
 from .. import domain
 from ..palette import BAND_COLOURS, FOCUS_COLOUR, OKABE_ITO, SUPPRESSED_COLOUR
+from ..takeaways import wrap_title
 from ..views import ThemeGrid, fmt, short_sector_label, title_html, title_lines
 from .base import MUTED_INK, add_band_zones, change_axis, font_size, style, suppressed_text
 
 ROW_HEIGHT = 26
+#: Characters a line of the heatmap's small-type note holds in debrief mode (its type is two thirds of the
+#: title's, so it holds about half as much again as a title line).
+DEBRIEF_NOTE_WIDTH = 115
 
 
 def _tint(colour: str, strength: float) -> str:
@@ -162,7 +166,11 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
     head = title_html(title, debrief)
     # Small type under the title: the caller's note, then what a blank and a grey cell mean.
     key = f"Blank cell: a theme the council did not work on · grey cell: fewer than {min_group} participants"
-    note_lines = [line for text in (note, key) if text for line in title_html(text, debrief).split("<br>")]
+    # In debrief the note's type is two thirds of the title's, so its lines may be longer: wrapped at the
+    # title's width they would stand in a narrow column under a wide title.
+    note_lines = [line for text in (note, key) if text for line in
+                  (title_html(text) if not debrief else
+                   "<br>".join(_esc(part) for part in wrap_title(text, DEBRIEF_NOTE_WIDTH))).split("<br>")]
     if note_lines:
         size = font_size(debrief, 13)
         head += "".join(f'<br><span style="font-size:{size}px;font-weight:normal;color:{MUTED_INK}">{line}</span>'
