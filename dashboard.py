@@ -172,12 +172,11 @@ def _scoped_sidebar(cat, who: access.Principal) -> selection.Selection:  # noqa:
     state["sb_debrief"] = bool(state.get("_debrief"))
     look = sb.toggle("Debrief mode", key="sb_debrief", on_change=_debrief_switched,
                      help="For projecting to a room: large type and the debrief slides.")
+    # Always anonymised (scoped); the debrief look is the user's own switch, as for anyone projecting.
     sel = selection.Selection(council=council, round=None if rnd == LATEST else rnd, peers=peers,
-                              horizon=horizon, debrief=True, slide=int(state.get("debrief_slide", 1)))
+                              horizon=horizon, debrief=look, slide=int(state.get("debrief_slide", 1)),
+                              scoped=True)
     wanted = sel.to_query()
-    if not look:
-        wanted.pop("debrief", None)
-        wanted.pop("slide", None)
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
     return sel
@@ -281,8 +280,7 @@ def main() -> None:
     if not cat.empty:
         sel = _sidebar(cat, who)
         st.session_state["selection"] = sel
-        # A council user's view is always anonymised; the debrief look follows their switch.
-        debrief = sel.debrief if who.sees_all_names else bool(st.session_state.get("_debrief"))
+        debrief = sel.debrief  # the look; a council user's view is anonymised either way (sel.anonymise)
     signin.sidebar_account(who)
     page = st.navigation(_pages(debrief, who))
     goto = st.session_state.pop("_goto", None)

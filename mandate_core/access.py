@@ -6,8 +6,8 @@ pure Python on a DuckDB connection — no Streamlit — so the command line, the
 one set of rules, and the pages enforce them where data is read:
 
 * :func:`decide` turns "is sign-in configured, is the visitor signed in, as whom" into one gate state;
-* :func:`scope_selection` forces a council user's view onto their own council, anonymised as in debrief
-  mode, whatever the address bar or a widget says;
+* :func:`scope_selection` forces a council user's view onto their own council, anonymised exactly as in
+  debrief mode (without its projector look), whatever the address bar or a widget says;
 * :func:`check_read` refuses a data read that names another council for a council user.
 """
 
@@ -153,17 +153,18 @@ def decide(auth_configured: bool, require: bool, logged_in: bool, email: str | N
 def scope_selection(principal: Principal | None, sel: Selection) -> Selection:
     """The selection a principal may see: a council user always gets their own council, anonymised.
 
-    Anonymisation is debrief mode's own (``debrief=True``), so every page, chart, table, download and
-    the debrief pack treat every other council exactly as on the wall in a debrief.  A hand-picked peer
-    list (which would name councils) falls back to all councils.
+    The view is ``scoped``, so its ``anonymise`` is true: every page, chart, table, download and the
+    debrief pack treat every other council exactly as on the wall in a debrief.  ``debrief`` (the
+    projector look) stays the user's own switch.  A hand-picked peer list (which would name councils)
+    falls back to all councils.
     """
     if principal is None:
         return Selection()
     if principal.sees_all_names:
-        return sel
+        return replace(sel, scoped=False) if sel.scoped else sel
     rnd = sel.round if sel.council == principal.council_id else None
     peers = sel.peers if sel.peers in PEER_SETS else "all"
-    return replace(sel, council=principal.council_id, round=rnd, peers=peers, debrief=True, notes=[])
+    return replace(sel, council=principal.council_id, round=rnd, peers=peers, scoped=True, notes=[])
 
 
 def check_read(principal: Principal | None, council_ids: Iterable[str], args: Iterable[Any]) -> None:

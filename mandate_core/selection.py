@@ -1,5 +1,11 @@
 """The shared selection (council, round, peer set, horizon, debrief) and its URL form.
 
+Two things are kept apart: ``debrief`` is the projector look (large type, one chart a screen, the slides),
+while :attr:`Selection.anonymise` says whether every council but the chosen one is shown as "Peer N" — in
+debrief mode, and always for a council user's view (``scoped``, set by ``mandate_core.access``, never by
+the URL).  Whatever decides what may be named reads ``anonymise``; whatever decides the look reads
+``debrief``.
+
 Every URL parameter is untrusted: it is checked against the known councils and rounds, never used in SQL
 text, and a value that does not fit falls back to a default with a note the page shows, so a stale or
 mangled link still opens a working view.
@@ -29,6 +35,14 @@ class Selection:
     debrief: bool = False
     slide: int = 1
     notes: list[str] = field(default_factory=list)
+    #: A council user's view (mandate_core.access.scope_selection): only the chosen council may be named,
+    #: whatever ``debrief`` says.  Never read from or written to the URL.
+    scoped: bool = False
+
+    @property
+    def anonymise(self) -> bool:
+        """Every council but the chosen one is shown as "Peer N": in debrief mode, or in a scoped view."""
+        return self.debrief or self.scoped
 
     def to_query(self) -> dict[str, str]:
         """The URL parameters that reopen this view."""

@@ -108,7 +108,7 @@ def render() -> None:
         st.info("Import a councils file on the Data page first: a session is opened for a council.")
         return
     # On a projector (debrief mode) only the chosen council is named, in the page source too.
-    councils = [sel.council] if sel.debrief and sel.council else cat.ids
+    councils = [sel.council] if sel.anonymise and sel.council else cat.ids
     m = storage.min_group_size()
     st.title("Workshop", anchor=False)
     kind, text = st.session_state.pop("ws_said", (None, None))

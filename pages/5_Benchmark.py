@@ -96,7 +96,7 @@ def render() -> None:
             ui.downloads(rows, f"benchmark-{focus}-{metric}", key="bm_dl", columns=views.BENCHMARK_COLUMNS)
         st.caption("Each peer's value behind the dots:")
         with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
-            ui.downloads(views.peer_point_rows(view, labels, sel.debrief), f"benchmark-peers-{focus}-{metric}",
+            ui.downloads(views.peer_point_rows(view, labels, sel.anonymise), f"benchmark-peers-{focus}-{metric}",
                          key="bm_dl_peers")
 
 

@@ -52,9 +52,9 @@ def render() -> None:
             st.info(f"{only}. No council has more than one round loaded yet: trends appear once a council "
                     "imports a second round on the Data page.", icon=":material/timeline:")
             return
-        if sel.debrief:
-            st.info(f"{only}. {len(several)} other councils have several rounds; switch debrief mode off to "
-                    "see which.", icon=":material/timeline:")
+        if sel.anonymise:  # naming them would name peers; only a debrief can be switched off to see them
+            hint = "" if sel.scoped else "; switch debrief mode off to see which"
+            st.info(f"{only}. {len(several)} other councils have several rounds{hint}.", icon=":material/timeline:")
             return
         st.info(f"{only}, so there is no trend to show. These councils have several rounds: "
                 f"{views.names_list([esc(name) for _cid, name in several], 12)}.", icon=":material/timeline:")

@@ -78,7 +78,7 @@ def catalog() -> catalog_mod.Catalog:
 
 def selection() -> Selection:
     """The view's selection, scoped to the principal: a council user always gets their own council,
-    anonymised as in debrief mode, whatever the URL or a widget says."""
+    anonymised as in debrief mode (``anonymise``), whatever the URL or a widget says."""
     from mandate_core import access
 
     sel = st.session_state.get("selection")
@@ -86,7 +86,7 @@ def selection() -> Selection:
 
 
 def council_labels(cat: catalog_mod.Catalog, sel: Selection) -> dict[str, str]:
-    """The shown name of every council: its name, or "Peer N" for every other council in debrief mode."""
+    """The shown name of every council: its name, or "Peer N" for every other council when anonymised."""
     names = {str(c["council_id"]): str(c["name"]) for c in cat.councils}
     anon = anonymiser(sel)
     return anon.names(names) if anon is not None else names
@@ -104,11 +104,11 @@ def anonymiser(sel: Selection | None = None) -> Any:
     every council.
 
     The one switch: every helper below that puts something on the page or in a file (chart, table, text,
-    downloads) passes it through this, so a page cannot forget.  A view is anonymised in debrief mode and
-    for a council user (whose selection() always has debrief set); the chosen council keeps its name.
+    downloads) passes it through this, so a page cannot forget.  A view is anonymised (``sel.anonymise``)
+    in debrief mode and for a council user, debrief look or not; the chosen council keeps its name.
     """
     sel = sel if sel is not None else selection()
-    if not sel.debrief:
+    if not sel.anonymise:
         return None
     db = db_path()
     return _anonymiser(db, storage.data_version(db), sel.council, anon_key())

@@ -87,13 +87,15 @@ def test_require_sign_in_values() -> None:
 def test_scope_selection_forces_a_council_user_onto_their_council() -> None:
     wanted = Selection(council="beta", round="2026 review", peers="beta,gamma", horizon="now", debrief=False)
     scoped = access.scope_selection(access.Principal("c@b.org", "council", "alpha"), wanted)
-    assert (scoped.council, scoped.round, scoped.peers, scoped.horizon, scoped.debrief) == \
-        ("alpha", None, "all", "now", True)
+    assert (scoped.council, scoped.round, scoped.peers, scoped.horizon) == ("alpha", None, "all", "now")
+    # Anonymised as in debrief mode, without debrief's projector look (that stays the user's own switch).
+    assert scoped.anonymise and scoped.scoped and not scoped.debrief
     own = access.scope_selection(access.Principal("c@b.org", "council", "alpha"),
-                                 Selection(council="alpha", round="2024 baseline", peers="nation"))
-    assert (own.round, own.peers, own.debrief) == ("2024 baseline", "nation", True)
+                                 Selection(council="alpha", round="2024 baseline", peers="nation", debrief=True))
+    assert (own.round, own.peers, own.debrief, own.anonymise) == ("2024 baseline", "nation", True, True)
     for role in ("admin", "analyst", "facilitator"):
         assert access.scope_selection(access.Principal("a@b.org", role), wanted) == wanted
+        assert not access.scope_selection(access.Principal("a@b.org", role), scoped).scoped
     assert access.scope_selection(None, wanted) == Selection()
 
 

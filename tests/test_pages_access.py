@@ -18,19 +18,22 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mandate_core import access, catalog, demo, storage
+from mandate_core.charts.base import font_size
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ["pages/1_Overview.py", "pages/2_Council.py", "pages/3_Alignment.py", "pages/4_Themes.py",
          "pages/5_Benchmark.py", "pages/6_Trends.py", "pages/7_Data.py"]
 WORKSHOP = "pages/11_Workshop.py"
 OWN, OTHER = "aldermoor", "brackenfield"  # demo councils; Aldermoor has two rounds
+ONE_ROUND = "dunmere"  # a demo council with one round, while others have several
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
     "client_id": "dashboard", "client_secret": "secret",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
 USERS = {"admin@example.org": ("admin", None), "analyst@example.org": ("analyst", None),
-         "facilitator@example.org": ("facilitator", None), "council@example.org": ("council", OWN)}
+         "facilitator@example.org": ("facilitator", None), "council@example.org": ("council", OWN),
+         "one-round@example.org": ("council", ONE_ROUND)}
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +95,17 @@ def _named(text: str, names: list[str]) -> list[str]:
 
 def _labels(at: AppTest) -> list[str]:
     return [b.label for b in at.button]
+
+
+def _chart_font_sizes(at: AppTest) -> list[Any]:
+    """The base font size of every chart on the page (debrief mode doubles it)."""
+    return [json.loads(n.proto.spec)["layout"].get("font", {}).get("size") for n in _walk(at._tree)
+            if type(getattr(n, "proto", None)).__name__ == "PlotlyChart"]
+
+
+def _html(at: AppTest) -> list[str]:
+    """Every ``st.html`` body sent (the debrief look is one)."""
+    return [n.proto.body for n in _walk(at._tree) if type(getattr(n, "proto", None)).__name__ == "Html"]
 
 
 def test_local_mode_is_full_access_and_says_so(db: Path) -> None:
@@ -172,6 +186,53 @@ def test_council_user_sees_only_their_council_named(db: Path, others: list[str],
     assert at.query_params.get("council") in (OWN, [OWN])
     assert "brackenfield" not in str(at.query_params)
     assert "Check and import" not in _labels(at) and "Rebuild the demo database" not in _labels(at)
+    # Anonymised without debrief mode's projector look: normal-size charts, no debrief in the link.
+    assert set(_chart_font_sizes(at)) <= {font_size(False)}
+    assert page == "pages/7_Data.py" or _chart_font_sizes(at), "the page drew its charts"
+    assert "debrief" not in at.query_params
+
+
+def test_council_user_is_anonymised_without_the_debrief_look(db: Path, others: list[str]) -> None:
+    """Issue 13: anonymisation no longer comes from forcing debrief mode on.  The Overview opens (not the
+    slides), in normal type and without the debrief CSS; switching debrief on projects, still anonymised."""
+    at = _app("council@example.org", council=OTHER)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sector overview"]
+    assert not at.sidebar.toggle(key="sb_debrief").value
+    assert not at.session_state["selection"].debrief and at.session_state["selection"].anonymise
+    assert _html(at) == [] and set(_chart_font_sizes(at)) == {font_size(False)}
+    assert _named(_sent(at), others) == [] and "Peer 1" in _sent(at)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/8_Debrief.py")  # no slides outside debrief mode
+
+    at.sidebar.toggle(key="sb_debrief").set_value(True).run()  # a council user may still project
+    assert not at.exception
+    assert any("slide 1 of" in m.value for m in at.markdown)
+    assert _html(at) and set(_chart_font_sizes(at)) == {font_size(True)}
+    assert _named(_sent(at), others) == []
+    at.switch_page("pages/2_Council.py").run()
+    assert set(_chart_font_sizes(at)) == {font_size(True)}
+    assert _named(_sent(at), others) == []
+
+
+def test_trends_hint_offers_no_debrief_switch_to_a_council_user(db: Path, demo_copy: Path) -> None:
+    """A council with one round: a council user is told others have several rounds, never to switch debrief
+    off to see which (they cannot), and no other council is named; in an analyst's debrief the hint stays."""
+    with storage.connect(demo_copy, read_only=True) as con:
+        cat = catalog.load_catalog(con)
+    others = [str(c[k]) for c in cat.councils if c["council_id"] != ONE_ROUND for k in ("name", "council_id")]
+    at = _app("one-round@example.org")
+    at.switch_page("pages/6_Trends.py").run()
+    assert not at.exception
+    info = " ".join(i.value for i in at.info)
+    assert "other councils have several rounds" in info
+    assert "debrief" not in info.lower()
+    assert _named(_sent(at), others) == []
+    assert set(_chart_font_sizes(at)) <= {font_size(False)}
+
+    analyst = _app("analyst@example.org", council=ONE_ROUND, debrief="1")
+    analyst.switch_page("pages/6_Trends.py").run()
+    assert "switch debrief mode off to see which" in " ".join(i.value for i in analyst.info)
 
 
 def test_council_user_debrief_slides_and_no_admin_page(db: Path, others: list[str]) -> None:

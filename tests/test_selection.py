@@ -62,6 +62,24 @@ def test_debrief_flag_and_slide() -> None:
     assert sel.to_query()["debrief"] == "1" and sel.to_query()["slide"] == "3"
 
 
+def test_anonymise_is_debrief_or_a_scoped_view_and_the_look_is_debrief_alone() -> None:
+    """A council user's view (scoped) is anonymised without the projector look; debrief mode is both."""
+    assert not Selection().anonymise
+    assert Selection(debrief=True).anonymise
+    scoped = Selection(council="aldermoor", scoped=True)
+    assert scoped.anonymise and not scoped.debrief
+    assert Selection(council="aldermoor", scoped=True, debrief=True).anonymise
+
+
+def test_the_url_can_neither_scope_nor_unscope_a_view() -> None:
+    """Only mandate_core.access scopes a view: no link parameter sets it, and a link never carries it."""
+    sel = from_query({"scoped": "1", "anonymise": "1", "debrief": "0"}, COUNCILS, ROUNDS)
+    assert not sel.scoped and not sel.anonymise
+    query = Selection(council="aldermoor", scoped=True).to_query()
+    assert "debrief" not in query and not {"scoped", "anonymise"} & set(query)
+    assert not from_query(query, COUNCILS, ROUNDS).anonymise
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from(["council", "round", "peers", "horizon", "debrief", "slide", "x"]),
                        st.one_of(st.text(max_size=600), st.lists(st.text(max_size=50), max_size=3))))
@@ -73,3 +91,4 @@ def test_any_parameters_give_a_valid_selection(params: dict[str, object]) -> Non
     assert sel.peers in ("peer_group", "nation", "council_type", "all") or all(
         p in COUNCILS for p in sel.peer_ids)
     assert 1 <= sel.slide <= 6
+    assert not sel.scoped and sel.anonymise == sel.debrief
