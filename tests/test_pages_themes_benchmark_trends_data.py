@@ -273,7 +273,7 @@ def _csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
 
 def test_data_page_shows_what_is_loaded_and_offers_downloads(demo_env: Path) -> None:
     at = _open(DATA, "aldermoor")
-    assert [m.value for m in at.metric] == ["28", "36", "725", "10,824"]
+    assert [m.value for m in at.metric] == ["28", "36", "725", "10,830"]
     keys = {b.key for b in at.get("download_button")}
     for stem in ("data_dl_loaded", "data_dl_overview", "data_dl_matrix", "data_dl_report"):
         assert {f"{stem}-csv", f"{stem}-xlsx"} <= keys
