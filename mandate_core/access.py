@@ -323,7 +323,13 @@ def delete_council(con: duckdb.DuckDBPyConnection, council_id: str, actor: str) 
         counts["answers"] = con.execute("SELECT count(*) FROM answers WHERE council_id = ?",
                                         [council_id]).fetchone()[0]
         counts["users"] = con.execute("SELECT count(*) FROM users WHERE council_id = ?", [council_id]).fetchone()[0]
-        for table in ("answers", "rounds", "councils"):
+        # its live workshop sessions go too: their answers are the council's, and an open one could
+        # never close without the council
+        codes = "SELECT code FROM live_sessions WHERE council_id = ?"
+        counts["sessions"] = con.execute(f"SELECT count(*) FROM ({codes})", [council_id]).fetchone()[0]
+        for table in ("live_answers", "live_participants"):
+            con.execute(f"DELETE FROM {table} WHERE code IN ({codes})", [council_id])  # noqa: S608 - fixed
+        for table in ("live_sessions", "answers", "rounds", "councils"):
             con.execute(f"DELETE FROM {table} WHERE council_id = ?", [council_id])  # noqa: S608 - fixed names
         con.execute("DELETE FROM users WHERE council_id = ?", [council_id])
         _forget_demo_mark_if_none_left(con)

@@ -236,3 +236,19 @@ def test_demo_command_keeps_users(tmp_path: Path) -> None:
         assert [u["email"] for u in access.list_users(con)] == ["boss@example.org"]
         assert access.activity(con)[0]["action"] == "demo rebuilt"
 
+
+
+def test_deleting_a_council_deletes_its_live_sessions(db: Path) -> None:
+    from mandate_core import live
+
+    with storage.connect(db) as con:
+        mine = live.open_session(con, "beta", "2026 live", ["Homes=place"])
+        other = live.open_session(con, "alpha", "2026 live", ["Homes=place"])
+        phone = live.join(con, mine.code, "officer", device_token="t" * 20)
+        live.submit_theme(con, mine.code, phone.device_token, "Homes", {"now": 2, "next": 3, "ambition": 5})
+        counts = access.delete_council(con, "beta", "admin@x.org")
+        assert counts["sessions"] == 1
+        left = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("live_sessions", "live_participants", "live_answers")}
+        assert left == {"live_sessions": 1, "live_participants": 0, "live_answers": 0}
+        assert con.execute("SELECT code FROM live_sessions").fetchone()[0] == other.code
