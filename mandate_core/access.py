@@ -325,10 +325,12 @@ def delete_council(con: duckdb.DuckDBPyConnection, council_id: str, actor: str) 
         counts["users"] = con.execute("SELECT count(*) FROM users WHERE council_id = ?", [council_id]).fetchone()[0]
         # its live workshop sessions go too: their answers are the council's, and an open one could
         # never close without the council
-        codes = "SELECT code FROM live_sessions WHERE council_id = ?"
-        counts["sessions"] = con.execute(f"SELECT count(*) FROM ({codes})", [council_id]).fetchone()[0]
-        for table in ("live_answers", "live_participants"):
-            con.execute(f"DELETE FROM {table} WHERE code IN ({codes})", [council_id])  # noqa: S608 - fixed
+        counts["sessions"] = con.execute("SELECT count(*) FROM live_sessions WHERE council_id = ?",
+                                         [council_id]).fetchone()[0]
+        con.execute("DELETE FROM live_answers WHERE code IN "
+                    "(SELECT code FROM live_sessions WHERE council_id = ?)", [council_id])
+        con.execute("DELETE FROM live_participants WHERE code IN "
+                    "(SELECT code FROM live_sessions WHERE council_id = ?)", [council_id])
         for table in ("live_sessions", "answers", "rounds", "councils"):
             con.execute(f"DELETE FROM {table} WHERE council_id = ?", [council_id])  # noqa: S608 - fixed names
         con.execute("DELETE FROM users WHERE council_id = ?", [council_id])
