@@ -34,12 +34,12 @@ def _write(work, message: str) -> None:  # noqa: ANN001 - a function of a connec
 
 
 def _users(cat, who: access.Principal, gen: int) -> None:  # noqa: ANN001 - Catalog
-    st.subheader("Users and roles", anchor=False)
+    st.header("Users and roles", anchor=False)
     st.caption("Roles come from this list, never from the sign-in provider. Adding an address that is "
                "already listed changes its role; the change shows on that person's next page view.")
     users = ui.core("access.list_users")
-    st.dataframe(users, hide_index=True, width="stretch",
-                 column_config={"email": "E-mail", "role": "Role", "council_id": "Council"})
+    ui.grid(users, "No users are listed yet.", hide_index=True, width="stretch",
+            column_config={"email": "E-mail", "role": "Role", "council_id": "Council"})
     left, right = st.columns(2)
     with left.container(border=True):
         st.markdown("**Add a user or change a role**")
@@ -66,7 +66,7 @@ def _users(cat, who: access.Principal, gen: int) -> None:  # noqa: ANN001 - Cata
 
 
 def _deletions(cat, who: access.Principal, gen: int) -> None:  # noqa: ANN001 - Catalog
-    st.subheader("Delete a council or a round", anchor=False)
+    st.header("Delete a council or a round", anchor=False)
     st.caption("Deletes from the database at once, in one step (back up first with "
                "`python -m mandate_core export`). The demo councils can be deleted like any other; once "
                "none is left, no page says it shows demo data.")
@@ -106,10 +106,10 @@ def render() -> None:
     st.divider()
     _deletions(cat, who, gen)
     st.divider()
-    st.subheader("Activity record", anchor=False)
+    st.header("Activity record", anchor=False)
     st.caption("Sign-ins, imports, deletions, user changes and workshop sessions, newest first.")
-    st.dataframe(ui.core("access.activity"), hide_index=True, width="stretch",
-                 column_config={"when": "When", "who": "Who", "action": "What", "detail": "Detail"})
+    ui.grid(ui.core("access.activity"), "Nothing has been recorded yet.", hide_index=True, width="stretch",
+            column_config={"when": "When", "who": "Who", "action": "What", "detail": "Detail"})
 
 
 ui.run_safely(render, __file__)

@@ -45,7 +45,7 @@ def _act(work, done: str | None = None) -> object:  # noqa: ANN001 - a function 
 
 
 def _open_form(cat, councils: list[str], default: str | None) -> None:  # noqa: ANN001 - Catalog
-    st.subheader("Open a session", anchor=False)
+    st.header("Open a session", anchor=False)
     council = st.selectbox("Council", councils, format_func=cat.name, key="ws_council",
                            index=councils.index(default) if default in councils else 0)
     st.caption("The themes and political groups start from the council's last round; change them as needed.")
@@ -95,9 +95,9 @@ def _live_view(code: str, min_group: int) -> None:
     if revealed and room is None:
         st.info("No answers yet.")
     elif revealed and room:
-        st.markdown("#### " + takeaways.md_escape(takeaways.overall_sentence(room["overall"], min_group)))
+        st.markdown("## " + takeaways.md_escape(takeaways.overall_sentence(room["overall"], min_group)))
         ui.chart(spectrum.council_spectrum(room, debrief=True), takeaways.how_to_read_council(min_group),
-                 key="ws_room")
+                 key="ws_room", numbers_table=False)  # the table below
         st.dataframe(spectrum.display_table(spectrum.council_rows(room)), hide_index=True)
 
 

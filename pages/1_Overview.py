@@ -80,7 +80,7 @@ def render() -> None:
         st.caption(takeaways.md_escape(f"{labels.get(sel.council, sel.council)} is not in this selection."))
 
     fig = spectrum.overview_dumbbell(rows, focus=sel.council, labels=labels, debrief=sel.debrief)
-    ui.chart(fig, takeaways.how_to_read_overview(m), key="ov_chart")
+    ui.chart(fig, takeaways.how_to_read_overview(m), key="ov_chart", numbers_table=False)  # the table below
     if coverage:
         st.caption(coverage)
     if off:

@@ -20,7 +20,7 @@ def _card(theme: str, items: list[dict[str, str]]) -> None:
 
 
 def _notes(notes: list[dict[str, str]], debrief: bool) -> None:
-    st.subheader("What a radical alternative would look like", anchor=False)
+    st.header("What a radical alternative would look like", anchor=False)
     if not notes:
         st.caption("No notes were written for themes large enough to show.")
         return
@@ -51,17 +51,18 @@ def render() -> None:
     st.caption(takeaways.md_escape(ui.clean(
         f"Workshop round {report['round']}, held on {report['workshop_date']}, "
         f"with {report['participants']} participants.")))
-    st.markdown("#### " + takeaways.md_escape(takeaways.overall_sentence(report["overall"], m)))
+    st.markdown("## " + takeaways.md_escape(takeaways.overall_sentence(report["overall"], m)))
     coverage = takeaways.overall_coverage_note(report)
     if coverage:
         st.caption(takeaways.md_escape(ui.clean(coverage)))
     # The risk sentence is the risk chart's title; it is not repeated above the charts.
 
     ui.chart(spectrum.council_spectrum(report, debrief=sel.debrief), takeaways.how_to_read_council(m),
-             key="co_spectrum")
-    ui.chart(spectrum.risk_chart(report, debrief=sel.debrief), takeaways.how_to_read_risk(m), key="co_risk")
+             key="co_spectrum", numbers_table=False)  # its numbers: the table below
+    ui.chart(spectrum.risk_chart(report, debrief=sel.debrief), takeaways.how_to_read_risk(m), key="co_risk",
+             numbers_table=False)
     ui.chart(spectrum.consensus_chart(report, sel.horizon, debrief=sel.debrief), takeaways.how_to_read_consensus(),
-             key="co_consensus")
+             key="co_consensus", numbers_table=False)
 
     notes = ui.core("metrics.theme_notes", sel.council, report["round"], min_group=m)
     _notes(notes, sel.debrief)

@@ -39,7 +39,7 @@ def render() -> None:
     # The other end of the grid is written under the title, with the chart (not detached below it).
     fig = theme_charts.heatmap(grid, title=views.theme_grid_takeaway(grid), min_group=m, debrief=sel.debrief,
                                note=views.theme_grid_lowest(grid))
-    ui.chart(fig, views.HOW_TO_READ_GRID, key="th_grid")
+    ui.chart(fig, views.HOW_TO_READ_GRID, key="th_grid", numbers_table=False)  # "Numbers behind the grid"
     if coverage:
         st.caption(coverage)
     latest = grid.rounds.get(focus or "")

@@ -67,7 +67,7 @@ def render() -> None:
             row["points"] = anon.rows(row["points"])
     title = views.benchmark_takeaway(view, focus_name)
     fig = benchmark_charts.strip(view, labels, title=title, min_group=m, debrief=sel.debrief)
-    ui.chart(fig, views.HOW_TO_READ_BENCHMARK, key="bm_strip")
+    ui.chart(fig, views.HOW_TO_READ_BENCHMARK, key="bm_strip", numbers_table=False)  # the table below
 
     rows = views.benchmark_rows(view)
     # Quartiles and a percentile of two or three councils mean little: those rows say "–" (blank in the download

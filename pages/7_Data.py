@@ -54,7 +54,7 @@ def _uploaded(file: Any) -> uploads.Upload:
 
 
 def _loaded_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Selection
-    st.subheader("What is loaded", anchor=False)
+    st.header("What is loaded", anchor=False)
     s = views.loaded_summary(cat)
     if cat.empty:
         st.info("Nothing is loaded yet. Import a councils file and a responses file below, or rebuild the "
@@ -108,7 +108,7 @@ def _show_outcome(cat) -> None:  # noqa: ANN001 - Catalog
 
 
 def _import_section(cat) -> None:  # noqa: ANN001 - Catalog
-    st.subheader("Import workshop results", anchor=False)
+    st.header("Import workshop results", anchor=False)
     gen = st.session_state.setdefault(GEN, 0)
     left, right = st.columns(2)
     councils_file = left.file_uploader(
@@ -170,7 +170,7 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
     if cat.empty:
         return
     m = storage.min_group_size()
-    st.subheader("Download the data behind the views", anchor=False)
+    st.header("Download the data behind the views", anchor=False)
     st.caption("Spreadsheet-safe CSV and Excel files with exactly the numbers the pages show; numbers behind "
                f"fewer than {m} participants are left out here too.")
     focus = sel.council
@@ -201,7 +201,7 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
 
 
 def _demo_section(cat) -> None:  # noqa: ANN001 - Catalog
-    st.subheader("Demo database", anchor=False)
+    st.header("Demo database", anchor=False)
     if st.session_state.pop(DEMO_DONE, False):
         st.success(f"The demo database was rebuilt: {len(cat.councils)} fictional councils are loaded.",
                    icon=":material/check_circle:")

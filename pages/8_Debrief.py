@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mandate_core import debrief, debrief_pack, deck_pptx, storage, takeaways
+from mandate_core.charts.base import figure_table
 from mandate_core.metrics import ReportError
 from pages import _layout as ui
 
@@ -15,8 +16,8 @@ SLIDE_CSS = """
 [data-testid="stMainBlockContainer"] { padding-bottom: 1rem !important; }
 [data-testid="stMain"] [data-testid="stAlert"] p { font-size: 1.05rem !important; line-height: 1.3; }
 [data-testid="stMain"] [data-testid="stAlertContainer"] { padding: 0.45rem 0.9rem; }
-[data-testid="stMain"] h2 { padding-top: 0.2rem; padding-bottom: 0.2rem; }
-[data-testid="stMain"] h3 { padding-top: 0; }
+[data-testid="stMain"] h1 { font-size: 2.9rem; padding-top: 0.2rem; padding-bottom: 0.2rem; }
+[data-testid="stMain"] h2 { font-size: 2.2rem; padding-top: 0; }
 </style>
 """
 
@@ -50,12 +51,13 @@ def render() -> None:
     right.button("Next ▶", key="db_next", on_click=_go, args=(1, count), disabled=number == count,
                  width="stretch")
     middle.markdown(f"**{takeaways.md_escape(deck.name)}** · slide {number} of {count}")
-    st.markdown("## " + takeaways.md_escape(slide.heading))
-    st.markdown("### " + takeaways.md_escape(slide.takeaway))
+    # The slide's heading is the page's h1 and its takeaway the h2: heading levels without a jump (WCAG 1.3.1).
+    st.markdown("# " + takeaways.md_escape(slide.heading))
+    st.markdown("## " + takeaways.md_escape(slide.takeaway))
     if slide.figure is not None:
         fig = slide.figure
         fig.update_layout(height=debrief.chart_height(slide))
-        st.plotly_chart(fig, width="stretch", key=f"db_chart_{slide.key}", config={"displaylogo": False})
+        ui.plotly_chart(fig, alt=slide.takeaway, key=f"db_chart_{slide.key}")  # the slide is anonymised already
     if slide.notes:
         # Theme by theme as in the pack, each idea once, as many as a screen holds in large type.
         columns, more = debrief.notes_on_screen(slide.notes)
@@ -70,6 +72,8 @@ def render() -> None:
             st.caption(f"+{more} more in the debrief pack (download it in the sidebar).")
     with st.expander("How to read this"):
         st.markdown(slide.how_to_read)
+    if slide.figure is not None:
+        ui.numbers(figure_table(slide.figure))
 
     st.sidebar.download_button(
         "Download the debrief pack (HTML)",

@@ -91,7 +91,7 @@ def _save(code: str, token: str, labels: list[str], index: int, answered: list[s
 def _theme_form(session: live.Session, me: live.Participant, index: int, mine: dict) -> None:
     theme = session.themes[index]
     given = mine.get(theme.label, {"changes": {}, "risks": {}, "note": None})
-    st.markdown(f"### {md_escape(theme.label)}")
+    st.markdown(f"## {md_escape(theme.label)}")
     st.caption("1–2 Better: do what we do, better · 3–4 Differently: do it in a different way · "
                "5–6 New: do something not done before")
     with st.form(f"join_theme_{index}"):

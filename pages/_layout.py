@@ -155,14 +155,64 @@ def require_data() -> catalog_mod.Catalog:
     return cat
 
 
-def chart(fig: Any, how_to_read: str, key: str | None = None) -> None:
-    """A chart with its takeaway title (set by the builder) and a collapsed "How to read this"."""
+#: Plotly's toolbar: only the PNG download and "reset axes" (one keyboard stop each, not eight), no logo.
+CHART_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
+                               "autoScale2d", "toggleSpikelines", "hoverClosestCartesian",
+                               "hoverCompareCartesian"],
+}
+NUMBERS_LABEL = "The numbers behind this chart"
+
+
+def plotly_chart(fig: Any, *, alt: str | None = None, key: str | None = None) -> None:
+    """``st.plotly_chart`` the house way: full width, the small toolbar, and a text alternative (the
+    figure's takeaway title unless ``alt`` says more)."""
+    from mandate_core.charts.base import figure_alt
+
+    st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG, alt=alt or figure_alt(fig))
+
+
+def numbers(rows: Sequence[dict[str, Any]], label: str = NUMBERS_LABEL) -> None:
+    """A chart's numbers as a table, collapsed under the chart (SPEC §7: every chart's numbers in a table)."""
+    from mandate_core.charts.base import EMPTY_CELL
+    from mandate_core.charts.spectrum import display_table
+
+    if not rows:
+        return
+    with st.expander(label):
+        table(display_table(rows), hide_index=True, width="stretch")
+        if any(EMPTY_CELL in r.values() for r in rows):
+            st.caption(f"{EMPTY_CELL} : nothing drawn (too few people to show, or no answers).")
+
+
+def chart(fig: Any, how_to_read: str, key: str | None = None, *, alt: str | None = None,
+          rows: Sequence[dict[str, Any]] | None = None, numbers_table: bool = True) -> None:
+    """A chart with its takeaway title (set by the builder), a collapsed "How to read this" and its numbers.
+
+    ``alt`` is the text alternative (default: the title, as plain words).  The numbers are ``rows`` when
+    given, else read off the (anonymised) figure itself, so they hold exactly what the chart shows and
+    nothing hidden; ``numbers_table=False`` when the page already shows a table of this chart's numbers.
+    """
+    from mandate_core.charts.base import figure_table
+
     anon = anonymiser()
     if anon is not None:
         fig = anon.figure(fig)
-    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+    plotly_chart(fig, alt=alt, key=key)
     with st.expander("How to read this"):
         st.markdown(how_to_read)
+    if numbers_table:
+        numbers(list(rows) if rows is not None else figure_table(fig))
+
+
+def grid(rows: Sequence[dict[str, Any]], empty: str, **kwargs: Any) -> None:
+    """``st.dataframe`` of rows, or a caption saying there are none: an empty grid would be a table with one
+    blank column header, which a screen reader announces as nothing (axe: empty-table-header)."""
+    if rows:
+        st.dataframe(rows, **kwargs)
+    else:
+        st.caption(empty)
 
 
 def text(value: object) -> None:
@@ -194,7 +244,7 @@ def downloads(rows: Sequence[dict[str, Any]] | Any, name: str, key: str,
 
 
 def takeaway_header(title: str, caption: str | None = None) -> None:
-    st.subheader(title, anchor=False)
+    st.header(title, anchor=False)
     if caption:
         st.caption(caption)
 

@@ -8,7 +8,7 @@ import pytest
 
 from mandate_core.charts import alignment
 from mandate_core.disclosure import HIDDEN
-from mandate_core.palette import BAND_COLOURS, OKABE_ITO, ROLE_COLOURS
+from mandate_core.palette import BAND_COLOURS, BAND_MARK_COLOURS, GROUP_COLOURS, LEVEL_COLOUR, ROLE_COLOURS
 
 SMALL = HIDDEN
 
@@ -82,9 +82,9 @@ def test_group_positions_values_colours_and_hidden_rows(rows: list[dict]) -> Non
 
 def test_group_styles_never_borrow_a_band_or_role_colour_and_differ_in_shape() -> None:
     colours = {c for c, _shape in alignment.GROUP_STYLES}
-    assert not colours & set(BAND_COLOURS.values())
+    assert not colours & (set(BAND_COLOURS.values()) | set(BAND_MARK_COLOURS.values()))
     assert not colours & set(ROLE_COLOURS.values())
-    assert colours <= set(OKABE_ITO.values())
+    assert colours == set(GROUP_COLOURS)  # the palette's (contrast-checked) group colours, nothing else
     shapes = [shape for _c, shape in alignment.GROUP_STYLES]
     assert len(set(shapes)) == len(shapes) and "circle" not in shapes  # circles are the role rows
     styles = alignment.group_styles([{"cell": "group", "group": g} for g in ("SNP", "Green", "Labour")])
@@ -143,7 +143,7 @@ def test_officer_member_gap_chart() -> None:
     fig = alignment.officer_member_gap_chart(_themes(), "ambition", 3)
     bars = fig.data[0]
     assert list(bars.x) == [0.8, -0.5, 0.1]
-    assert list(bars.marker.color) == [ROLE_COLOURS["member"], ROLE_COLOURS["officer"], OKABE_ITO["grey"]]
+    assert list(bars.marker.color) == [ROLE_COLOURS["member"], ROLE_COLOURS["officer"], LEVEL_COLOUR]
     assert list(bars.text) == ["+0.8", "-0.5", "+0.1"]
     assert fig.layout.title.text == "Split: members go further on 1 of 3 themes, officers on 1, level on 1"
     assert "not shown — small group" in [a.text for a in fig.layout.annotations]
@@ -151,7 +151,7 @@ def test_officer_member_gap_chart() -> None:
     # The key names all three colours, so the grey "about level" bars the title counts are explained.
     key = {t.name: t.marker.color for t in fig.data if t.showlegend}
     assert key == {"Members further": ROLE_COLOURS["member"], "Officers further": ROLE_COLOURS["officer"],
-                   "About level (gap under 0.3)": OKABE_ITO["grey"]}
+                   "About level (gap under 0.3)": LEVEL_COLOUR}
     now = alignment.officer_member_gap_chart(_themes(), "now", 3)
     assert list(now.data[0].x) == [0.0, 0.1]
 

@@ -9,7 +9,7 @@ import pytest
 from mandate_core import takeaways
 from mandate_core.charts import base, spectrum
 from mandate_core.domain import band_of
-from mandate_core.palette import BAND_COLOURS, FOCUS_COLOUR, HORIZON_COLOURS
+from mandate_core.palette import BAND_MARK_COLOURS, FOCUS_COLOUR, HORIZON_COLOURS
 
 HIDDEN = {"suppressed": True}
 
@@ -60,8 +60,11 @@ def test_dumbbell_sorted_by_ambition_with_band_colours(sector: list[dict]) -> No
     assert list(amb.x) == [2.2, 3.9, 4.8]  # lowest ambition at the bottom (y = 0)
     assert list(amb.y) == [0, 1, 2]
     assert list(now.x) == [1.5, 3.0, 2.0]
-    assert list(amb.marker.color) == [BAND_COLOURS["Better"], BAND_COLOURS["Differently"], BAND_COLOURS["New"]]
-    assert list(now.marker.color) == [BAND_COLOURS["Better"], BAND_COLOURS["Differently"], BAND_COLOURS["Better"]]
+    # The bands' mark colours (darker than the zones' fills, for 3:1 on them): a dot's colour is its band.
+    assert list(amb.marker.color) == [BAND_MARK_COLOURS["Better"], BAND_MARK_COLOURS["Differently"],
+                                      BAND_MARK_COLOURS["New"]]
+    assert list(now.marker.color) == [BAND_MARK_COLOURS["Better"], BAND_MARK_COLOURS["Differently"],
+                                      BAND_MARK_COLOURS["Better"]]
     assert now.marker.symbol == "circle-open"
     ticks = list(fig.layout.yaxis.ticktext)
     assert ticks[0] == "Charlie Council" and ticks[2] == "Alpha Council"

@@ -14,30 +14,31 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .. import domain, takeaways
-from ..palette import BAND_COLOURS, OKABE_ITO, ROLE_COLOURS
+from .. import domain, palette, takeaways
+from ..palette import BAND_COLOURS, GROUP_COLOURS, ROLE_COLOURS, TOTAL_COLOUR
 from ..takeaways import cell_label, num
 from .base import add_band_zones, change_axis, font_size, suppressed_text
 from .spectrum import display_table as display_table  # re-exported for the Alignment page
 from .spectrum import esc, frame, horizon_word, label_limit, level_column_px, level_dots, two_lines
 
-TOTAL_COLOUR = "#444444"
 #: Political groups: a colour and a shape each, in alphabetical order of group, cycled.  The colours are the
-#: Okabe–Ito entries that are neither a band colour (sky blue, orange, pink: a group must never read as
+#: Okabe–Ito hues that are neither a band colour (sky blue, orange, pink: a group must never read as
 #: "Better" or "New") nor a role colour (black officers, vermillion members), and none is a party's
-#: conventional colour by design: blue, bluish green and grey only, told apart by shape as well.
+#: conventional colour by design: blue, bluish green and grey only (palette.GROUP_COLOURS, darkened for
+#: contrast on the band zones), told apart by shape as well.
+_GREEN, _BLUE, _GREY = GROUP_COLOURS
 GROUP_STYLES: tuple[tuple[str, str], ...] = (
-    (OKABE_ITO["bluish_green"], "square"),
-    (OKABE_ITO["blue"], "diamond"),
-    (OKABE_ITO["grey"], "triangle-up"),
-    (OKABE_ITO["bluish_green"], "triangle-down"),
-    (OKABE_ITO["blue"], "pentagon"),
-    (OKABE_ITO["grey"], "star"),
-    (OKABE_ITO["bluish_green"], "hexagon"),
-    (OKABE_ITO["blue"], "star-diamond"),
+    (_GREEN, "square"),
+    (_BLUE, "diamond"),
+    (_GREY, "triangle-up"),
+    (_GREEN, "triangle-down"),
+    (_BLUE, "pentagon"),
+    (_GREY, "star"),
+    (_GREEN, "hexagon"),
+    (_BLUE, "star-diamond"),
 )
-#: Outline of every group marker, so the grey one stands out on the pale band zones.
-MARKER_EDGE = "#333333"
+#: Outline of every group marker, so each stands out on the pale band zones.
+MARKER_EDGE = palette.MARK_EDGE
 #: Opacity of each score's segment: the extremes (1, 6) full, the inner scores lighter, so that the two
 #: scores of a band can be told apart while keeping the band's colour.
 SCORE_OPACITY = {1: 1.0, 2: 0.55, 3: 0.8, 4: 0.8, 5: 0.55, 6: 1.0}
@@ -91,7 +92,7 @@ def _separator(fig: go.Figure, rows: Sequence[Mapping[str, Any]], ys: Sequence[i
     """A dotted line between the role rows and the political groups."""
     groups = [y for r, y in zip(rows, ys, strict=True) if r["cell"] == "group"]
     if groups and len(groups) < len(rows):
-        fig.add_hline(y=max(groups) + 0.5, line={"color": "#BBBBBB", "width": 1, "dash": "dot"})
+        fig.add_hline(y=max(groups) + 0.5, line={"color": palette.SEPARATOR_COLOUR, "width": 1, "dash": "dot"})
 
 
 def group_positions(
@@ -115,8 +116,8 @@ def group_positions(
     for r, y in zip(cells, ys, strict=True):
         if _is_hidden(r):
             fig.add_annotation(x=3.5, y=y, text=esc(hidden_words(r, min_group)), showarrow=False,
-                               font={"size": font_size(debrief, 13), "color": "#555555"},
-                               bgcolor="rgba(255,255,255,0.85)")
+                               font={"size": font_size(debrief, 13), "color": palette.NOTE_INK},
+                               bgcolor=palette.NOTE_BACKGROUND)
             continue
         colour, symbol = _cell_style(r, styles)
         xs.append(r["position"])
@@ -145,7 +146,7 @@ def group_positions(
 #: The three kinds of officer–member gap, in the order of the key under the chart.
 GAP_KINDS = (("members", "Members further"), ("officers", "Officers further"),
              ("level", f"About level (gap under {takeaways.GAP_LEVEL})"))
-GAP_COLOURS = {"members": ROLE_COLOURS["member"], "officers": ROLE_COLOURS["officer"], "level": OKABE_ITO["grey"]}
+GAP_COLOURS = {"members": ROLE_COLOURS["member"], "officers": ROLE_COLOURS["officer"], "level": palette.LEVEL_COLOUR}
 
 
 def officer_member_gap_chart(
@@ -162,8 +163,8 @@ def officer_member_gap_chart(
         gap = (t.get("officer_member_gap") or {}).get(horizon)
         if gap is None:
             fig.add_annotation(x=0, y=y, text=esc(suppressed_text(min_group)), showarrow=False,
-                               font={"size": font_size(debrief, 13), "color": "#555555"},
-                               bgcolor="rgba(255,255,255,0.85)")
+                               font={"size": font_size(debrief, 13), "color": palette.NOTE_INK},
+                               bgcolor=palette.NOTE_BACKGROUND)
             continue
         xs.append(gap)
         yy.append(y)
@@ -178,11 +179,11 @@ def officer_member_gap_chart(
         fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", name=words, marker={"color": GAP_COLOURS[kind]},
                              hoverinfo="skip", showlegend=True))
     reach = max([1.5, *(abs(x) * 1.25 for x in xs)])
-    fig.add_vline(x=0, line={"color": "#333333", "width": 1.5})
+    fig.add_vline(x=0, line={"color": palette.MARK_EDGE, "width": 1.5})
     ends = ("◀ officers", "members ▶") if debrief else ("◀ officers further", "members further ▶")
     for x, anchor, words in ((-reach, "left", ends[0]), (reach, "right", ends[1])):
         fig.add_annotation(x=x, y=1.0, yref="paper", yanchor="bottom", xanchor=anchor, text=f"<b>{words}</b>",
-                           showarrow=False, font={"size": font_size(debrief, 14), "color": "#333333"})
+                           showarrow=False, font={"size": font_size(debrief, 14), "color": palette.MARK_EDGE})
     fig.update_xaxes(range=[-reach, reach], zeroline=False,
                      title={"text": f"{horizon_word(horizon)}: members minus officers (points)",
                             "font": {"size": font_size(debrief, 15)}})
@@ -207,7 +208,7 @@ def cross_party_chart(
         value = (t.get("cross_party_alignment") or {}).get(horizon)
         if value is None:
             fig.add_annotation(x=0.02, y=y, xanchor="left", text="needs two groups large enough to show",
-                               showarrow=False, font={"size": font_size(debrief, 13), "color": "#555555"})
+                               showarrow=False, font={"size": font_size(debrief, 13), "color": palette.NOTE_INK})
             continue
         words = f"{value:.2f} {takeaways.alignment_level(value)}"
         points.append((y, value, words, f"<b>{esc(t['theme'])}</b><br>Alignment {words}"
@@ -216,7 +217,7 @@ def cross_party_chart(
              ("close", takeaways.ALIGNMENT_HIGH, 1.0))
     level_dots(fig, points, zones=zones, ticks=(0, 0.2, 0.4, 0.6, 0.8, 1),
                axis_title=f"{horizon_word(horizon)}: cross-party alignment (0 = groups 5 points apart … 1 = same)",
-               colour=OKABE_ITO["bluish_green"], debrief=debrief)
+               colour=palette.INKS["bluish_green"], debrief=debrief)
     fig.update_yaxes(tickvals=ys, ticktext=[two_lines(t["theme"], label_limit(debrief, 30)) for t in themes],
                      range=[-0.6, max(n, 1) - 0.4])
     frame(fig, title or takeaways.alignment_takeaway(themes, horizon), debrief=debrief, rows=n, row_px=40,
@@ -258,20 +259,20 @@ def distribution_chart(
             x=xs, y=yy, orientation="h", name=f"{band} ({lo}–{hi})", legendrank=score, legendgroup=band,
             showlegend=score in (1, 4, 6),  # one key a band, in its strongest shade
             marker={"color": BAND_COLOURS[band], "opacity": SCORE_OPACITY[score],
-                    "line": {"color": "white", "width": 1}},
+                    "line": {"color": palette.MARK_EDGE, "width": 0.75}},
             text=text, textposition="inside", insidetextanchor="middle", textangle=0,
-            textfont={"size": font_size(debrief, 13), "color": "#1A1A1A"},
+            textfont={"size": font_size(debrief, 13), "color": palette.INK},
             hovertext=hover, hoverinfo="text", width=0.62,
         ))
     for r, y in zip(cells, ys, strict=True):
         if r.get("suppressed") or not r.get("counts"):
             fig.add_annotation(x=0, y=y, text=esc(hidden_words(r, min_group)), showarrow=False,
-                               font={"size": font_size(debrief, 13), "color": "#555555"},
-                               bgcolor="rgba(255,255,255,0.9)")
-    fig.add_vline(x=0, line={"color": "#333333", "width": 1.5})
+                               font={"size": font_size(debrief, 13), "color": palette.NOTE_INK},
+                               bgcolor=palette.NOTE_BACKGROUND_STRONG)
+    fig.add_vline(x=0, line={"color": palette.MARK_EDGE, "width": 1.5})
     for x, anchor, words in ((-100, "left", "◀ scores 1–3"), (100, "right", "scores 4–6 ▶")):
         fig.add_annotation(x=x, y=1.0, yref="paper", yanchor="bottom", xanchor=anchor, text=f"<b>{words}</b>",
-                           showarrow=False, font={"size": font_size(debrief, 14), "color": "#333333"})
+                           showarrow=False, font={"size": font_size(debrief, 14), "color": palette.MARK_EDGE})
     _separator(fig, cells, ys)
     ticks = [-100, -50, 0, 50, 100] if debrief else [-100, -75, -50, -25, 0, 25, 50, 75, 100]
     fig.update_xaxes(range=[-106, 106], tickvals=ticks, ticktext=[f"{abs(t)}%" for t in ticks],

@@ -15,7 +15,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .. import domain, views
+from .. import domain, palette, views
 from ..palette import FOCUS_COLOUR, PEER_COLOUR
 from ..views import fmt, title_html
 from .base import MUTED_INK, add_band_zones, change_axis, font_size, style, suppressed_text
@@ -84,14 +84,14 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
             q3=[d["p75"] for _i, d, _p in box_rows],
             lowerfence=[min(p["value"] for p in pts) for _i, _d, pts in box_rows],
             upperfence=[max(p["value"] for p in pts) for _i, _d, pts in box_rows],
-            width=BOX_WIDTH, fillcolor="rgba(153,153,153,0.25)", line={"color": "#6E6E6E", "width": 1.5},
+            width=BOX_WIDTH, fillcolor=palette.BOX_FILL, line={"color": palette.BOX_LINE, "width": 1.5},
             hoverinfo="skip", name="Middle half of peers", showlegend=True,
         ))
     median_rows = [(i, r["doc"]) for i, r in enumerate(rows) if r["doc"]["median"] is not None]
     if median_rows:
         fig.add_trace(go.Scatter(
             x=[d["median"] for _i, d in median_rows], y=[i for i, _d in median_rows], mode="markers",
-            marker={"symbol": "line-ns-open", "size": MEDIAN_PX[debrief], "color": "#1A1A1A",
+            marker={"symbol": "line-ns-open", "size": MEDIAN_PX[debrief], "color": palette.INK,
                     "line": {"width": 3}},
             customdata=[[fmt(d["median"], metric), d["peers"],
                          ("" if views.few_peers(d) else
@@ -109,8 +109,8 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
             ptext.append(_esc(labels.get(p["council_id"], p["name"])))
     fig.add_trace(go.Scatter(
         x=px, y=py, mode="markers", name="Peers",
-        marker={"color": PEER_COLOUR, "size": 10 if not debrief else 16, "opacity": 0.85,
-                "line": {"width": 1, "color": "white"}},
+        marker={"color": PEER_COLOUR, "size": 10 if not debrief else 16,  # opaque: 3:1 on the band zones
+                "line": {"width": 1, "color": palette.WHITE}},
         customdata=ptext, hovertemplate="%{customdata}: %{x:.2f}<extra></extra>",
     ))
 
@@ -131,14 +131,14 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
     fig.add_trace(go.Scatter(
         x=fx, y=fy, mode="markers", name=focus_name,
         marker={"symbol": "diamond", "size": diamond, "color": FOCUS_COLOUR,
-                "line": {"width": 1.5, "color": "white"}},
+                "line": {"width": 1.5, "color": palette.WHITE}},
         customdata=fhover, hovertemplate="%{customdata}<extra></extra>", cliponaxis=False,
     ))
     for i, r in enumerate(rows):
         if r["doc"]["value"] is None:
             fig.add_annotation(x=0.02, xref="paper", y=i, xanchor="left", showarrow=False,
                                text=f"{focus_name}: {suppressed_text(min_group)}",
-                               font={"size": font_size(debrief, 13), "color": "#555555"})
+                               font={"size": font_size(debrief, 13), "color": palette.NOTE_INK})
 
     axis_title = SHORT_AXIS_TITLES[metric] if debrief else AXIS_TITLES[metric]
     row_px = 84 if not debrief else 120
@@ -146,7 +146,7 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
     fig.update_yaxes(tickmode="array", tickvals=list(range(len(rows))), ticktext=[_tick(r, debrief) for r in rows],
                      range=[len(rows) - 0.5, -0.5], showgrid=False, zeroline=False)
     for i in range(1, len(rows)):  # a faint rule between rows, so each diamond reads with its own dots
-        fig.add_hline(y=i - 0.5, line={"color": "#E3E3E3", "width": 1})
+        fig.add_hline(y=i - 0.5, line={"color": palette.ROW_RULE_COLOUR, "width": 1})
     if metric == "position":
         add_band_zones(fig, "x", debrief=debrief)
         change_axis(fig, "x", debrief=debrief, title=axis_title)
@@ -159,7 +159,7 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
         values = [v for v in [*px, *fx] if v is not None]
         span = max([abs(v) for v in values] + [1.0]) * 1.15
         fig.update_xaxes(range=[min(-0.25, min(values, default=0) - 0.25), span], zeroline=True,
-                         zerolinecolor="#777777", zerolinewidth=1.5)
+                         zerolinecolor=palette.ZERO_LINE_COLOUR, zerolinewidth=1.5)
     # The legend sits just under the axis title (anchored to the figure's bottom edge, so the gap between
     # them does not grow with the number of rows).  In debrief the legend goes: the facilitator explains it.
     axis_px = font_size(debrief, 14) * 1.4 + font_size(debrief, 15) * 1.4 + 16

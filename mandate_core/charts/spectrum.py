@@ -17,7 +17,24 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .. import domain, takeaways
-from ..palette import BAND_COLOURS, FOCUS_COLOUR, HORIZON_COLOURS, OKABE_ITO
+from ..palette import (
+    ARROW_COLOUR,
+    BAND_MARK_COLOURS,
+    CONNECTOR_COLOUR,
+    DOTTED_GRID_COLOUR,
+    FOCUS_COLOUR,
+    HORIZON_COLOURS,
+    INKS,
+    KEY_COLOUR,
+    MUTED_INK,
+    NOTE_BACKGROUND,
+    NOTE_INK,
+    SEPARATOR_COLOUR,
+    THRESHOLD_COLOUR,
+    TRANSPARENT,
+    WHITE,
+    ZONE_TINTS,
+)
 from ..takeaways import num, shown, wrap_title
 from .base import INK, add_band_zones, change_axis, font_size, style, suppressed_text, title_size
 
@@ -27,8 +44,6 @@ ALL_THEMES = "All themes"
 WRAP_FULL, WRAP_DEBRIEF = 90, 80
 #: Each row gets this much more height in debrief mode (type is twice the size).
 DEBRIEF_ROW_SCALE = 2.0
-CONNECTOR_COLOUR = "#8C8C8C"
-ARROW_COLOUR = "#555555"
 #: The change axis title in debrief mode, short enough for double-size type on a 1280-pixel screen.
 SHORT_AXIS = "1 = better … 6 = new"
 
@@ -84,7 +99,7 @@ def frame(fig: go.Figure, title: str, *, debrief: bool, rows: int, row_px: int =
     )
     if legend:
         fig.update_layout(legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0,
-                                  "x": 0, "xanchor": "left", "bgcolor": "rgba(255,255,255,0)"})
+                                  "x": 0, "xanchor": "left", "bgcolor": TRANSPARENT})
     return fig
 
 
@@ -158,21 +173,21 @@ def overview_dumbbell(
     fig.add_trace(go.Scatter(
         x=[r["now"]["position"] for r in on], y=ys, mode="markers", name="Now", showlegend=False,
         marker={"symbol": "circle-open", "size": size, "line": {"width": 3 if not debrief else 5},
-                "color": [BAND_COLOURS[r["now"]["band"]] for r in on]},
+                "color": [BAND_MARK_COLOURS[r["now"]["band"]] for r in on]},
         hovertext=hover, hoverinfo="text",
     ))
     fig.add_trace(go.Scatter(
         x=[r["ambition"]["position"] for r in on], y=ys, mode="markers", name="Ambition", showlegend=False,
-        marker={"symbol": "circle", "size": size + 3, "line": {"width": 1, "color": "white"},
-                "color": [BAND_COLOURS[r["ambition"]["band"]] for r in on]},
+        marker={"symbol": "circle", "size": size + 3, "line": {"width": 1, "color": WHITE},
+                "color": [BAND_MARK_COLOURS[r["ambition"]["band"]] for r in on]},
         hovertext=hover, hoverinfo="text",
     ))
     # Legend keys in neutral grey: the colour means the band, the shape means the horizon.
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="Now",
-                             marker={"symbol": "circle-open", "size": size, "color": "#444444",
+                             marker={"symbol": "circle-open", "size": size, "color": KEY_COLOUR,
                                      "line": {"width": 3}}))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="Ambition (about 5 years)",
-                             marker={"symbol": "circle", "size": size + 3, "color": "#444444"}))
+                             marker={"symbol": "circle", "size": size + 3, "color": KEY_COLOUR}))
 
     ticktext = []
     for y, r, name in zip(ys, on, names, strict=True):
@@ -181,7 +196,7 @@ def overview_dumbbell(
             parts = label.split("<br>")
             parts[0] = "▶ " + parts[0]
             ticktext.append("<br>".join(f'<span style="color:{FOCUS_COLOUR}"><b>{p}</b></span>' for p in parts))
-            fig.add_hrect(y0=y - 0.48, y1=y + 0.48, fillcolor="rgba(0,0,0,0)",
+            fig.add_hrect(y0=y - 0.48, y1=y + 0.48, fillcolor=TRANSPARENT,
                           line={"color": FOCUS_COLOUR, "width": 2.5 if not debrief else 4}, layer="above")
         else:
             ticktext.append(label)
@@ -258,8 +273,8 @@ def _row_ticks(rows: Sequence[tuple[str, Mapping[str, Any], bool]], debrief: boo
 
 _HORIZON_MARKERS = {
     "now": {"symbol": "circle-open", "size": 14, "line": {"width": 3}},
-    "next": {"symbol": "diamond", "size": 13, "line": {"width": 1, "color": "white"}},
-    "ambition": {"symbol": "circle", "size": 17, "line": {"width": 1, "color": "white"}},
+    "next": {"symbol": "diamond", "size": 13, "line": {"width": 1, "color": WHITE}},
+    "ambition": {"symbol": "circle", "size": 17, "line": {"width": 1, "color": WHITE}},
 }
 
 
@@ -306,11 +321,11 @@ def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title:
                 ", ".join(("next step" if h == "next" else h) for h in missing) + ": " + suppressed_text(m))
             fig.add_annotation(x=3.5 if len(missing) == 3 else 6.45, y=y, text=esc(words), showarrow=False,
                                xanchor="center" if len(missing) == 3 else "right",
-                               font={"size": font_size(debrief, 13), "color": "#555555"},
-                               bgcolor="rgba(255,255,255,0.85)")
+                               font={"size": font_size(debrief, 13), "color": NOTE_INK},
+                               bgcolor=NOTE_BACKGROUND)
     add_band_zones(fig, debrief=debrief)
     change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
-    fig.add_hline(y=len(rows) - 1.5, line={"color": "#BBBBBB", "width": 1, "dash": "dot"})
+    fig.add_hline(y=len(rows) - 1.5, line={"color": SEPARATOR_COLOUR, "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)
     frame(fig, title or takeaways.council_themes_takeaway(report), debrief=debrief, rows=len(rows), row_px=46)
     return fig
@@ -340,7 +355,7 @@ def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: 
         spec["line"] = {**spec["line"], "width": spec["line"]["width"] * scale}
         if h == "now":
             spec["line"]["color"] = HORIZON_COLOURS[h]
-        colour = "#555555" if h == "now" else "#1F6E9C" if h == "next" else HORIZON_COLOURS[h]
+        colour = HORIZON_COLOURS[h]
         risk = f"<br>Risk appetite: {takeaways.risk_words(s['risk'])}" if s.get("risk") is not None else ""
         fig.add_trace(go.Scatter(
             x=[s["position"]], y=[0], mode="markers+text", cliponaxis=False,
@@ -358,13 +373,13 @@ def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: 
     # Under the journey, the appetite for risk that goes with it (in Orange Book words; not on this axis).
     if shown(now) or shown(amb):
         fig.add_annotation(x=0.5, xref="paper", y=-0.62, text=esc(takeaways.risk_sentence(overall, m)),
-                           showarrow=False, font={"size": font_size(debrief, 13), "color": "#333333"},
-                           bgcolor="rgba(255,255,255,0.85)", borderpad=4)
+                           showarrow=False, font={"size": font_size(debrief, 13), "color": MUTED_INK},
+                           bgcolor=NOTE_BACKGROUND, borderpad=4)
     hidden = [h for h in domain.HORIZONS if not shown(overall.get(h))]
     if hidden:
         fig.add_annotation(x=3.5, y=0.55, text=esc(", ".join(words[h].lower() for h in hidden) + ": "
                                                      + suppressed_text(m)),
-                           showarrow=False, font={"size": font_size(debrief, 13), "color": "#555555"})
+                           showarrow=False, font={"size": font_size(debrief, 13), "color": NOTE_INK})
     add_band_zones(fig, debrief=debrief)
     change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
     fig.update_yaxes(range=[-0.75, 0.75], showticklabels=False, showgrid=False)
@@ -411,12 +426,12 @@ def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str |
                                arrowcolor=ARROW_COLOUR, standoff=9 * scale, startstandoff=7 * scale)
         if rn is None and ra is None:
             fig.add_annotation(x=3, y=y, text=esc(suppressed_text(m)), showarrow=False,
-                               font={"size": font_size(debrief, 13), "color": "#555555"})
+                               font={"size": font_size(debrief, 13), "color": NOTE_INK})
     fig.update_xaxes(range=[0.6, 5.6], tickvals=list(domain.RISK_LEVELS), tickangle=0,
                      ticktext=[f"{k}<br>{v}" for k, v in domain.RISK_LEVELS.items()],
                      title={"text": "Risk appetite (Orange Book levels)", "font": {"size": font_size(debrief, 15)}},
                      ticklabelstandoff=4)
-    fig.add_hline(y=len(rows) - 1.5, line={"color": "#BBBBBB", "width": 1, "dash": "dot"})
+    fig.add_hline(y=len(rows) - 1.5, line={"color": SEPARATOR_COLOUR, "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)
     frame(fig, title or takeaways.risk_takeaway(report, m), debrief=debrief, rows=len(rows), row_px=40,
           band_labels=False, legend_lines=2 if debrief else 1)
@@ -425,8 +440,6 @@ def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str |
     return fig
 
 
-#: Grey tints of the named zones behind a 0–1 dot plot (the lowest zone darkest); their words sit on top.
-ZONE_TINTS = ("rgba(0,0,0,0.06)", "rgba(0,0,0,0.03)", "rgba(0,0,0,0)")
 
 
 def level_dots(
@@ -449,12 +462,12 @@ def level_dots(
     for (word, lo, hi), tint in zip(zones, ZONE_TINTS, strict=False):
         fig.add_vrect(x0=lo, x1=hi, fillcolor=tint, line_width=0, layer="below")
         fig.add_annotation(x=(lo + hi) / 2, y=1.0, yref="paper", yanchor="bottom", text=f"<b>{word}</b>",
-                           showarrow=False, font={"size": font_size(debrief, 14), "color": "#444444"})
+                           showarrow=False, font={"size": font_size(debrief, 14), "color": MUTED_INK})
     for _word, lo, _hi in zones[1:]:
-        fig.add_vline(x=lo, line={"color": "#8C8C8C", "width": 1.5, "dash": "dash"}, layer="below")
+        fig.add_vline(x=lo, line={"color": THRESHOLD_COLOUR, "width": 1.5, "dash": "dash"}, layer="below")
     fig.add_trace(go.Scatter(
         x=[p[1] for p in points], y=[p[0] for p in points], mode="markers", cliponaxis=False,
-        marker={"size": font_size(debrief, 16), "color": colour, "line": {"width": 1.5, "color": "white"}},
+        marker={"size": font_size(debrief, 16), "color": colour, "line": {"width": 1.5, "color": WHITE}},
         hovertext=[p[3] for p in points], hoverinfo="text", showlegend=False, name="Value",
     ))
     for y, _value, label, _hover in points:
@@ -462,7 +475,7 @@ def level_dots(
                            showarrow=False, font={"size": font_size(debrief, 14), "color": INK})
     fig.update_xaxes(range=[-0.02, 1.02], tickvals=list(ticks), ticktext=[f"{t:g}" for t in ticks],
                      showgrid=False, title={"text": axis_title, "font": {"size": font_size(debrief, 15)}})
-    fig.update_yaxes(showgrid=True, gridcolor="#E0E0E0", griddash="dot")
+    fig.update_yaxes(showgrid=True, gridcolor=DOTTED_GRID_COLOUR, griddash="dot")
 
 
 def level_column_px(labels: Sequence[str], debrief: bool) -> int:
@@ -488,13 +501,13 @@ def consensus_chart(report: Mapping[str, Any], horizon: str, *, debrief: bool = 
                                                      f"<br>{s['n']} participants"))
         else:
             fig.add_annotation(x=0.02, y=y, xanchor="left", text=esc(suppressed_text(m)), showarrow=False,
-                               font={"size": font_size(debrief, 13), "color": "#555555"})
+                               font={"size": font_size(debrief, 13), "color": NOTE_INK})
     zones = (("low", 0.0, takeaways.CONSENSUS_LOW), ("moderate", takeaways.CONSENSUS_LOW, takeaways.CONSENSUS_HIGH),
              ("high", takeaways.CONSENSUS_HIGH, 1.0))
     level_dots(fig, points, zones=zones, ticks=(0, 0.25, takeaways.CONSENSUS_LOW, takeaways.CONSENSUS_HIGH, 1),
                axis_title=f"{horizon_word(horizon)}: consensus (0 = split in two … 1 = all agree)",
-               colour=OKABE_ITO["blue"], debrief=debrief)
-    fig.add_hline(y=len(rows) - 1.5, line={"color": "#BBBBBB", "width": 1, "dash": "dot"})
+               colour=INKS["blue"], debrief=debrief)
+    fig.add_hline(y=len(rows) - 1.5, line={"color": SEPARATOR_COLOUR, "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4])
     frame(fig, title or takeaways.consensus_takeaway(report, horizon), debrief=debrief, rows=len(rows), row_px=40,
           legend=False, right=level_column_px([p[2] for p in points], debrief))

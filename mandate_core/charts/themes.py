@@ -13,7 +13,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .. import domain
+from .. import domain, palette
 from ..palette import BAND_COLOURS, FOCUS_COLOUR, OKABE_ITO, SUPPRESSED_COLOUR
 from ..takeaways import wrap_title
 from ..views import ThemeGrid, fmt, short_sector_label, title_html, title_lines
@@ -148,8 +148,8 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
     # Across the bottom, so the eight theme columns get the full width.
     bar_y = -40 / (ROW_HEIGHT * max(1, len(ys)))
     colorbar.update(orientation="h", thickness=14, len=0.6, x=0, xanchor="left", y=bar_y, yanchor="top",
-                    tickfont={"size": font_size(debrief, 13), "color": "#1A1A1A"},
-                    title_font={"size": font_size(debrief, 13), "color": "#1A1A1A"})
+                    tickfont={"size": font_size(debrief, 13), "color": palette.INK},
+                    title_font={"size": font_size(debrief, 13), "color": palette.INK})
     fig = go.Figure()
     fig.add_trace(go.Heatmap(
         z=z, x=xs, y=ys, zmin=zmin, zmax=zmax, colorscale=scale, text=text,
@@ -183,7 +183,7 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
     if grid.focus is not None and any(cid == grid.focus for cid, _ in grid.councils):
         index = next(i for i, (cid, _) in enumerate(grid.councils) if cid == grid.focus)
         fig.add_shape(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=index - 0.5, y1=index + 0.5,
-                      line={"color": FOCUS_COLOUR, "width": 3}, fillcolor="rgba(0,0,0,0)", layer="above")
+                      line={"color": FOCUS_COLOUR, "width": 3}, fillcolor=palette.TRANSPARENT, layer="above")
         ticks = [f"<b>{y}</b>" if i == index else y for i, y in enumerate(ys)]
         fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=ticks)
     fit_title(fig, title, debrief, below=60 if not debrief else 260, extra_lines=len(note_lines))
@@ -202,7 +202,8 @@ def ranked_bars(bars: Sequence[Mapping[str, Any]], *, title: str, min_group: int
         x=[b["ambition"] for b in shown],
         y=[wrap_label(b["theme"], width) for b in shown],
         base=0, orientation="h",
-        marker={"color": [BAND_COLOURS[b["band"]] for b in shown], "line": {"width": 0}},
+        # A dark outline: the pale band fills alone are under 3:1 on the zones they stand in (WCAG 1.4.11).
+        marker={"color": [BAND_COLOURS[b["band"]] for b in shown], "line": {"width": 1, "color": palette.MARK_EDGE}},
         text=[f"{fmt(b['ambition'])}  {b['band']}" for b in shown], textposition="outside",
         textfont={"size": font_size(debrief, 15)}, cliponaxis=False,
         customdata=[[_esc(b["sector_label"]), b["n"]] for b in shown],
@@ -214,11 +215,11 @@ def ranked_bars(bars: Sequence[Mapping[str, Any]], *, title: str, min_group: int
         # Zero-length bars only reserve the rows; the words sit on top and no number is carried.
         fig.add_trace(go.Bar(x=[0] * len(hidden), y=[wrap_label(b["theme"], width) for b in hidden], base=0,
                              orientation="h", hoverinfo="skip", showlegend=False, name="not shown",
-                             marker={"color": "rgba(0,0,0,0)"}))
+                             marker={"color": palette.TRANSPARENT}))
     for b in hidden:
         fig.add_annotation(x=0.6, y=wrap_label(b["theme"], width), xanchor="left", showarrow=False,
                            text=suppressed_text(min_group), font={"size": font_size(debrief, 14),
-                                                                  "color": "#555555"})
+                                                                  "color": palette.NOTE_INK})
     row = 56 if not debrief else 70
     style(fig, title_html(title, debrief), debrief=debrief, height=140 + row * max(1, len(bars)))
     fit_title(fig, title, debrief, below=30 if not debrief else 56)

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from .. import domain
-from ..palette import HORIZON_COLOURS, OKABE_ITO
+from .. import domain, palette
+from ..palette import HORIZON_COLOURS, LINE_COLOURS
 from ..takeaways import quoted
 from ..views import TrendSeries, fmt, title_html
 from .base import BAND_TEXT_COLOURS, add_band_zones, change_axis, font_size, style, suppressed_text
@@ -24,18 +24,19 @@ HORIZON_DASH = {"now": "dot", "next": "dash", "ambition": "solid"}
 HORIZON_SYMBOL = {"now": "circle-open", "next": "square", "ambition": "diamond"}
 HORIZON_SHORT = {"now": "Now", "next": "Next step", "ambition": "Ambition"}
 #: Theme lines: a colour, a dash and a marker each, so no two lines are told apart by colour alone.  The
-#: colours avoid the band colours (the lines run over the band zones) and yellow (unreadable on white).
+#: colours avoid the band colours (the lines run over the band zones) and yellow (unreadable on white); they
+#: are the palette's darker inks, since each line's name is written in its colour over the zones.
+_BLUE, _VERMILLION, _GREEN, _BLACK = LINE_COLOURS
 LINE_STYLES: tuple[tuple[str, str, str], ...] = (
-    (OKABE_ITO["blue"], "solid", "circle"),
-    (OKABE_ITO["vermillion"], "dash", "square"),
-    (OKABE_ITO["bluish_green"], "dot", "diamond"),
-    (OKABE_ITO["black"], "dashdot", "triangle-up"),
-    (OKABE_ITO["blue"], "longdash", "x"),
-    (OKABE_ITO["vermillion"], "longdashdot", "triangle-down"),
-    (OKABE_ITO["bluish_green"], "dash", "pentagon"),
-    (OKABE_ITO["black"], "dot", "star"),
+    (_BLUE, "solid", "circle"),
+    (_VERMILLION, "dash", "square"),
+    (_GREEN, "dot", "diamond"),
+    (_BLACK, "dashdot", "triangle-up"),
+    (_BLUE, "longdash", "x"),
+    (_VERMILLION, "longdashdot", "triangle-down"),
+    (_GREEN, "dash", "pentagon"),
+    (_BLACK, "dot", "star"),
 )
-LINE_COLOURS = tuple(colour for colour, _dash, _symbol in LINE_STYLES)
 #: Smallest vertical distance between two end labels, in points of the 1–6 scale (a floor; the charts
 #: work out the real one from their height and type size).
 LABEL_GAP = 0.28
@@ -88,7 +89,7 @@ def _not_shown(fig: go.Figure, hidden: list[str], min_group: int, debrief: bool)
     if hidden:
         fig.add_annotation(x=0, xref="paper", y=-0.2, yref="paper", xanchor="left", yanchor="top",
                            showarrow=False, text="Not shown (" + suppressed_text(min_group) + "): "
-                           + "; ".join(hidden), font={"size": font_size(debrief, 13), "color": "#555555"})
+                           + "; ".join(hidden), font={"size": font_size(debrief, 13), "color": palette.NOTE_INK})
 
 
 def _band_names(fig: go.Figure, debrief: bool) -> None:
