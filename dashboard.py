@@ -86,9 +86,8 @@ DEBRIEF_CSS = """
 header[data-testid="stHeader"] { background: transparent; }
 [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
 [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.55rem; line-height: 1.45; }
-[data-testid="stMain"] h2 { font-size: 2.9rem; }
-[data-testid="stMain"] h3 { font-size: 2.2rem; }
-[data-testid="stMain"] h4 { font-size: 1.8rem; }
+[data-testid="stMain"] h2 { font-size: 2.2rem; }
+[data-testid="stMain"] h3 { font-size: 1.8rem; }
 [data-testid="stMain"] [data-testid="stText"] { font-size: 1.6rem; white-space: pre-wrap; }
 [data-testid="stMain"] button p { font-size: 1.4rem; }
 [data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.45rem; line-height: 1.3; }
@@ -98,6 +97,15 @@ header[data-testid="stHeader"] { background: transparent; }
 [data-testid="stMain"] .js-plotly-plot .gtitle { font-size: clamp(11px, 2.5cqi, 40px) !important; }
 [data-testid="stMain"] .js-plotly-plot .gtitle tspan[style*="font-size"] {
   font-size: clamp(9px, 1.6cqi, 26px) !important; }
+</style>
+"""
+
+
+#: Heading levels follow the page's outline (h1 title → h2 sections, WCAG 1.3.1: no jumps), while a section
+#: heading keeps the size it had as Streamlit's subheader, and the slides' and debrief's own sizes win.
+HEADING_CSS = """
+<style>
+[data-testid="stMain"] h2 { font-size: 1.6rem; }
 </style>
 """
 
@@ -255,6 +263,7 @@ def _sidebar(cat, who: access.Principal | None = None) -> selection.Selection:  
 
 def main() -> None:
     st.session_state[ui.ENTRY_RAN] = True
+    st.html(HEADING_CSS)
     path = str(storage.resolve_db_path(None))
     try:
         _ensure_database(path)

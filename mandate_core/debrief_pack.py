@@ -14,12 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-_CSS = """
-:root { --ink: #1A1A1A; --muted: #555; --rule: #D9D9D9; }
+from . import palette
+
+#: Colours come from the palette (contrast-checked in tests/test_contrast.py); the rest is static CSS.
+_ROOT = (f":root {{ --ink: {palette.INK}; --muted: {palette.NOTE_INK}; --rule: {palette.PACK_RULE}; "
+         f"--accent: {palette.PACK_ACCENT}; --paper: {palette.WHITE}; }}")
+_CSS = _ROOT + """
 * { box-sizing: border-box; }
 body { margin: 0; font-family: "Source Sans Pro", "Segoe UI", "Helvetica Neue", Arial, sans-serif;
-       color: var(--ink); background: #fff; }
-header.cover { padding: 48px 56px 24px; border-bottom: 4px solid #0072B2; }
+       color: var(--ink); background: var(--paper); }
+header.cover { padding: 48px 56px 24px; border-bottom: 4px solid var(--accent); }
 header.cover h1 { font-size: 40px; margin: 0 0 8px; }
 header.cover p { font-size: 20px; color: var(--muted); margin: 4px 0; }
 section.slide { padding: 32px 56px 40px; border-bottom: 1px solid var(--rule); min-height: 90vh; }
@@ -31,7 +35,10 @@ section.slide .chart { max-width: 100%; overflow-x: auto; }
 section.slide details, section.slide .how { font-size: 18px; color: var(--muted); margin-top: 16px; }
 section.slide ul.notes { font-size: 20px; line-height: 1.45; }
 section.slide ul.notes li { margin-bottom: 10px; white-space: pre-wrap; }
-section.slide h3 { font-size: 24px; margin: 18px 0 6px; color: #0072B2; }
+section.slide h3 { font-size: 24px; margin: 18px 0 6px; color: var(--accent); }
+section.slide table.numbers { border-collapse: collapse; font-size: 16px; margin-top: 8px; }
+section.slide table.numbers th, section.slide table.numbers td { border: 1px solid var(--rule); padding: 4px 10px;
+  text-align: left; }
 footer { padding: 24px 56px; color: var(--muted); font-size: 14px; }
 /* Print: one slide a page on A4 or Letter, landscape (the paper is the printer's choice).  Every page box is
    at least 259 x 190 mm inside the margins; a slide is a fixed 184 mm tall block that never breaks, and its
@@ -55,6 +62,7 @@ footer { padding: 24px 56px; color: var(--muted); font-size: 14px; }
   section.slide ul.notes { font-size: 11pt; line-height: 1.3; margin: 0 0 2mm; padding-left: 5mm; }
   section.slide ul.notes li { margin-bottom: 1mm; }
   section.slide .notes-body.dense ul.notes { font-size: 9pt; }
+  section.slide details.numbers { display: none; }
   details { display: block; }
   details > summary { list-style: none; }
 }
@@ -116,6 +124,8 @@ def pack_html(council_name: str, round_label: str, workshop_date: str | None,
     import plotly.io as pio
     from plotly.offline import get_plotlyjs
 
+    from .charts.base import TOOLBAR_CONFIG
+
     parts = [
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -129,13 +139,14 @@ def pack_html(council_name: str, round_label: str, workshop_date: str | None,
         + (f", workshop of {_e(workshop_date)}" if workshop_date else "") + "</p>",
         "<p>Other councils are shown as Peer 1, Peer 2, … Numbers behind too few people are not shown.</p>",
         "</header>",
+        "<main>",
     ]
     who = f"{_e(council_name)} · {_e(round_label)} · "
     for number, slide in enumerate(slides, start=1):
         parts += [
-            f'<section class="slide" id="slide-{number}">',
+            f'<section class="slide" id="slide-{number}" aria-labelledby="slide-{number}-title">',
             f'<div class="number"><span class="who">{who}</span>Slide {number} of {len(slides)}</div>',
-            f"<h2>{_e(slide.title)}</h2>",
+            f'<h2 id="slide-{number}-title">{_e(slide.title)}</h2>',
             f'<p class="takeaway">{_e(slide.takeaway)}</p>',
         ]
         how = _plain(slide.how_to_read)
@@ -144,11 +155,14 @@ def pack_html(council_name: str, round_label: str, workshop_date: str | None,
             height = min(int(fig.layout.height or CHART_PX[1]), CHART_PX[1])
             fig = go.Figure(fig).update_layout(width=CHART_PX[0], height=height, autosize=False)
             chart = pio.to_html(fig, include_plotlyjs=False, full_html=False,
-                                config={"displaylogo": False, "responsive": False},
+                                config={**TOOLBAR_CONFIG, "responsive": False},
                                 div_id=f"chart-{number}", default_width=f"{CHART_PX[0]}px",
                                 default_height=f"{height}px")
             zoom = print_zoom(height, slide.title, slide.takeaway, how)
-            parts.append(f'<div class="chart" style="--print-zoom: {zoom:.3f}">{chart}</div>')
+            # The chart's text alternative is the slide's takeaway; its numbers follow in a table.
+            parts.append(f'<div class="chart" role="figure" aria-label="{_e(slide.takeaway)}" '
+                         f'style="--print-zoom: {zoom:.3f}">{chart}</div>')
+            parts.append(_numbers_html(fig))
         if slide.notes:
             dense = sum(len(h) + sum(len(i) for i in items) for h, items in slide.notes) > DENSE_NOTES_CHARS
             parts.append(f'<div class="notes-body{" dense" if dense else ""}">')
@@ -161,8 +175,24 @@ def pack_html(council_name: str, round_label: str, workshop_date: str | None,
         parts.append(f'<div class="how"><strong>How to read this:</strong> {_e(how)}</div>')
         parts.append("</section>")
     made = (generated or dt.date.today()).isoformat()
+    parts.append("</main>")
     parts += [f"<footer>Made with the Innovation Mandate dashboard on {made}.</footer>", "</body>", "</html>"]
     return "\n".join(parts)
+
+
+def _numbers_html(fig: Any) -> str:
+    """A chart's numbers as an HTML table under it, collapsed (charts.base.figure_table: only what the
+    chart draws, so nothing hidden and the same Peer labels)."""
+    from .charts.base import figure_table
+
+    rows = figure_table(fig)
+    if not rows:
+        return ""
+    columns = list(rows[0])
+    head = "".join(f'<th scope="col">{_e(c)}</th>' for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{_e(r.get(c, ''))}</td>" for c in columns) + "</tr>" for r in rows)
+    return (f'<details class="numbers"><summary>The numbers behind this chart</summary>'
+            f'<table class="numbers"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>')
 
 
 def pack_filename(council_name: str, workshop_date: str | None) -> str:

@@ -155,22 +155,15 @@ def require_data() -> catalog_mod.Catalog:
     return cat
 
 
-#: Plotly's toolbar: only the PNG download and "reset axes" (one keyboard stop each, not eight), no logo.
-CHART_CONFIG: dict[str, Any] = {
-    "displaylogo": False,
-    "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
-                               "autoScale2d", "toggleSpikelines", "hoverClosestCartesian",
-                               "hoverCompareCartesian"],
-}
 NUMBERS_LABEL = "The numbers behind this chart"
 
 
 def plotly_chart(fig: Any, *, alt: str | None = None, key: str | None = None) -> None:
     """``st.plotly_chart`` the house way: full width, the small toolbar, and a text alternative (the
     figure's takeaway title unless ``alt`` says more)."""
-    from mandate_core.charts.base import figure_alt
+    from mandate_core.charts.base import TOOLBAR_CONFIG, figure_alt
 
-    st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG, alt=alt or figure_alt(fig))
+    st.plotly_chart(fig, width="stretch", key=key, config=TOOLBAR_CONFIG, alt=alt or figure_alt(fig))
 
 
 def numbers(rows: Sequence[dict[str, Any]], label: str = NUMBERS_LABEL) -> None:
