@@ -83,9 +83,10 @@ def _rgba(colour: str, alpha: float) -> str:
 #: Pale versions of the band colours for the shaded zones behind a spectrum chart.
 BAND_ZONE_COLOURS: dict[str, str] = {band: _rgba(BAND_COLOURS[band], ZONE_ALPHA) for band in BANDS}
 #: The band colours as marks (a council's dot on the Overview): the same hues darkened until they are over
-#: 3:1 on their own zone.  New is the darkest, so the three also differ in lightness; simulated
-#: deuteranopia, protanopia and tritanopia keep them further apart than the full-strength colours
-#: (tests/test_contrast.py).  Position on the axis says the band too, so colour is never the only cue.
+#: 3:1 on their own zone.  New is the darkest, so the three also differ in lightness; under simulated
+#: deuteranopia, protanopia and tritanopia their closest pair is further apart than the full-strength
+#: colours' closest pair (tests/test_contrast.py).  Position on the axis says the band too, so colour is never
+#: the only cue.
 BAND_MARK_COLOURS: dict[str, str] = {
     BETTER: "#4087AF",
     DIFFERENTLY: "#B17A00",
@@ -201,7 +202,7 @@ MIN_RATIO = {"text": 4.5, "mark": 3.0}
 
 
 def _pairs() -> list[ContrastPair]:
-    text = {"ink": INK, "muted ink": MUTED_INK, "note ink": NOTE_INK, "arrow": ARROW_COLOUR,
+    text = {"ink": INK, "muted ink": MUTED_INK, "note ink": NOTE_INK, "arrow": ARROW_COLOUR, "edge ink": MARK_EDGE,
             "focus": FOCUS_COLOUR, "key": KEY_COLOUR, "total": TOTAL_COLOUR,
             **{f"{b} text": c for b, c in BAND_TEXT_COLOURS.items()},
             **{f"{h} horizon": c for h, c in HORIZON_COLOURS.items()},
