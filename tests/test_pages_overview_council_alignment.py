@@ -178,7 +178,7 @@ def test_overview_debrief_names_no_other_council(demo_env: Path) -> None:
 def test_council_page_shows_themes_risk_consensus_notes(demo_env: Path) -> None:
     at = open_page(start(council="brackenfield"), COUNCIL)
     assert at.title[0].value == "Brackenfield District Council"
-    assert any(plain(m.value).startswith("#### Overall the council wants") for m in at.markdown)
+    assert any(plain(m.value).startswith("## Overall the council wants") for m in at.markdown)  # h1 → h2
     # The risk sentence is said once, as the risk chart's title (no paragraph repeating it above).
     risk_title = titles(at)[1]
     assert risk_title.startswith("Risk appetite")
