@@ -101,15 +101,6 @@ header[data-testid="stHeader"] { background: transparent; }
 """
 
 
-#: Heading levels follow the page's outline (h1 title → h2 sections, WCAG 1.3.1: no jumps), while a section
-#: heading keeps the size it had as Streamlit's subheader, and the slides' and debrief's own sizes win.
-HEADING_CSS = """
-<style>
-[data-testid="stMain"] h2 { font-size: 1.6rem; }
-</style>
-"""
-
-
 @st.cache_resource(show_spinner="Preparing the demo database…")
 def _ensure_database(path: str) -> str:
     """Build the demo database once per process when none exists (SPEC §3)."""
@@ -263,7 +254,7 @@ def _sidebar(cat, who: access.Principal | None = None) -> selection.Selection:  
 
 def main() -> None:
     st.session_state[ui.ENTRY_RAN] = True
-    st.html(HEADING_CSS)
+    st.html(ui.HEADING_CSS)
     path = str(storage.resolve_db_path(None))
     try:
         _ensure_database(path)

@@ -19,6 +19,14 @@ from mandate_core import storage
 from mandate_core.selection import Selection
 
 DATA_PAGE = "pages/7_Data.py"
+#: Every page's heading sizes (the entry file sends it first): levels follow the page's outline (h1 title →
+#: h2 sections, WCAG 1.3.1: no jumps) while a section heading keeps the size it had as a Streamlit subheader;
+#: the debrief look and the slides set their own sizes after it.
+HEADING_CSS = """
+<style>
+[data-testid="stMain"] h2 { font-size: 1.6rem; }
+</style>
+"""
 
 
 @st.cache_resource

@@ -73,7 +73,7 @@ def plain(markdown: str) -> str:
 def everything_shown(at: AppTest) -> str:
     """Text of every chart, text, markdown, caption, metric and table on the page."""
     parts = [el.proto.spec for el in at.get("plotly_chart")]
-    parts += [plain(e.value) for e in (*at.text, *at.markdown, *at.caption, *at.title, *at.subheader)]
+    parts += [plain(e.value) for e in (*at.text, *at.markdown, *at.caption, *at.title, *at.header, *at.subheader)]
     parts += [str(m.value) + str(m.label) for m in at.metric]
     parts += [df.value.to_csv() for df in at.dataframe]
     return "\n".join(parts)
