@@ -108,7 +108,7 @@ def _html(at: AppTest) -> list[str]:
     from pages import _layout
 
     return [n.proto.body for n in _walk(at._tree) if type(getattr(n, "proto", None)).__name__ == "Html"
-            and n.proto.body != _layout.HEADING_CSS]
+            and n.proto.body.strip() != _layout.HEADING_CSS.strip()]
 
 
 def test_local_mode_is_full_access_and_says_so(db: Path) -> None:
