@@ -70,10 +70,13 @@ def render() -> None:
                             ui.text(f"• {item}")
         if more:
             st.caption(f"+{more} more in the debrief pack (download it in the sidebar).")
-    with st.expander("How to read this"):
+    # The chart's numbers beside "How to read this", not under it: a slide still fits a 1080-pixel screen.
+    how, numbers = st.columns(2) if slide.figure is not None else (st.container(), None)
+    with how.expander("How to read this"):
         st.markdown(slide.how_to_read)
-    if slide.figure is not None:
-        ui.numbers(figure_table(slide.figure))
+    if numbers is not None:
+        with numbers:
+            ui.numbers(figure_table(slide.figure))
 
     st.sidebar.download_button(
         "Download the debrief pack (HTML)",

@@ -139,3 +139,25 @@ def test_offline_debrief_pack_passes_axe(app_server: b.Server, new_page: Any, ax
     page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
     assert page.locator("details.numbers table").count() >= 1  # the charts' numbers are there to check
     _assert_none(check(page, axe, "Debrief pack", incomplete, streamlit=False))
+
+
+_CHART_STOPS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart => ({
+  name: chart.querySelector('[aria-label]') ? chart.querySelector('[aria-label]').getAttribute('aria-label') : '',
+  stops: [...chart.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
+    .filter(e => e.tabIndex >= 0 && !e.disabled)
+    .map(e => e.getAttribute('data-title') || e.getAttribute('aria-label') || e.textContent.trim()),
+}))"""
+
+
+def test_each_chart_is_named_and_costs_three_keyboard_stops(app_server: b.Server, paths: dict[str, str],
+                                                            new_page: Any) -> None:
+    """Plotly's full toolbar puts eleven buttons per chart in the tab order; ours keeps the PNG download,
+    reset axes and Streamlit's full screen.  Each chart's accessible name is its takeaway title."""
+    page = new_page()
+    b.goto(page, app_server.url, paths["Council"])
+    charts = page.evaluate(_CHART_STOPS)
+    assert len(charts) == 3
+    titles = [t.replace("\n", " ") for t in page.locator(".js-plotly-plot .gtitle").all_inner_texts()]
+    for chart, title in zip(charts, titles, strict=True):
+        assert len(chart["stops"]) <= 3, chart["stops"]
+        assert chart["name"] and "".join(chart["name"].split()) == "".join(title.split())  # lines joined
