@@ -7,6 +7,7 @@ database's data version, so a new import shows at once and repeated views cost n
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,36 @@ def _guard(target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     if who is not None and who.sees_all_names:
         return
     access.check_read(who, catalog().ids, [*args, *kwargs.values()])
+
+
+#: A phone's browser says so in its User-Agent: "Mobi" (MDN's advice: every phone browser sends "Mobile"),
+#: plus the phones that do not (old Windows Phone, Opera Mini).  Tablets send no "Mobi" and get the
+#: desktop layout, which fits their 768 pixels and more.
+_PHONE_AGENT = re.compile(r"Mobi|iPhone|iPod|Windows Phone|Opera Mini", re.IGNORECASE)
+
+
+def narrow() -> bool:
+    """Lay charts out for a phone (``narrow=True`` in the builders)?
+
+    Decided by the browser's User-Agent header (``st.context.headers``), because the server never sees
+    the viewport: Streamlit 1.67's ``st.context`` has headers, cookies, locale, theme and timezone but no
+    width, and a script that reported the width back (a component, or a query parameter set by
+    JavaScript) would cost a second run of every page and a visible jump on each first load, and does not
+    run at all in AppTest.  The header is there on the very first run, the same on every rerun, and a
+    phone always sends it.  What the header cannot tell (a desktop window dragged to phone width) still
+    reflows through the CSS media queries in dashboard.py; only the charts keep their desktop layout.
+    """
+    try:
+        agent = st.context.headers.get("User-Agent") or ""
+    except Exception:  # no request behind this run (a bare script run): a desktop
+        return False
+    return bool(_PHONE_AGENT.search(agent))
+
+
+def look(sel: Selection) -> dict[str, bool]:
+    """The layout keywords of every chart builder: ``debrief`` (type for a room) and ``narrow`` (a phone),
+    so a page passes ``**ui.look(sel)`` and cannot forget one of them."""
+    return {"debrief": sel.debrief, "narrow": narrow()}
 
 
 def catalog() -> catalog_mod.Catalog:

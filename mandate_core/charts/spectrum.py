@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from .. import domain, takeaways
 from ..palette import BAND_COLOURS, FOCUS_COLOUR, HORIZON_COLOURS, OKABE_ITO
 from ..takeaways import num, shown, wrap_title
+from . import narrow as narrow_mod
 from .base import INK, add_band_zones, change_axis, font_size, style, suppressed_text, title_size
 
 ALL_THEMES = "All themes"
@@ -57,21 +58,33 @@ def two_lines(text: object, limit: int) -> str:
 
 
 def frame(fig: go.Figure, title: str, *, debrief: bool, rows: int, row_px: int = 40, wrap: int = WRAP_FULL,
-          band_labels: bool = True, legend: bool = True, legend_lines: int = 1, right: int = 24) -> go.Figure:
+          band_labels: bool = True, legend: bool = True, legend_lines: int = 1, right: int = 24,
+          narrow: bool = False) -> go.Figure:
     """House style plus a title wrapped to fit, room above the plot for the band labels, and a height
     that gives every row the same space whatever the margins (so debrief type never squashes the rows).
 
     ``title`` is plain text (escaped here).  A title that does not fit one line is wrapped rather than
     cut off, and the top margin grows with it so nothing overlaps.
+
+    ``narrow`` (a phone, see :mod:`mandate_core.charts.narrow`): the title is wrapped for a 360-pixel chart,
+    each row's label goes above the row instead of in a wide left margin, a value column at the right
+    joins the row's label, long axis titles wrap and the legend gets the lines it needs.
     """
-    width = WRAP_DEBRIEF if debrief else wrap
+    if narrow:
+        debrief = False  # a phone is read in the hand: double-size type would not fit 390 px
+        rows, row_px, right, legend_lines = narrow_mod.rows_above(fig, rows=rows, row_px=row_px, right=right,
+                                                                   legend=legend, legend_lines=legend_lines)
+        wrap = narrow_mod.TITLE_CHARS
+        narrow_mod.axis_for_phone(fig)
+    width = wrap if narrow else WRAP_DEBRIEF if debrief else wrap
     lines = wrap_title(title, width) if title else []
     style(fig, "<br>".join(esc(line) for line in lines), debrief=debrief)
     title_px = title_size(debrief) * 1.3 * len(lines)
     band_px = font_size(debrief, 14) * 1.6 if band_labels else 0
     top = int(10 + (0.5 * title_size(debrief) if lines else 0) + title_px + band_px + 8)
     # Below the plot: tick labels and the axis title, then (at the very bottom) the legend.
-    axis_px = font_size(debrief, 14) * 1.4 + font_size(debrief, 15) * 1.4 + 14
+    axis_lines = narrow_mod.wrap_axis_title(fig) if narrow else 1
+    axis_px = font_size(debrief, 14) * 1.4 + font_size(debrief, 15) * 1.4 * axis_lines + 14
     legend_px = font_size(debrief, 14) * 1.8 * legend_lines if legend else 0
     bottom = int(axis_px + legend_px + 6)
     height = int(top + bottom + max(rows, 1) * row_px * (DEBRIEF_ROW_SCALE if debrief else 1))
@@ -120,12 +133,14 @@ def overview_dumbbell(
     labels: Mapping[str, str] | None = None,
     debrief: bool = False,
     title: str | None = None,
+    narrow: bool = False,
 ) -> go.Figure:
     """Every council from now (hollow) to ambition (filled), sorted by ambition, highest at the top.
 
     ``rows`` are :func:`metrics.sector_overview` rows; councils with a suppressed end are left off (the
     page lists them).  ``labels`` maps council id to the name shown (debrief mode passes "Peer N" names).
     """
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     labels = labels or {}
     on, _off = split_overview(rows)
     on.sort(key=lambda r: (r["ambition"]["position"], r["now"]["position"], str(labels.get(r["council_id"],
@@ -190,7 +205,8 @@ def overview_dumbbell(
     change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.7, max(len(on), 1) - 0.3], showgrid=False,
                      title=None)
-    frame(fig, title or takeaways.overview_takeaway(rows), debrief=debrief, rows=max(len(on), 3), row_px=30)
+    frame(fig, title or takeaways.overview_takeaway(rows), debrief=debrief, rows=max(len(on), 3), row_px=30,
+          narrow=narrow)
     if not on:
         fig.add_annotation(x=3.5, y=0, text="No council in this selection can be shown", showarrow=False,
                            font={"size": font_size(debrief, 16)})
@@ -263,8 +279,10 @@ _HORIZON_MARKERS = {
 }
 
 
-def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None) -> go.Figure:
+def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None,
+                     narrow: bool = False) -> go.Figure:
     """Each theme's now → next → ambition on the Better | Differently | New spectrum."""
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
     rows = _council_rows(report)
     ys, ticktext = _row_ticks(rows, debrief)
@@ -312,7 +330,8 @@ def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title:
     change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
     fig.add_hline(y=len(rows) - 1.5, line={"color": "#BBBBBB", "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)
-    frame(fig, title or takeaways.council_themes_takeaway(report), debrief=debrief, rows=len(rows), row_px=46)
+    frame(fig, title or takeaways.council_themes_takeaway(report), debrief=debrief, rows=len(rows), row_px=46,
+          narrow=narrow)
     return fig
 
 
@@ -320,12 +339,14 @@ def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title:
 _JOURNEY_TEXT = {"now": "bottom center", "next": "top center", "ambition": "middle right"}
 
 
-def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None) -> go.Figure:
+def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None,
+                    narrow: bool = False) -> go.Figure:
     """The council as a whole, now → next step → ambition, on one row with every point named and valued.
 
     The debrief's opening slide: no legend to decode, the three numbers the room will talk about written
     beside their marks, and the band of each in the zone it sits in.
     """
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
     overall = report.get("overall", {})
     fig = go.Figure()
@@ -369,12 +390,14 @@ def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: 
     change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
     fig.update_yaxes(range=[-0.75, 0.75], showticklabels=False, showgrid=False)
     frame(fig, title if title is not None else takeaways.overall_sentence(overall, m), debrief=debrief, rows=1,
-          row_px=120, legend=False)
+          row_px=120, legend=False, narrow=narrow)
     return fig
 
 
-def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None) -> go.Figure:
+def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None,
+               narrow: bool = False) -> go.Figure:
     """Risk appetite now and for the ambition, per theme, on the five Orange Book levels."""
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
     rows = _council_rows(report)
     ys, ticktext = _row_ticks(rows, debrief)
@@ -419,7 +442,7 @@ def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str |
     fig.add_hline(y=len(rows) - 1.5, line={"color": "#BBBBBB", "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)
     frame(fig, title or takeaways.risk_takeaway(report, m), debrief=debrief, rows=len(rows), row_px=40,
-          band_labels=False, legend_lines=2 if debrief else 1)
+          band_labels=False, legend_lines=2 if debrief else 1, narrow=narrow)
     if debrief:  # five two-word levels must fit side by side at double size
         fig.update_xaxes(tickfont={"size": font_size(debrief, 11)})
     return fig
@@ -471,10 +494,11 @@ def level_column_px(labels: Sequence[str], debrief: bool) -> int:
     return int(24 + longest * font_size(debrief, 14) * 0.55)
 
 
-def consensus_chart(report: Mapping[str, Any], horizon: str, *, debrief: bool = False,
+def consensus_chart(report: Mapping[str, Any], horizon: str, *, debrief: bool = False, narrow: bool = False,
                     title: str | None = None) -> go.Figure:
     """How far people agreed on each theme at one horizon, as dots on the 0–1 scale against the low /
     moderate / high zones."""
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
     rows = _council_rows(report)
     ys, ticktext = _row_ticks(rows, debrief)
@@ -497,7 +521,7 @@ def consensus_chart(report: Mapping[str, Any], horizon: str, *, debrief: bool = 
     fig.add_hline(y=len(rows) - 1.5, line={"color": "#BBBBBB", "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4])
     frame(fig, title or takeaways.consensus_takeaway(report, horizon), debrief=debrief, rows=len(rows), row_px=40,
-          legend=False, right=level_column_px([p[2] for p in points], debrief))
+          legend=False, right=level_column_px([p[2] for p in points], debrief), narrow=narrow)
     return fig
 
 
