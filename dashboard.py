@@ -97,6 +97,7 @@ header[data-testid="stHeader"] { background: transparent; }
 [data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 2.75rem; line-height: 1.2; }
 [data-testid="stMain"] [data-testid="stMetricDelta"] p { font-size: 1.3rem; }
 @media (max-width: 640px) {  /* a phone: room-sized type would not fit 390 pixels */
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }  /* clear of the sidebar's open button */
   [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.05rem; line-height: 1.45; }
   [data-testid="stMain"] h2 { font-size: 1.75rem; }
   [data-testid="stMain"] h3 { font-size: 1.4rem; }

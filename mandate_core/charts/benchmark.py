@@ -189,7 +189,10 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
     fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
                               "xanchor": "left"},
                       showlegend=not debrief, margin={"b": int(axis_px + legend_px + 4)})
-    fit_title(fig, title, debrief, below=34 if not debrief else 60, narrow=narrow)
+    if narrow:  # every row gets row_px whatever the margins
+        top = 28 + 27 * narrow_mod.title_lines(title) + 34
+        fig.update_layout(height=int(top + fig.layout.margin.b + row_px * len(rows)))
+    fit_title(fig, title, debrief, below=44 if narrow else 34 if not debrief else 60, narrow=narrow)
     return fig
 
 

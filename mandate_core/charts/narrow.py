@@ -17,6 +17,7 @@ import html
 import math
 import re
 import textwrap
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -54,14 +55,15 @@ def title_lines(text: str, chars: int = TITLE_CHARS) -> int:
     return title_html(text, chars).count("<br>") + 1
 
 
-def label(text: object, chars: int = LABEL_CHARS) -> str:
-    """A row label above its row on a phone: escaped, on as few lines of ``chars`` as it needs (two at most,
-    the rest shortened; the full text is in the hover)."""
-    lines = textwrap.wrap(" ".join(str(text).split()), chars) or [""]
-    if len(lines) > 2:
-        rest = " ".join(lines[1:])
-        lines = [lines[0], rest[: chars - 1].rstrip() + "…"]
-    return "<br>".join(html.escape(line, quote=False) for line in lines)
+def label(text: object, chars: int = LABEL_CHARS, lines: int = 2) -> str:
+    """A row label above its row on a phone: escaped, on as few lines of ``chars`` as it needs (``lines`` at
+    most, the rest shortened; the full text is in the hover)."""
+    wrapped = textwrap.wrap(" ".join(str(text).split()), chars) or [""]
+    if len(wrapped) > lines:
+        rest = " ".join(wrapped[lines - 1:])
+        wrapped = [*wrapped[: lines - 1], rest[: chars - 1].rstrip() + "…"]
+    lines_out = wrapped
+    return "<br>".join(html.escape(line, quote=False) for line in lines_out)
 
 
 def plain(text: object) -> str:
@@ -190,3 +192,15 @@ def _mark_px(fig: go.Figure) -> float:
         elif isinstance(size, list | tuple) and size:
             sizes.append(float(max(size)))
     return max(sizes)
+
+
+def stacked(rows: Sequence[Mapping[str, Any]], key: str) -> list[tuple[str, list[str]]]:
+    """A table for a phone as stacked blocks: each row's ``key`` cell as its heading, then every other
+    cell as "column: value" (blank cells left out), so no column is lost off the side of a 390-pixel
+    screen and nothing scrolls sideways."""
+    out = []
+    for row in rows:
+        lines = [f"{column}: {value}" for column, value in row.items()
+                 if column != key and value is not None and str(value).strip() != ""]
+        out.append((str(row.get(key, "")), lines))
+    return out

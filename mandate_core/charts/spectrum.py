@@ -364,10 +364,12 @@ def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: 
         colour = "#555555" if h == "now" else "#1F6E9C" if h == "next" else HORIZON_COLOURS[h]
         risk = f"<br>Risk appetite: {takeaways.risk_words(s['risk'])}" if s.get("risk") is not None else ""
         fig.add_trace(go.Scatter(
-            x=[s["position"]], y=[0], mode="markers+text", cliponaxis=False,
+            # A phone names the points in the legend under the chart: beside the marks they would collide.
+            x=[s["position"]], y=[0], mode="markers" if narrow else "markers+text", cliponaxis=False,
             text=[f"<b>{words[h]} {num(s['position'])}</b>"], textposition=_JOURNEY_TEXT[h],
             textfont={"size": font_size(debrief, 15), "color": colour},
-            name=domain.HORIZON_LABELS[h], marker=spec, showlegend=False,
+            name=f"{words[h]} {num(s['position'])}" if narrow else domain.HORIZON_LABELS[h], marker=spec,
+            showlegend=narrow,
             hovertext=[f"{esc(domain.HORIZON_LABELS[h])}: {s['band']} ({num(s['position'])})<br>"
                        f"{s['n']} participants{risk}"], hoverinfo="text",
         ))
@@ -378,7 +380,9 @@ def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: 
                            arrowcolor=ARROW_COLOUR, standoff=12 * scale, startstandoff=9 * scale)
     # Under the journey, the appetite for risk that goes with it (in Orange Book words; not on this axis).
     if shown(now) or shown(amb):
-        fig.add_annotation(x=0.5, xref="paper", y=-0.62, text=esc(takeaways.risk_sentence(overall, m)),
+        sentence = takeaways.risk_sentence(overall, m)
+        fig.add_annotation(x=0.5, xref="paper", y=1.02 if narrow else -0.62, yanchor="bottom" if narrow else "middle",
+                           text=narrow_mod.label(sentence, 44, lines=4) if narrow else esc(sentence),
                            showarrow=False, font={"size": font_size(debrief, 13), "color": "#333333"},
                            bgcolor="rgba(255,255,255,0.85)", borderpad=4)
     hidden = [h for h in domain.HORIZONS if not shown(overall.get(h))]
@@ -388,9 +392,10 @@ def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: 
                            showarrow=False, font={"size": font_size(debrief, 13), "color": "#555555"})
     add_band_zones(fig, debrief=debrief)
     change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
-    fig.update_yaxes(range=[-0.75, 0.75], showticklabels=False, showgrid=False)
+    # A phone: the risk sentence above the journey (wrapped), where the wide screen has room below it.
+    fig.update_yaxes(range=[-0.75, 1.75 if narrow else 0.75], showticklabels=False, showgrid=False)
     frame(fig, title if title is not None else takeaways.overall_sentence(overall, m), debrief=debrief, rows=1,
-          row_px=120, legend=False, narrow=narrow)
+          row_px=200 if narrow else 120, legend=narrow, narrow=narrow)
     return fig
 
 

@@ -24,7 +24,7 @@ ROW_HEIGHT = 26
 #: On a phone a row is its cells plus the line above them that names the council.
 NARROW_ROW_PX = 46
 #: Room above a phone's grid for the upright column heads.
-NARROW_HEAD_PX = 140
+NARROW_HEAD_PX = 150
 #: Characters a line of the heatmap's small-type note holds in debrief mode (its type is two thirds of the
 #: title's, so it holds about half as much again as a title line).
 DEBRIEF_NOTE_WIDTH = 115
@@ -213,7 +213,7 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
                                yshift=-2, text=f"<b>{name}</b>" if i == index else name, showarrow=False,
                                font={"size": 13, "color": "#1A1A1A"})
         fig.update_layout(margin={"l": 4, "r": 4})
-    fit_title(fig, title, debrief, below=NARROW_HEAD_PX if narrow else 60 if not debrief else 260,
+    fit_title(fig, title, debrief, below=NARROW_HEAD_PX + 60 if narrow else 60 if not debrief else 260,
               extra_lines=len(note_lines), narrow=narrow)
     return fig
 
@@ -269,4 +269,5 @@ def ranked_bars(bars: Sequence[Mapping[str, Any]], *, title: str, min_group: int
                                yshift=int(row * 0.65 / 2) + 1, text=narrow_mod.label(b["theme"]), showarrow=False,
                                font={"size": font_size(False, 14), "color": "#1A1A1A"})
         fig.update_layout(bargap=0.45, margin={"l": 6})
+        fig.update_yaxes(autorange=False, range=[len(labels) - 0.5, -0.95])  # room for the top row's name
     return fig

@@ -65,6 +65,8 @@ OVERLAP_TOLERANCE_PX = 2
 
 OVERLAP_JS = """(tol) => {
   const out = [];
+  const q = t => JSON.stringify(t.slice(0, 50));
+  const px = hit => `${hit[0].toFixed(0)}×${hit[1].toFixed(0)} px`;
   const inter = (a, b) => {
     const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
     const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
@@ -85,7 +87,8 @@ OVERLAP_JS = """(tol) => {
     const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const text = n.textContent.trim();
-      if (!text || !n.parentElement || n.parentElement.closest('.js-plotly-plot, svg, [data-testid="stTooltipContent"], [data-testid="stIconMaterial"]')) continue;
+      const skip = '.js-plotly-plot, svg, [data-testid="stTooltipContent"], [data-testid="stIconMaterial"]';
+      if (!text || !n.parentElement || n.parentElement.closest(skip)) continue;
       if (!shown(n.parentElement)) continue;
       const range = document.createRange();
       range.selectNodeContents(n);
@@ -96,28 +99,29 @@ OVERLAP_JS = """(tol) => {
     for (let j = i + 1; j < boxes.length; j++) {
       if (boxes[i].node === boxes[j].node) continue;
       const hit = inter(boxes[i].r, boxes[j].r);
-      if (hit) out.push(`page text ${JSON.stringify(boxes[i].text.slice(0, 50))} overlaps ` +
-                        `${JSON.stringify(boxes[j].text.slice(0, 50))} by ${hit[0].toFixed(0)}×${hit[1].toFixed(0)} px`);
+      if (hit) out.push(`page text ${q(boxes[i].text)} overlaps ${q(boxes[j].text)} by ${px(hit)}`);
     }
   // 2. Each Plotly chart's SVG text: pairwise overlap, and none outside the chart's own SVG.
   document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot').forEach((plot, index) => {
     const svg = plot.querySelector('svg.main-svg');
     if (!svg) return;
     const frame = svg.getBoundingClientRect();
-    const texts = [...plot.querySelectorAll('svg text')].filter(t => !t.closest('.hoverlayer') &&
-        (t.textContent || '').trim() && shown(t)).map(t => ({text: t.textContent.trim(), r: t.getBoundingClientRect(), t}))
+    const texts = [...plot.querySelectorAll('svg text')]
+      .filter(t => !t.closest('.hoverlayer') && (t.textContent || '').trim() && shown(t))
+      .map(t => ({text: t.textContent.trim(), r: t.getBoundingClientRect(), t}))
       .filter(x => x.r.width > 0 && x.r.height > 0);
     for (const x of texts) {
-      if (x.r.left < frame.left - 1 || x.r.right > frame.right + 1 || x.r.top < frame.top - 1 || x.r.bottom > frame.bottom + 1)
-        out.push(`chart ${index}: ${JSON.stringify(x.text.slice(0, 50))} is cut off by the chart's edge ` +
-                 `(${Math.round(x.r.left - frame.left)}..${Math.round(x.r.right - frame.left)} px of ${Math.round(frame.width)})`);
+      const r = x.r;
+      if (r.left < frame.left - 1 || r.right > frame.right + 1 || r.top < frame.top - 1 || r.bottom > frame.bottom + 1)
+        out.push(`chart ${index}: ${q(x.text)} is cut off by the chart's edge (x ${Math.round(r.left - frame.left)}` +
+                 `..${Math.round(r.right - frame.left)}, y ${Math.round(r.top - frame.top)}..` +
+                 `${Math.round(r.bottom - frame.top)} in ${Math.round(frame.width)}×${Math.round(frame.height)} px)`);
     }
     for (let i = 0; i < texts.length; i++)
       for (let j = i + 1; j < texts.length; j++) {
         if (texts[i].t.contains(texts[j].t) || texts[j].t.contains(texts[i].t)) continue;
         const hit = inter(texts[i].r, texts[j].r);
-        if (hit) out.push(`chart ${index}: ${JSON.stringify(texts[i].text.slice(0, 50))} overlaps ` +
-                          `${JSON.stringify(texts[j].text.slice(0, 50))} by ${hit[0].toFixed(0)}×${hit[1].toFixed(0)} px`);
+        if (hit) out.push(`chart ${index}: ${q(texts[i].text)} overlaps ${q(texts[j].text)} by ${px(hit)}`);
       }
   });
   return out;
