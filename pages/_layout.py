@@ -94,7 +94,12 @@ def narrow() -> bool:
         agent = st.context.headers.get("User-Agent") or ""
     except Exception:  # no request behind this run (a bare script run): a desktop
         return False
-    return bool(_PHONE_AGENT.search(agent))
+    return is_phone_agent(agent)
+
+
+def is_phone_agent(agent: str) -> bool:
+    """Does this User-Agent header come from a phone's browser (not a tablet's, not a desktop's)?"""
+    return bool(_PHONE_AGENT.search(agent or ""))
 
 
 def look(sel: Selection) -> dict[str, bool]:

@@ -75,10 +75,11 @@ def frame(fig: go.Figure, title: str, *, debrief: bool, rows: int, row_px: int =
         rows, row_px, right, legend_lines = narrow_mod.rows_above(fig, rows=rows, row_px=row_px, right=right,
                                                                    legend=legend, legend_lines=legend_lines)
         wrap = narrow_mod.TITLE_CHARS
-        narrow_mod.axis_for_phone(fig)
     width = wrap if narrow else WRAP_DEBRIEF if debrief else wrap
     lines = wrap_title(title, width) if title else []
     style(fig, "<br>".join(esc(line) for line in lines), debrief=debrief)
+    if narrow:
+        narrow_mod.axis_for_phone(fig)
     title_px = title_size(debrief) * 1.3 * len(lines)
     band_px = font_size(debrief, 14) * 1.6 if band_labels else 0
     top = int(10 + (0.5 * title_size(debrief) if lines else 0) + title_px + band_px + 8)
