@@ -121,22 +121,6 @@ DEBRIEF_TITLE_CSS = """
   font-size: clamp(9px, 1.6cqi, 26px) !important; }
 </style>
 """
-#: Every page on a phone-sized screen (whatever its user agent): a little less padding, and nothing wider
-#: than the screen — a wide table scrolls inside its own box, long words break, columns stack.
-PHONE_CSS = """
-<style>
-@media (max-width: 640px) {
-  [data-testid="stMainBlockContainer"] { padding-left: 0.9rem; padding-right: 0.9rem; }
-  [data-testid="stMain"] [data-testid="stTable"] { overflow-x: auto; max-width: 100%; }
-  [data-testid="stMain"] [data-testid="stMarkdownContainer"],
-  [data-testid="stMain"] [data-testid="stCaptionContainer"] { overflow-wrap: anywhere; }
-  [data-testid="stMain"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
-  [data-testid="stMain"] [data-testid="stMetricValue"] > div { white-space: normal; }
-  /* Plotly's toolbar would sit on the chart's title; a phone pinches to zoom instead. */
-  [data-testid="stMain"] .js-plotly-plot .modebar-container { display: none; }
-}
-</style>
-"""
 
 
 @st.cache_resource(show_spinner="Preparing the demo database…")
@@ -325,7 +309,7 @@ def main() -> None:
         goto = None  # a link to a page this role may not use, opened as a server's first request
     if goto and not cat.empty:
         st.switch_page(goto, query_params=st.session_state["selection"].to_query())
-    st.html(PHONE_CSS)
+    st.html(ui.PHONE_CSS)
     if debrief:
         st.html(DEBRIEF_CSS if ui.narrow() else DEBRIEF_CSS + DEBRIEF_TITLE_CSS)
     for note in st.session_state.pop("url_notes", []):

@@ -102,6 +102,24 @@ def is_phone_agent(agent: str) -> bool:
     return bool(_PHONE_AGENT.search(agent or ""))
 
 
+#: Every page on a phone-sized screen (whatever its user agent): a little less padding, and nothing wider
+#: than the screen — a wide table scrolls inside its own box, long words break, columns stack.
+PHONE_CSS = """
+<style>
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 0.9rem; padding-right: 0.9rem; }
+  [data-testid="stMain"] [data-testid="stTable"] { overflow-x: auto; max-width: 100%; }
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"],
+  [data-testid="stMain"] [data-testid="stCaptionContainer"] { overflow-wrap: anywhere; }
+  [data-testid="stMain"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+  [data-testid="stMain"] [data-testid="stMetricValue"] > div { white-space: normal; }
+  /* Plotly's toolbar would sit on the chart's title; a phone pinches to zoom instead. */
+  [data-testid="stMain"] .js-plotly-plot .modebar-container { display: none; }
+}
+</style>
+"""
+
+
 def look(sel: Selection) -> dict[str, bool]:
     """The layout keywords of every chart builder: ``debrief`` (type for a room) and ``narrow`` (a phone),
     so a page passes ``**ui.look(sel)`` and cannot forget one of them."""

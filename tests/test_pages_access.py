@@ -104,8 +104,11 @@ def _chart_font_sizes(at: AppTest) -> list[Any]:
 
 
 def _html(at: AppTest) -> list[str]:
-    """Every ``st.html`` body sent (the debrief look is one)."""
-    return [n.proto.body for n in _walk(at._tree) if type(getattr(n, "proto", None)).__name__ == "Html"]
+    """Every ``st.html`` body sent (the debrief look is one), less the phone CSS every page carries."""
+    from pages import _layout
+
+    return [n.proto.body for n in _walk(at._tree) if type(getattr(n, "proto", None)).__name__ == "Html"
+            and n.proto.body.strip() != _layout.PHONE_CSS.strip()]
 
 
 def test_local_mode_is_full_access_and_says_so(db: Path) -> None:
