@@ -180,7 +180,21 @@ def table(data: Any, *, static: bool = False, **kwargs: Any) -> None:
     anon = anonymiser()
     if anon is not None:
         data = anon.rows(data)
+    if not static and narrow() and "column_config" not in kwargs:
+        # On a phone the grid scrolls sideways inside its own box: its first column (the council or theme
+        # each row is about) stays pinned at the left, so a row never loses its name.
+        first = _first_column(data, kwargs.get("column_order"))
+        if first is not None:
+            kwargs["column_config"] = {first: st.column_config.Column(pinned=True)}
     (st.table if static else st.dataframe)(data, **kwargs)
+
+
+def _first_column(data: Any, order: Sequence[str] | None) -> str | None:
+    if order:
+        return str(order[0])
+    if isinstance(data, Sequence) and data and isinstance(data[0], dict) and data[0]:
+        return str(next(iter(data[0])))
+    return None
 
 
 def council_report(sel: Selection, min_group: int) -> dict[str, Any] | None:

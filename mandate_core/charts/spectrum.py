@@ -197,7 +197,9 @@ def overview_dumbbell(
             parts = label.split("<br>")
             parts[0] = "▶ " + parts[0]
             ticktext.append("<br>".join(f'<span style="color:{FOCUS_COLOUR}"><b>{p}</b></span>' for p in parts))
-            fig.add_hrect(y0=y - 0.48, y1=y + 0.48, fillcolor="rgba(0,0,0,0)",
+            # On a phone the row's name is above its marks: the frame takes it in.
+            below, above = (0.3, 0.74) if narrow else (0.48, 0.48)
+            fig.add_hrect(y0=y - below, y1=y + above, fillcolor="rgba(0,0,0,0)",
                           line={"color": FOCUS_COLOUR, "width": 2.5 if not debrief else 4}, layer="above")
         else:
             ticktext.append(label)
