@@ -246,3 +246,15 @@ def test_a_phone_is_told_by_its_user_agent(agent: str, phone: bool) -> None:
     from pages import _layout
 
     assert _layout.is_phone_agent(agent) is phone
+
+
+def test_distribution_on_a_phone_writes_only_shares_that_fit(alignment_rows: list[dict]) -> None:  # noqa: F811
+    # Everyone (the top row): 1, 1, 2, 2, 4 and 2 of 12 answers on scores 1–6, so scores 1 and 2 are 8% each.
+    def shares(fig: go.Figure) -> list[str]:
+        return [x for t in fig.data for x in t.text if x]
+
+    wide = shares(alignment.distribution_chart(alignment_rows, "Jobs", "ambition", 3))
+    phone = shares(alignment.distribution_chart(alignment_rows, "Jobs", "ambition", 3, narrow=True))
+    assert "8%" in wide  # a 12-pixel segment on a phone could only hold it shrunk to a speck
+    assert phone and all(int(x.rstrip("%")) >= 14 for x in phone)
+    assert "33%" in phone

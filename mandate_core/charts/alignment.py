@@ -257,7 +257,7 @@ def distribution_chart(
             pct = 100.0 * c / total if total else 0.0
             xs.append(sign * pct)
             yy.append(y)
-            text.append(f"{pct:.0f}%" if pct >= (14 if debrief else 8) else "")
+            text.append(f"{pct:.0f}%" if pct >= (14 if debrief or narrow else 8) else "")  # a phone: wide enough
             hover.append(f"<b>{esc(cell_label(r))}</b><br>Score {score} ({band}): {c} of {total} answers "
                          f"({pct:.0f}%)")
         lo, hi = BAND_SCORES[band]
