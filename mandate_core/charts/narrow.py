@@ -6,7 +6,11 @@ So on a phone each row's label goes *above* its row, across the full width, titl
 narrow chart (never cut off), long axis titles wrap, the legend gets the lines it needs, and dense axes
 keep every other tick.  These helpers work on a built figure, so every row chart gets the same treatment
 from one place (``spectrum.frame`` calls them); builders that lay out differently (the Themes grid, the
-Benchmark strip) use the constants here for the same sizes.
+Benchmark strip, the Trends lines) use the constants here for the same sizes.  A wide table becomes
+stacked blocks (:func:`stacked`).
+
+Debrief mode on a phone keeps what debrief decides (anonymity, shorter words) but not its double-size
+type: a phone is read in the hand, and 32-pixel labels cannot fit 390 pixels.
 
 Which layout a page gets is the page's decision (``pages/_layout.narrow``); the builders stay pure.
 """
