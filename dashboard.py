@@ -20,7 +20,9 @@ st.set_page_config(
     page_title="Innovation Mandate",
     page_icon=":material/explore:",
     layout="wide",
-    initial_sidebar_state="collapsed" if _DEBRIEF_IN_URL else "expanded",
+    # "auto": expanded on a wide screen, collapsed on a phone (Streamlit decides by the window's width, so
+    # a first visit on a phone shows the page, not a sidebar over 300 of its 390 pixels).
+    initial_sidebar_state="collapsed" if _DEBRIEF_IN_URL else "auto",
 )
 
 #: The participants' phone page (SPEC §9): its path is pinned as /join, the only page open without sign-in.
@@ -93,6 +95,25 @@ header[data-testid="stHeader"] { background: transparent; }
 [data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.45rem; line-height: 1.3; }
 [data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 2.75rem; line-height: 1.2; }
 [data-testid="stMain"] [data-testid="stMetricDelta"] p { font-size: 1.3rem; }
+@media (max-width: 640px) {  /* a phone: room-sized type would not fit 390 pixels */
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }  /* clear of the sidebar's open button */
+  [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.05rem; line-height: 1.45; }
+  [data-testid="stMain"] h2 { font-size: 1.75rem; }
+  [data-testid="stMain"] h3 { font-size: 1.4rem; }
+  [data-testid="stMain"] h4 { font-size: 1.2rem; }
+  [data-testid="stMain"] [data-testid="stText"] { font-size: 1.05rem; }
+  [data-testid="stMain"] button p { font-size: 1rem; }
+  [data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1rem; }
+  [data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 1.8rem; }
+  [data-testid="stMain"] [data-testid="stMetricDelta"] p { font-size: 0.95rem; }
+}
+</style>
+"""
+#: Debrief chart titles are wrapped for a projector; on a narrower screen they shrink with the chart (cqi:
+#: the chart's own width), so a line is never cut off.  Not sent to a phone: its charts are built for its
+#: width (pages/_layout.narrow), and this rule would shrink their titles to 11 pixels.
+DEBRIEF_TITLE_CSS = """
+<style>
 [data-testid="stMain"] [data-testid="stPlotlyChart"] { container-type: inline-size; }
 [data-testid="stMain"] .js-plotly-plot .gtitle { font-size: clamp(11px, 2.5cqi, 40px) !important; }
 [data-testid="stMain"] .js-plotly-plot .gtitle tspan[style*="font-size"] {
@@ -288,8 +309,9 @@ def main() -> None:
         goto = None  # a link to a page this role may not use, opened as a server's first request
     if goto and not cat.empty:
         st.switch_page(goto, query_params=st.session_state["selection"].to_query())
+    st.html(ui.PHONE_CSS)
     if debrief:
-        st.html(DEBRIEF_CSS)
+        st.html(DEBRIEF_CSS if ui.narrow() else DEBRIEF_CSS + DEBRIEF_TITLE_CSS)
     for note in st.session_state.pop("url_notes", []):
         st.warning(takeaways.md_escape(note), icon=":material/link_off:")  # notes quote the link's text
     if cat.is_demo:

@@ -66,8 +66,12 @@ def build_deck(
     peers: str,
     key: str,
     min_group: int | None = None,
+    narrow: bool = False,
 ) -> Deck:
-    """Every debrief slide for a council's round (latest when None), anonymised with ``key``."""
+    """Every debrief slide for a council's round (latest when None), anonymised with ``key``.
+
+    ``narrow``: the charts laid out for a phone's screen (see charts.narrow); the pack and the PowerPoint
+    file are built from the default deck, for a projector and for paper."""
     m = storage.min_group_size(min_group)
     report = reports.council_report(con, council_id, round_label, m)
     councils = metrics.list_councils(con)
@@ -77,12 +81,12 @@ def build_deck(
 
     # 1. Where we are and where we want to go: one row, every point named and valued.
     overall_title = takeaways.overall_sentence(report["overall"], m)
-    fig = spectrum.overall_journey(report, debrief=True, title=overall_title)
+    fig = spectrum.overall_journey(report, debrief=True, title=overall_title, narrow=narrow)
     slides.append(Slide("overall", "Where we are, and where we want to go", overall_title,
                         takeaways.how_to_read_council(m), fig))
 
     # 2. Each theme on the spectrum.
-    fig = spectrum.council_spectrum(report, debrief=True)
+    fig = spectrum.council_spectrum(report, debrief=True, narrow=narrow)
     slides.append(Slide("themes", "Our themes on the change spectrum", _figure_title(fig),
                         takeaways.how_to_read_council(m), fig))
 
@@ -91,11 +95,12 @@ def build_deck(
     gap_title = takeaways.officer_member_takeaway(themes, "ambition", m)
     cross_title = takeaways.alignment_takeaway(themes, "ambition")
     if any((t.get("officer_member_gap") or {}).get("ambition") is not None for t in themes):
-        fig = alignment.officer_member_gap_chart(themes, "ambition", m, debrief=True, title=gap_title)
+        fig = alignment.officer_member_gap_chart(themes, "ambition", m, debrief=True, title=gap_title,
+                                                  narrow=narrow)
         slides.append(Slide("alignment", "Do officers and members want the same?", gap_title,
                             takeaways.how_to_read_gap(), fig))
     elif any((t.get("cross_party_alignment") or {}).get("ambition") is not None for t in themes):
-        fig = alignment.cross_party_chart(themes, "ambition", debrief=True, title=cross_title)
+        fig = alignment.cross_party_chart(themes, "ambition", debrief=True, title=cross_title, narrow=narrow)
         slides.append(Slide("alignment", "Do the political groups agree?", cross_title,
                             takeaways.how_to_read_cross_party(), fig))
     else:
@@ -108,7 +113,7 @@ def build_deck(
     bars = views.focus_theme_bars(summary)
     if bars:
         title = views.focus_themes_takeaway(name, bars)
-        fig = theme_charts.ranked_bars(bars, title=title, min_group=m, debrief=True)
+        fig = theme_charts.ranked_bars(bars, title=title, min_group=m, debrief=True, narrow=narrow)
         slides.append(Slide("ambition", "Where we are most ambitious", title, views.HOW_TO_READ_BARS, fig))
 
     # 5. How we compare with peers (anonymised).
@@ -123,8 +128,9 @@ def build_deck(
         for row in view["rows"]:  # peers as "Peer N" (their dots' jitter too), in Peer-number order
             row["points"] = anon.rows(row["points"])
         title = views.benchmark_takeaway(view, name)
-        fig = benchmark_charts.strip(view, labels, title=title, min_group=m, debrief=True)
-        _debrief_strip(fig, view, themes)
+        fig = benchmark_charts.strip(view, labels, title=title, min_group=m, debrief=True, narrow=narrow)
+        if not narrow:  # a phone's strip names its rows above them and keeps its legend already
+            _debrief_strip(fig, view, themes)
         slides.append(Slide("peers", f"How our ambition compares with {peer_words}", title,
                             views.HOW_TO_READ_BENCHMARK, fig))
     else:

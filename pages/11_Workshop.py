@@ -96,8 +96,8 @@ def _live_view(code: str, min_group: int) -> None:
         st.info("No answers yet.")
     elif revealed and room:
         st.markdown("## " + takeaways.md_escape(takeaways.overall_sentence(room["overall"], min_group)))
-        ui.chart(spectrum.council_spectrum(room, debrief=True), takeaways.how_to_read_council(min_group),
-                 key="ws_room", numbers_table=False)  # the table below
+        ui.chart(spectrum.council_spectrum(room, debrief=True, narrow=ui.narrow()),
+                 takeaways.how_to_read_council(min_group), key="ws_room", numbers_table=False)
         st.dataframe(spectrum.display_table(spectrum.council_rows(room)), hide_index=True)
 
 

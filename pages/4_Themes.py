@@ -37,7 +37,7 @@ def render() -> None:
         st.info("No council has themes with answers yet.")
         return
     # The other end of the grid is written under the title, with the chart (not detached below it).
-    fig = theme_charts.heatmap(grid, title=views.theme_grid_takeaway(grid), min_group=m, debrief=sel.debrief,
+    fig = theme_charts.heatmap(grid, title=views.theme_grid_takeaway(grid), min_group=m, **ui.look(sel),
                                note=views.theme_grid_lowest(grid))
     ui.chart(fig, views.HOW_TO_READ_GRID, key="th_grid", numbers_table=False)  # "Numbers behind the grid"
     if coverage:
@@ -54,7 +54,7 @@ def render() -> None:
             bars = views.focus_theme_bars(summary)
             if bars:
                 fig = theme_charts.ranked_bars(bars, title=views.focus_themes_takeaway(focus_name, bars),
-                                               min_group=m, debrief=sel.debrief)
+                                               min_group=m, **ui.look(sel))
                 ui.chart(fig, views.HOW_TO_READ_BARS, key="th_bars")
                 st.caption(esc(ui.clean(f"{focus_name}, {round_label}. ")) +
                            f"{views.focus_themes_caption(bars)}.")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from mandate_core import domain, reports, storage, views
 from mandate_core.charts import benchmark as benchmark_charts
+from mandate_core.charts import narrow as narrow_charts
 from pages import _layout as ui
 
 
@@ -66,8 +67,8 @@ def render() -> None:
         for row in view["rows"]:
             row["points"] = anon.rows(row["points"])
     title = views.benchmark_takeaway(view, focus_name)
-    fig = benchmark_charts.strip(view, labels, title=title, min_group=m, debrief=sel.debrief)
-    ui.chart(fig, views.HOW_TO_READ_BENCHMARK, key="bm_strip", numbers_table=False)  # the table below
+    fig = benchmark_charts.strip(view, labels, title=title, min_group=m, **ui.look(sel))
+    ui.chart(fig, views.HOW_TO_READ_BENCHMARK, key="bm_strip", numbers_table=False)
 
     rows = views.benchmark_rows(view)
     # Quartiles and a percentile of two or three councils mean little: those rows say "–" (blank in the download
@@ -79,7 +80,11 @@ def render() -> None:
               "Percentile": ("–" if r["percentile"] is None or views.few_peers(r) else f"{r['percentile']:.0f}"),
               "Peers": r["peers"], "Where it sits": r["in_words"]} for r in rows]
     # A static table wraps its text, so the sentences stay whole on a projector (no user text in it).
-    if sel.debrief:
+    if ui.narrow():  # a phone: each theme a block, so no column is lost off the side of the screen
+        with st.expander("Numbers behind the chart") if sel.debrief else st.container():
+            for head, lines in narrow_charts.stacked(table, "Theme"):
+                st.markdown(f"**{esc(ui.clean(head))}**  \n" + "  \n".join(esc(ui.clean(x)) for x in lines))
+    elif sel.debrief:
         with st.expander("Numbers behind the chart"):
             ui.table(table, static=True, hide_index=True)
     else:

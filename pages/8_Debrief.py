@@ -43,7 +43,11 @@ def render() -> None:
     count = len(deck.slides)
     number = min(max(1, int(st.session_state.get("debrief_slide", 1))), count)
     st.session_state["debrief_slide"] = number
-    slide = deck.slides[number - 1]
+    # A phone gets the same slides with its charts laid out for its width (the downloads stay as they are).
+    phone = ui.narrow()
+    screen = ui.core("debrief.build_deck", sel.council, sel.round, sel.peers, ui.anon_key(),
+                     storage.min_group_size(), narrow=True) if phone else deck
+    slide = screen.slides[min(number, len(screen.slides)) - 1]
 
     left, middle, right = st.columns([1, 6, 1], vertical_alignment="center")
     left.button("◀ Previous", key="db_prev", on_click=_go, args=(-1, count), disabled=number == 1,
@@ -56,7 +60,8 @@ def render() -> None:
     st.markdown("## " + takeaways.md_escape(slide.takeaway))
     if slide.figure is not None:
         fig = slide.figure
-        fig.update_layout(height=debrief.chart_height(slide))
+        if not phone:  # a phone scrolls: its chart keeps the height its rows need
+            fig.update_layout(height=debrief.chart_height(slide))
         ui.plotly_chart(fig, alt=slide.takeaway, key=f"db_chart_{slide.key}")  # the slide is anonymised already
     if slide.notes:
         # Theme by theme as in the pack, each idea once, as many as a screen holds in large type.

@@ -104,11 +104,13 @@ def _chart_font_sizes(at: AppTest) -> list[Any]:
 
 
 def _html(at: AppTest) -> list[str]:
-    """Every ``st.html`` body sent (the debrief look is one), but the heading sizes every page has."""
+    """Every ``st.html`` body sent (the debrief look is one), less the heading and phone CSS every page
+    carries."""
     from pages import _layout
 
+    common = {_layout.HEADING_CSS.strip(), _layout.PHONE_CSS.strip()}
     return [n.proto.body for n in _walk(at._tree) if type(getattr(n, "proto", None)).__name__ == "Html"
-            and n.proto.body.strip() != _layout.HEADING_CSS.strip()]
+            and n.proto.body.strip() not in common]
 
 
 def test_local_mode_is_full_access_and_says_so(db: Path) -> None:

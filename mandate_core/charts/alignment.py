@@ -104,8 +104,10 @@ def group_positions(
     styles: Mapping[str, tuple[str, str]] | None = None,
     debrief: bool = False,
     title: str | None = None,
+    narrow: bool = False,
 ) -> go.Figure:
     """Everyone, officers, members and each political group on the spectrum, for one theme × horizon."""
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     cells = slice_rows(rows, theme, horizon)
     styles = styles or group_styles(cells)
     n = len(cells)
@@ -139,7 +141,7 @@ def group_positions(
     fig.update_yaxes(tickvals=ys, ticktext=[_tick(r, debrief) for r in cells], range=[-0.6, max(n, 1) - 0.4],
                      showgrid=False)
     frame(fig, title or takeaways.group_positions_takeaway(cells, theme), debrief=debrief, rows=n, row_px=44,
-          legend=False)
+          legend=False, narrow=narrow)
     return fig
 
 
@@ -151,10 +153,11 @@ GAP_COLOURS = {"members": ROLE_COLOURS["member"], "officers": ROLE_COLOURS["offi
 
 def officer_member_gap_chart(
     themes: Sequence[Mapping[str, Any]], horizon: str, min_group: int, *, debrief: bool = False,
-    title: str | None = None,
+    title: str | None = None, narrow: bool = False,
 ) -> go.Figure:
     """Members − officers per theme: bars right where members want to go further, left where officers do;
     a key under the chart names all three colours (grey bars are the "about level" the title counts)."""
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     n = len(themes)
     ys = [n - 1 - i for i in range(n)]
     xs, yy, colours, text, hover = [], [], [], [], []
@@ -191,15 +194,17 @@ def officer_member_gap_chart(
                      range=[-0.6, max(n, 1) - 0.4], showgrid=False)
     fig.update_layout(barmode="overlay")
     frame(fig, title or takeaways.officer_member_takeaway(themes, horizon, min_group), debrief=debrief,
-          rows=n, row_px=40)
+          rows=n, row_px=40, narrow=narrow)
     return fig
 
 
 def cross_party_chart(
     themes: Sequence[Mapping[str, Any]], horizon: str, *, debrief: bool = False, title: str | None = None,
+    narrow: bool = False,
 ) -> go.Figure:
     """Cross-party alignment per theme (1 = every group gave the same average), as dots on the 0–1 scale
     against the divided / partly / closely aligned zones."""
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     n = len(themes)
     ys = [n - 1 - i for i in range(n)]
     points = []
@@ -221,7 +226,7 @@ def cross_party_chart(
     fig.update_yaxes(tickvals=ys, ticktext=[two_lines(t["theme"], label_limit(debrief, 30)) for t in themes],
                      range=[-0.6, max(n, 1) - 0.4])
     frame(fig, title or takeaways.alignment_takeaway(themes, horizon), debrief=debrief, rows=n, row_px=40,
-          legend=False, right=level_column_px([p[2] for p in points], debrief))
+          legend=False, right=level_column_px([p[2] for p in points], debrief), narrow=narrow)
     return fig
 
 
@@ -233,8 +238,10 @@ def distribution_chart(
     *,
     debrief: bool = False,
     title: str | None = None,
+    narrow: bool = False,
 ) -> go.Figure:
     """Each group's answers as a share of scores 1–6, centred between 3 and 4 (diverging stacked bars)."""
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     cells = slice_rows(rows, theme, horizon)
     n = len(cells)
     ys = [n - 1 - i for i in range(n)]
@@ -251,7 +258,7 @@ def distribution_chart(
             pct = 100.0 * c / total if total else 0.0
             xs.append(sign * pct)
             yy.append(y)
-            text.append(f"{pct:.0f}%" if pct >= (14 if debrief else 8) else "")
+            text.append(f"{pct:.0f}%" if pct >= (14 if debrief or narrow else 8) else "")  # a phone: wide enough
             hover.append(f"<b>{esc(cell_label(r))}</b><br>Score {score} ({band}): {c} of {total} answers "
                          f"({pct:.0f}%)")
         lo, hi = BAND_SCORES[band]
@@ -282,7 +289,7 @@ def distribution_chart(
                      showgrid=False)
     fig.update_layout(barmode="relative", bargap=0.3, legend={"traceorder": "normal"})
     frame(fig, title or takeaways.distribution_takeaway(cells, theme), debrief=debrief, rows=n, row_px=44,
-          legend_lines=2 if debrief else 1)
+          legend_lines=2 if debrief else 1, narrow=narrow)
     return fig
 
 

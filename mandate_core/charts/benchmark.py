@@ -18,7 +18,8 @@ import plotly.graph_objects as go
 from .. import domain, palette, views
 from ..palette import FOCUS_COLOUR, PEER_COLOUR
 from ..views import fmt, title_html
-from .base import MUTED_INK, add_band_zones, change_axis, font_size, style, suppressed_text
+from . import narrow as narrow_mod
+from .base import INK, MUTED_INK, add_band_zones, change_axis, font_size, style, suppressed_text
 from .themes import fit_title, wrap_label
 
 JITTER = 0.05
@@ -64,13 +65,17 @@ def _tick(row: Mapping[str, Any], debrief: bool) -> str:
 
 
 def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min_group: int,
-          debrief: bool = False) -> go.Figure:
+          debrief: bool = False, narrow: bool = False) -> go.Figure:
     """One row per theme (overall first): the focus as a diamond on its peers' median and middle half, with
     the peers themselves as dots in a strip just below.
 
     The middle half (a box) is drawn only with at least four peers; with fewer, the row says "only N peers:
     compare with care" instead, since quartiles of two or three councils suggest a precision they lack.
+
+    ``narrow`` (a phone): each row's theme (and its "compare with care" words) on a line at the top of the
+    row, across the whole width, instead of a left margin; the legend takes the lines it needs.
     """
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     metric = view["metric"]
     rows = view["rows"]
     fig = go.Figure()
@@ -142,7 +147,11 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
 
     axis_title = SHORT_AXIS_TITLES[metric] if debrief else AXIS_TITLES[metric]
     row_px = 84 if not debrief else 120
-    style(fig, title_html(title, debrief), debrief=debrief, height=150 + row_px * len(rows), x_title=axis_title)
+    heads = [_narrow_tick(r) for r in rows] if narrow else []
+    if narrow:  # the row's name on top, then the focus value's label, the diamond, and the peers' strip
+        row_px = 84 + 2 * narrow_mod.LINE_PX * max((h.count("<br>") + 1 for h in heads), default=1)
+    style(fig, narrow_mod.title_html(title) if narrow else title_html(title, debrief), debrief=debrief,
+          height=150 + row_px * len(rows), x_title=axis_title)
     fig.update_yaxes(tickmode="array", tickvals=list(range(len(rows))), ticktext=[_tick(r, debrief) for r in rows],
                      range=[len(rows) - 0.5, -0.5], showgrid=False, zeroline=False)
     for i in range(1, len(rows)):  # a faint rule between rows, so each diamond reads with its own dots
@@ -152,7 +161,7 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
         change_axis(fig, "x", debrief=debrief, title=axis_title)
     elif metric == "risk":
         fig.update_xaxes(range=[0.5, 5.5], tickvals=list(domain.RISK_LEVELS),
-                         ticktext=[f"{k} {v}" for k, v in domain.RISK_LEVELS.items()])
+                         ticktext=[f"{k}{'<br>' if narrow else ' '}{v}" for k, v in domain.RISK_LEVELS.items()])
     elif metric == "consensus":
         fig.update_xaxes(range=[0, 1.02], tickformat=".1f")
     else:
@@ -162,10 +171,35 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
                          zerolinecolor=palette.ZERO_LINE_COLOUR, zerolinewidth=1.5)
     # The legend sits just under the axis title (anchored to the figure's bottom edge, so the gap between
     # them does not grow with the number of rows).  In debrief the legend goes: the facilitator explains it.
-    axis_px = font_size(debrief, 14) * 1.4 + font_size(debrief, 15) * 1.4 + 16
-    legend_px = font_size(debrief, 14) * 2 if not debrief else 0
+    axis_lines = 1
+    legend_lines = 1
+    if narrow:
+        fig.update_yaxes(showticklabels=False)
+        for i, head in enumerate(heads):  # just under the rule above the row
+            fig.add_annotation(x=0, xref="paper", xanchor="left", y=i - 0.5, yref="y", yanchor="top", yshift=-3,
+                               text=head, showarrow=False, align="left",
+                               font={"size": font_size(False, 14), "color": INK})
+        fig.update_layout(margin={"l": 6})
+        narrow_mod.axis_for_phone(fig)
+        axis_lines = narrow_mod.wrap_axis_title(fig)
+        legend_lines = narrow_mod.legend_rows(fig)
+    tick_lines = 2 if narrow and metric == "risk" else 1
+    axis_px = font_size(debrief, 14) * 1.4 * tick_lines + font_size(debrief, 15) * 1.4 * axis_lines + 16
+    legend_px = font_size(debrief, 14) * 2 * legend_lines if not debrief else 0
     fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
                               "xanchor": "left"},
                       showlegend=not debrief, margin={"b": int(axis_px + legend_px + 4)})
-    fit_title(fig, title, debrief, below=34 if not debrief else 60)
+    if narrow:  # every row gets row_px whatever the margins
+        top = 28 + 27 * narrow_mod.title_lines(title) + 34
+        fig.update_layout(height=int(top + fig.layout.margin.b + row_px * len(rows)))
+    fit_title(fig, title, debrief, below=44 if narrow else 34 if not debrief else 60, narrow=narrow)
     return fig
+
+
+def _narrow_tick(row: Mapping[str, Any]) -> str:
+    """A row's name for the line above it on a phone, with its "compare with care" words after it."""
+    label = narrow_mod.label(row["theme_label"])
+    if views.few_peers(row["doc"]):
+        words = views.caution_words(row["doc"])
+        label += f'<br><span style="font-size:13px;color:{MUTED_INK}"><i>{words}</i></span>'
+    return label

@@ -36,6 +36,7 @@ from ..palette import (
     ZONE_TINTS,
 )
 from ..takeaways import num, shown, wrap_title
+from . import narrow as narrow_mod
 from .base import INK, add_band_zones, change_axis, font_size, style, suppressed_text, title_size
 
 ALL_THEMES = "All themes"
@@ -72,21 +73,34 @@ def two_lines(text: object, limit: int) -> str:
 
 
 def frame(fig: go.Figure, title: str, *, debrief: bool, rows: int, row_px: int = 40, wrap: int = WRAP_FULL,
-          band_labels: bool = True, legend: bool = True, legend_lines: int = 1, right: int = 24) -> go.Figure:
+          band_labels: bool = True, legend: bool = True, legend_lines: int = 1, right: int = 24,
+          narrow: bool = False) -> go.Figure:
     """House style plus a title wrapped to fit, room above the plot for the band labels, and a height
     that gives every row the same space whatever the margins (so debrief type never squashes the rows).
 
     ``title`` is plain text (escaped here).  A title that does not fit one line is wrapped rather than
     cut off, and the top margin grows with it so nothing overlaps.
+
+    ``narrow`` (a phone, see :mod:`mandate_core.charts.narrow`): the title is wrapped for a 360-pixel chart,
+    each row's label goes above the row instead of in a wide left margin, a value column at the right
+    joins the row's label, long axis titles wrap and the legend gets the lines it needs.
     """
-    width = WRAP_DEBRIEF if debrief else wrap
+    if narrow:
+        debrief = False  # a phone is read in the hand: double-size type would not fit 390 px
+        rows, row_px, right, legend_lines = narrow_mod.rows_above(fig, rows=rows, row_px=row_px, right=right,
+                                                                   legend=legend, legend_lines=legend_lines)
+        wrap = narrow_mod.TITLE_CHARS
+    width = wrap if narrow else WRAP_DEBRIEF if debrief else wrap
     lines = wrap_title(title, width) if title else []
     style(fig, "<br>".join(esc(line) for line in lines), debrief=debrief)
+    if narrow:
+        narrow_mod.axis_for_phone(fig)
     title_px = title_size(debrief) * 1.3 * len(lines)
     band_px = font_size(debrief, 14) * 1.6 if band_labels else 0
     top = int(10 + (0.5 * title_size(debrief) if lines else 0) + title_px + band_px + 8)
     # Below the plot: tick labels and the axis title, then (at the very bottom) the legend.
-    axis_px = font_size(debrief, 14) * 1.4 + font_size(debrief, 15) * 1.4 + 14
+    axis_lines = narrow_mod.wrap_axis_title(fig) if narrow else 1
+    axis_px = font_size(debrief, 14) * 1.4 + font_size(debrief, 15) * 1.4 * axis_lines + 14
     legend_px = font_size(debrief, 14) * 1.8 * legend_lines if legend else 0
     bottom = int(axis_px + legend_px + 6)
     height = int(top + bottom + max(rows, 1) * row_px * (DEBRIEF_ROW_SCALE if debrief else 1))
@@ -135,12 +149,14 @@ def overview_dumbbell(
     labels: Mapping[str, str] | None = None,
     debrief: bool = False,
     title: str | None = None,
+    narrow: bool = False,
 ) -> go.Figure:
     """Every council from now (hollow) to ambition (filled), sorted by ambition, highest at the top.
 
     ``rows`` are :func:`metrics.sector_overview` rows; councils with a suppressed end are left off (the
     page lists them).  ``labels`` maps council id to the name shown (debrief mode passes "Peer N" names).
     """
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     labels = labels or {}
     on, _off = split_overview(rows)
     on.sort(key=lambda r: (r["ambition"]["position"], r["now"]["position"], str(labels.get(r["council_id"],
@@ -196,7 +212,9 @@ def overview_dumbbell(
             parts = label.split("<br>")
             parts[0] = "▶ " + parts[0]
             ticktext.append("<br>".join(f'<span style="color:{FOCUS_COLOUR}"><b>{p}</b></span>' for p in parts))
-            fig.add_hrect(y0=y - 0.48, y1=y + 0.48, fillcolor=TRANSPARENT,
+            # On a phone the row's name is above its marks: the frame takes it in.
+            below, above = (0.3, 0.74) if narrow else (0.48, 0.48)
+            fig.add_hrect(y0=y - below, y1=y + above, fillcolor=TRANSPARENT,
                           line={"color": FOCUS_COLOUR, "width": 2.5 if not debrief else 4}, layer="above")
         else:
             ticktext.append(label)
@@ -205,7 +223,8 @@ def overview_dumbbell(
     change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.7, max(len(on), 1) - 0.3], showgrid=False,
                      title=None)
-    frame(fig, title or takeaways.overview_takeaway(rows), debrief=debrief, rows=max(len(on), 3), row_px=30)
+    frame(fig, title or takeaways.overview_takeaway(rows), debrief=debrief, rows=max(len(on), 3), row_px=30,
+          narrow=narrow)
     if not on:
         fig.add_annotation(x=3.5, y=0, text="No council in this selection can be shown", showarrow=False,
                            font={"size": font_size(debrief, 16)})
@@ -278,8 +297,10 @@ _HORIZON_MARKERS = {
 }
 
 
-def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None) -> go.Figure:
+def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None,
+                     narrow: bool = False) -> go.Figure:
     """Each theme's now → next → ambition on the Better | Differently | New spectrum."""
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
     rows = _council_rows(report)
     ys, ticktext = _row_ticks(rows, debrief)
@@ -327,7 +348,8 @@ def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title:
     change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
     fig.add_hline(y=len(rows) - 1.5, line={"color": SEPARATOR_COLOUR, "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)
-    frame(fig, title or takeaways.council_themes_takeaway(report), debrief=debrief, rows=len(rows), row_px=46)
+    frame(fig, title or takeaways.council_themes_takeaway(report), debrief=debrief, rows=len(rows), row_px=46,
+          narrow=narrow)
     return fig
 
 
@@ -335,12 +357,14 @@ def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title:
 _JOURNEY_TEXT = {"now": "bottom center", "next": "top center", "ambition": "middle right"}
 
 
-def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None) -> go.Figure:
+def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None,
+                    narrow: bool = False) -> go.Figure:
     """The council as a whole, now → next step → ambition, on one row with every point named and valued.
 
     The debrief's opening slide: no legend to decode, the three numbers the room will talk about written
     beside their marks, and the band of each in the zone it sits in.
     """
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
     overall = report.get("overall", {})
     fig = go.Figure()
@@ -358,10 +382,12 @@ def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: 
         colour = HORIZON_COLOURS[h]
         risk = f"<br>Risk appetite: {takeaways.risk_words(s['risk'])}" if s.get("risk") is not None else ""
         fig.add_trace(go.Scatter(
-            x=[s["position"]], y=[0], mode="markers+text", cliponaxis=False,
+            # A phone names the points in the legend under the chart: beside the marks they would collide.
+            x=[s["position"]], y=[0], mode="markers" if narrow else "markers+text", cliponaxis=False,
             text=[f"<b>{words[h]} {num(s['position'])}</b>"], textposition=_JOURNEY_TEXT[h],
             textfont={"size": font_size(debrief, 15), "color": colour},
-            name=domain.HORIZON_LABELS[h], marker=spec, showlegend=False,
+            name=f"{words[h]} {num(s['position'])}" if narrow else domain.HORIZON_LABELS[h], marker=spec,
+            showlegend=narrow,
             hovertext=[f"{esc(domain.HORIZON_LABELS[h])}: {s['band']} ({num(s['position'])})<br>"
                        f"{s['n']} participants{risk}"], hoverinfo="text",
         ))
@@ -372,7 +398,9 @@ def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: 
                            arrowcolor=ARROW_COLOUR, standoff=12 * scale, startstandoff=9 * scale)
     # Under the journey, the appetite for risk that goes with it (in Orange Book words; not on this axis).
     if shown(now) or shown(amb):
-        fig.add_annotation(x=0.5, xref="paper", y=-0.62, text=esc(takeaways.risk_sentence(overall, m)),
+        sentence = takeaways.risk_sentence(overall, m)
+        fig.add_annotation(x=0.5, xref="paper", y=1.02 if narrow else -0.62, yanchor="bottom" if narrow else "middle",
+                           text=narrow_mod.label(sentence, 44, lines=4) if narrow else esc(sentence),
                            showarrow=False, font={"size": font_size(debrief, 13), "color": MUTED_INK},
                            bgcolor=NOTE_BACKGROUND, borderpad=4)
     hidden = [h for h in domain.HORIZONS if not shown(overall.get(h))]
@@ -382,14 +410,17 @@ def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: 
                            showarrow=False, font={"size": font_size(debrief, 13), "color": NOTE_INK})
     add_band_zones(fig, debrief=debrief)
     change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
-    fig.update_yaxes(range=[-0.75, 0.75], showticklabels=False, showgrid=False)
+    # A phone: the risk sentence above the journey (wrapped), where the wide screen has room below it.
+    fig.update_yaxes(range=[-0.75, 1.75 if narrow else 0.75], showticklabels=False, showgrid=False)
     frame(fig, title if title is not None else takeaways.overall_sentence(overall, m), debrief=debrief, rows=1,
-          row_px=120, legend=False)
+          row_px=200 if narrow else 120, legend=narrow, narrow=narrow)
     return fig
 
 
-def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None) -> go.Figure:
+def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None,
+               narrow: bool = False) -> go.Figure:
     """Risk appetite now and for the ambition, per theme, on the five Orange Book levels."""
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
     rows = _council_rows(report)
     ys, ticktext = _row_ticks(rows, debrief)
@@ -434,7 +465,7 @@ def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str |
     fig.add_hline(y=len(rows) - 1.5, line={"color": SEPARATOR_COLOUR, "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)
     frame(fig, title or takeaways.risk_takeaway(report, m), debrief=debrief, rows=len(rows), row_px=40,
-          band_labels=False, legend_lines=2 if debrief else 1)
+          band_labels=False, legend_lines=2 if debrief else 1, narrow=narrow)
     if debrief:  # five two-word levels must fit side by side at double size
         fig.update_xaxes(tickfont={"size": font_size(debrief, 11)})
     return fig
@@ -484,10 +515,11 @@ def level_column_px(labels: Sequence[str], debrief: bool) -> int:
     return int(24 + longest * font_size(debrief, 14) * 0.55)
 
 
-def consensus_chart(report: Mapping[str, Any], horizon: str, *, debrief: bool = False,
+def consensus_chart(report: Mapping[str, Any], horizon: str, *, debrief: bool = False, narrow: bool = False,
                     title: str | None = None) -> go.Figure:
     """How far people agreed on each theme at one horizon, as dots on the 0–1 scale against the low /
     moderate / high zones."""
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
     rows = _council_rows(report)
     ys, ticktext = _row_ticks(rows, debrief)
@@ -510,7 +542,7 @@ def consensus_chart(report: Mapping[str, Any], horizon: str, *, debrief: bool = 
     fig.add_hline(y=len(rows) - 1.5, line={"color": SEPARATOR_COLOUR, "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4])
     frame(fig, title or takeaways.consensus_takeaway(report, horizon), debrief=debrief, rows=len(rows), row_px=40,
-          legend=False, right=level_column_px([p[2] for p in points], debrief))
+          legend=False, right=level_column_px([p[2] for p in points], debrief), narrow=narrow)
     return fig
 
 

@@ -17,9 +17,14 @@ from .. import domain, palette
 from ..palette import BAND_COLOURS, FOCUS_COLOUR, OKABE_ITO, SUPPRESSED_COLOUR
 from ..takeaways import wrap_title
 from ..views import ThemeGrid, fmt, short_sector_label, title_html, title_lines
+from . import narrow as narrow_mod
 from .base import MUTED_INK, add_band_zones, change_axis, font_size, style, suppressed_text
 
 ROW_HEIGHT = 26
+#: On a phone a row is its cells plus the line above them that names the council.
+NARROW_ROW_PX = 46
+#: Room above a phone's grid for the upright column heads.
+NARROW_HEAD_PX = 150
 #: Characters a line of the heatmap's small-type note holds in debrief mode (its type is two thirds of the
 #: title's, so it holds about half as much again as a title line).
 DEBRIEF_NOTE_WIDTH = 115
@@ -65,7 +70,8 @@ def wrap_label(text: str, width: int = 18) -> str:
     return "<br>".join(_esc(line) for line in textwrap.wrap(text, width)) or _esc(text)
 
 
-def fit_title(fig: go.Figure, title: str, debrief: bool, *, below: int = 0, extra_lines: int = 0) -> None:
+def fit_title(fig: go.Figure, title: str, debrief: bool, *, below: int = 0, extra_lines: int = 0,
+              narrow: bool = False) -> None:
     """Keep a wrapped title inside the top margin, with ``below`` pixels under it for band names or ticks.
 
     The title is centred on a fixed pixel line (a multi-line title anchored at its top drifts upwards in
@@ -73,23 +79,32 @@ def fit_title(fig: go.Figure, title: str, debrief: bool, *, below: int = 0, extr
     title (a note that belongs with the chart).
     """
     line = 52 if debrief else 27
-    block = line * title_lines(title, debrief) + int(line * 0.85) * extra_lines
+    lines = narrow_mod.title_lines(title) if narrow else title_lines(title, debrief)
+    block = line * lines + int(line * 0.85) * extra_lines
     height = fig.layout.height or 450
     fig.update_layout(title={"yref": "container", "yanchor": "middle", "y": 1 - (14 + block / 2) / height},
                       margin={"t": 28 + block + below})
 
 
 def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = False,
-            note: str | None = None) -> go.Figure:
+            note: str | None = None, narrow: bool = False) -> go.Figure:
     """Councils down, sector themes across, coloured by ambition (1–6) or gap; the focus row framed.
 
     ``note`` (plain text, e.g. the other end of the grid) is written in small type under the title, with
     what a blank and a grey cell mean, so both stay with the chart.
+
+    ``narrow`` (a phone): a list rather than a wide grid — each council's name on its own line above its
+    row of eight cells (so the cells get the whole width), the column heads upright, the colour bar
+    across the full width.
     """
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     # Debrief type is too large for eight wrapped headers side by side: one line each, slanted.
-    xs = [_esc(short_sector_label(key)) if debrief else wrap_label(short_sector_label(key), 11)
+    xs = [_esc(short_sector_label(key)) if debrief or narrow else wrap_label(short_sector_label(key), 11)
           for key, _label in grid.themes]
     ys = [_esc(label) for _cid, label in grid.councils]
+    names = ys
+    if narrow:  # rows by number; the names go above them (annotations below)
+        ys = list(range(len(names)))
     gap = grid.measure == "gap"
     z: list[list[float | None]] = []
     text: list[list[str]] = []
@@ -146,30 +161,35 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
                                  f"<b>{domain.DIFFERENTLY}</b>", f"{domain.NEW_FROM:g}", f"<b>{domain.NEW}</b>", "6"]}
         scale = AMBITION_SCALE
     # Across the bottom, so the eight theme columns get the full width.
-    bar_y = -40 / (ROW_HEIGHT * max(1, len(ys)))
-    colorbar.update(orientation="h", thickness=14, len=0.6, x=0, xanchor="left", y=bar_y, yanchor="top",
+    row_px = NARROW_ROW_PX if narrow else ROW_HEIGHT
+    bar_y = -40 / (row_px * max(1, len(ys)))
+    colorbar.update(orientation="h", thickness=14, len=1.0 if narrow else 0.6, x=0, xanchor="left", y=bar_y,
+                    yanchor="top",
                     tickfont={"size": font_size(debrief, 13), "color": palette.INK},
                     title_font={"size": font_size(debrief, 13), "color": palette.INK})
+    # On a phone the gap between two rows holds the lower row's council name.
+    ygap = NARROW_ROW_PX - ROW_HEIGHT if narrow else 2
     fig = go.Figure()
     fig.add_trace(go.Heatmap(
         z=z, x=xs, y=ys, zmin=zmin, zmax=zmax, colorscale=scale, text=text,
         texttemplate="%{text}", textfont={"size": font_size(debrief, 13)}, customdata=hover,
-        hovertemplate="%{customdata}<extra></extra>", hoverongaps=False, xgap=2, ygap=2,
+        hovertemplate="%{customdata}<extra></extra>", hoverongaps=False, xgap=2, ygap=ygap,
         colorbar=colorbar, name="shown",
     ))
     fig.add_trace(go.Heatmap(
         z=hidden_z, x=xs, y=ys, zmin=0, zmax=1, colorscale=[[0, SUPPRESSED_COLOUR], [1, SUPPRESSED_COLOUR]],
         showscale=False, customdata=hidden_hover, hovertemplate="%{customdata}<extra></extra>",
-        hoverongaps=False, xgap=2, ygap=2, name="not shown",
+        hoverongaps=False, xgap=2, ygap=ygap, name="not shown",
     ))
-    height = 250 + ROW_HEIGHT * len(ys)
-    head = title_html(title, debrief)
+    height = 250 + row_px * len(ys) + (NARROW_HEAD_PX if narrow else 0)
+    head = narrow_mod.title_html(title) if narrow else title_html(title, debrief)
     # Small type under the title: the caller's note, then what a blank and a grey cell mean.
     key = f"Blank cell: a theme the council did not work on · grey cell: fewer than {min_group} participants"
     # In debrief the note's type is two thirds of the title's, so its lines may be longer: wrapped at the
     # title's width they would stand in a narrow column under a wide title.
     note_lines = [line for text in (note, key) if text for line in
-                  (title_html(text) if not debrief else
+                  (narrow_mod.title_html(text, narrow_mod.NOTE_CHARS) if narrow else
+                   title_html(text) if not debrief else
                    "<br>".join(_esc(part) for part in wrap_title(text, DEBRIEF_NOTE_WIDTH))).split("<br>")]
     if note_lines:
         size = font_size(debrief, 13)
@@ -177,22 +197,34 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
                          for line in note_lines)
     style(fig, head, debrief=debrief, height=height)
     # Column heads stay at 13 px on a normal screen: eight of them must sit side by side at 1280 wide.
-    fig.update_xaxes(side="top", showgrid=False, tickangle=-40 if debrief else 0,
+    fig.update_xaxes(side="top", showgrid=False, tickangle=-90 if narrow else -40 if debrief else 0,
                      tickfont={"size": font_size(debrief, 13) if debrief else 13})
     fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": font_size(debrief, 13)})
-    if grid.focus is not None and any(cid == grid.focus for cid, _ in grid.councils):
-        index = next(i for i, (cid, _) in enumerate(grid.councils) if cid == grid.focus)
+    index = next((i for i, (cid, _) in enumerate(grid.councils) if cid == grid.focus), None)
+    if index is not None:
         fig.add_shape(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=index - 0.5, y1=index + 0.5,
                       line={"color": FOCUS_COLOUR, "width": 3}, fillcolor=palette.TRANSPARENT, layer="above")
-        ticks = [f"<b>{y}</b>" if i == index else y for i, y in enumerate(ys)]
+        ticks = [f"<b>{y}</b>" if i == index else y for i, y in enumerate(names)]
         fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=ticks)
-    fit_title(fig, title, debrief, below=60 if not debrief else 260, extra_lines=len(note_lines))
+    if narrow:
+        fig.update_yaxes(showticklabels=False, range=[len(ys) - 0.5, -0.5], autorange=False)
+        for i, name in enumerate(names):  # in the gap above the row's cells
+            fig.add_annotation(x=0, xref="paper", xanchor="left", y=i - 0.5, yref="y", yanchor="middle",
+                               yshift=-2, text=f"<b>{name}</b>" if i == index else name, showarrow=False,
+                               font={"size": 13, "color": palette.INK})
+        fig.update_layout(margin={"l": 4, "r": 4})
+    fit_title(fig, title, debrief, below=NARROW_HEAD_PX + 60 if narrow else 60 if not debrief else 260,
+              extra_lines=len(note_lines), narrow=narrow)
     return fig
 
 
 def ranked_bars(bars: Sequence[Mapping[str, Any]], *, title: str, min_group: int,
-                debrief: bool = False) -> go.Figure:
-    """The focus council's themes, most ambitious at the top, each bar in its band's colour."""
+                debrief: bool = False, narrow: bool = False) -> go.Figure:
+    """The focus council's themes, most ambitious at the top, each bar in its band's colour.
+
+    ``narrow`` (a phone): each theme's name above its bar and the value inside the bar's end, so the
+    bars get the chart's whole width."""
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     shown = [b for b in bars if not b["suppressed"]]
     hidden = [b for b in bars if b["suppressed"]]
     width = 20 if debrief else 34
@@ -221,10 +253,22 @@ def ranked_bars(bars: Sequence[Mapping[str, Any]], *, title: str, min_group: int
                            text=suppressed_text(min_group), font={"size": font_size(debrief, 14),
                                                                   "color": palette.NOTE_INK})
     row = 56 if not debrief else 70
-    style(fig, title_html(title, debrief), debrief=debrief, height=140 + row * max(1, len(bars)))
-    fit_title(fig, title, debrief, below=30 if not debrief else 56)
+    if narrow:
+        row = 72  # the name's line above, then the bar
+    style(fig, narrow_mod.title_html(title) if narrow else title_html(title, debrief), debrief=debrief,
+          height=140 + row * max(1, len(bars)))
+    fit_title(fig, title, debrief, below=30 if not debrief else 56, narrow=narrow)
     add_band_zones(fig, "x", debrief=debrief)
     change_axis(fig, "x", debrief=debrief, title="Ambition (1–6)" if debrief else "Ambition (1 = better … 6 = new)")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, showgrid=False)
     fig.update_layout(bargap=0.35)
+    if narrow:
+        fig.update_yaxes(showticklabels=False)
+        fig.update_traces(textposition="auto", insidetextanchor="end", selector={"name": "Ambition"})
+        for b, y in zip(bars, labels, strict=True):
+            fig.add_annotation(x=0, xref="paper", xanchor="left", y=y, yref="y", yanchor="bottom",
+                               yshift=int(row * 0.65 / 2) + 1, text=narrow_mod.label(b["theme"]), showarrow=False,
+                               font={"size": font_size(False, 14), "color": palette.INK})
+        fig.update_layout(bargap=0.45, margin={"l": 6})
+        fig.update_yaxes(autorange=False, range=[len(labels) - 0.5, -0.95])  # room for the top row's name
     return fig

@@ -16,6 +16,7 @@ from .. import domain, palette
 from ..palette import HORIZON_COLOURS, LINE_COLOURS
 from ..takeaways import quoted
 from ..views import TrendSeries, fmt, title_html
+from . import narrow as narrow_mod
 from .base import BAND_TEXT_COLOURS, add_band_zones, change_axis, font_size, style, suppressed_text
 from .spectrum import horizon_word
 from .themes import fit_title
@@ -101,15 +102,26 @@ def _band_names(fig: go.Figure, debrief: bool) -> None:
                            showarrow=False, font={"size": font_size(debrief, 14), "color": BAND_TEXT_COLOURS[band]})
 
 
-def _frame(fig: go.Figure, title: str, y_title: str, n_rounds: int, *, debrief: bool, height: int) -> None:
+def _frame(fig: go.Figure, title: str, y_title: str, n_rounds: int, *, debrief: bool, height: int,
+           narrow: bool = False) -> None:
+    """House style, band names, room for the line names at the right.  ``narrow`` (a phone): the lines are
+    named in a legend under the chart instead, so the rounds get the whole width."""
     _band_names(fig, debrief)
-    style(fig, title_html(title, debrief), debrief=debrief, height=height)
+    style(fig, narrow_mod.title_html(title) if narrow else title_html(title, debrief), debrief=debrief,
+          height=height)
     # Half a round of room on the left for the band names; on the right, room for the line names.
-    fig.update_xaxes(range=[-0.5, n_rounds - 1 + LABEL_ROOM * max(1, n_rounds - 0.5)])
-    change_axis(fig, "y", debrief=debrief, title="Change (1–6)" if debrief else y_title)
+    room = 0.5 if narrow else LABEL_ROOM * max(1, n_rounds - 0.5)
+    fig.update_xaxes(range=[-0.9 if narrow else -0.5, n_rounds - 1 + room])  # a phone: room for "Differently"
+    change_axis(fig, "y", debrief=debrief, title="Change (1–6)" if debrief or narrow else y_title)
     fig.update_xaxes(showgrid=False)
     fig.update_layout(showlegend=False, margin={"r": 20, "b": 90 if not debrief else 150})
-    fit_title(fig, title, debrief, below=12)
+    if narrow:
+        lines = narrow_mod.legend_rows(fig)
+        fig.update_layout(showlegend=True, margin={"l": 6, "r": 8, "b": 90 + int(narrow_mod.LINE_PX * 1.3 * lines)},
+                          legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
+                                  "xanchor": "left"},
+                          height=height + int(narrow_mod.LINE_PX * 1.3 * lines))
+    fit_title(fig, title, debrief, below=12, narrow=narrow)
 
 
 def _plot_px(fig: go.Figure) -> float:
@@ -119,8 +131,9 @@ def _plot_px(fig: go.Figure) -> float:
 
 
 def horizons_over_rounds(series: TrendSeries, rounds: Sequence[str], dates: Sequence[str], *, title: str,
-                         min_group: int, debrief: bool = False) -> go.Figure:
+                         min_group: int, debrief: bool = False, narrow: bool = False) -> go.Figure:
     """Now, next and ambition of one series, round by round, on the Better | Differently | New scale."""
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     ticks = _round_ticks(rounds, dates)
     fig = go.Figure()
     hidden: list[str] = []
@@ -144,14 +157,18 @@ def horizons_over_rounds(series: TrendSeries, rounds: Sequence[str], dates: Sequ
             ends.append((ticks[last], ys[last], HORIZON_SHORT[h], colour))
     _not_shown(fig, hidden, min_group, debrief)
     _frame(fig, title, "Change appetite (1 = better … 6 = new)", len(rounds), debrief=debrief,
-           height=470 if not debrief else 560)
-    _end_labels(fig, ends, debrief, _plot_px(fig))
+           height=470 if not debrief else 560, narrow=narrow)
+    if not narrow:
+        _end_labels(fig, ends, debrief, _plot_px(fig))
     return fig
 
 
 def themes_over_rounds(series: Sequence[TrendSeries], rounds: Sequence[str], dates: Sequence[str],
-                       horizon: str, *, title: str, min_group: int, debrief: bool = False) -> go.Figure:
-    """Every theme at one horizon, round by round: a slope chart, each line named at its right-hand end."""
+                       horizon: str, *, title: str, min_group: int, debrief: bool = False,
+                       narrow: bool = False) -> go.Figure:
+    """Every theme at one horizon, round by round: a slope chart, each line named at its right-hand end
+    (on a phone, ``narrow``, in a legend under the chart)."""
+    debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     ticks = _round_ticks(rounds, dates)
     fig = go.Figure()
     hidden: list[str] = []
@@ -174,6 +191,7 @@ def themes_over_rounds(series: Sequence[TrendSeries], rounds: Sequence[str], dat
             ends.append((ticks[last], ys[last], f"{_esc(name)} {fmt(ys[last])}", colour))
     _not_shown(fig, hidden, min_group, debrief)
     _frame(fig, title, f"{horizon_word(horizon)} (1 = better … 6 = new)", len(rounds), debrief=debrief,
-           height=520 if not debrief else 620)
-    _end_labels(fig, ends, debrief, _plot_px(fig))
+           height=520 if not debrief else 620, narrow=narrow)
+    if not narrow:
+        _end_labels(fig, ends, debrief, _plot_px(fig))
     return fig
