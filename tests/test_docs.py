@@ -1,7 +1,8 @@
 """The project's own documentation (docs/) checked against the code, so the docs cannot drift.
 
 * docs/metrics.md: its worked example is imported through the real importer and command line, and every
-  value of its "JSON field" tables is compared with what the commands print.
+  value of its "JSON field" tables is compared with what the commands print; its band edges and scales
+  are those of mandate_core/domain.py.
 * docs/cli.md: every command of the parser is documented, and every documented command exists.
 * docs/architecture.md: every module of mandate_core/ and pages/ is placed on the map.
 * docs/formats.md: every column the importer accepts, and every sector key, is documented.
@@ -159,6 +160,16 @@ def test_metrics_worked_example_matches_the_code(tmp_path: Path, monkeypatch: py
     # nothing would pass vacuously, so the counts are pinned from below.
     assert commands_run >= 6
     assert checked >= 50
+
+
+def test_metrics_doc_states_the_band_edges_and_scales_of_domain() -> None:
+    """The band table and the scales in docs/metrics.md are those of mandate_core/domain.py."""
+    text = _read("metrics.md")
+    assert f"| `m < {domain.DIFFERENTLY_FROM}` | {domain.BETTER} |" in text
+    assert f"| `{domain.DIFFERENTLY_FROM} ≤ m < {domain.NEW_FROM}` | {domain.DIFFERENTLY} |" in text
+    assert f"| `m ≥ {domain.NEW_FROM}` | {domain.NEW} |" in text
+    assert ", ".join(f"{k} {v}" for k, v in domain.RISK_LEVELS.items()) in text
+    assert f"log2(1 − |i − μ| / {domain.CHANGE_MAX - domain.CHANGE_MIN})" in text
 
 
 def test_example_parser_reads_tables_and_rejects_a_wrong_value() -> None:
