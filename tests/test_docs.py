@@ -267,15 +267,26 @@ def test_formats_doc_lists_every_column_and_key() -> None:
     assert "2,000" in text and f"{importer.MIN_YEAR}" in text and f"{importer.MAX_YEAR}" in text
 
 
+def _anchors(path: Path) -> set[str]:
+    """GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens."""
+    out = set()
+    for heading in re.findall(r"^#+ +(.+)$", path.read_text(encoding="utf-8"), re.M):
+        out.add(re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-"))
+    return out
+
+
 def test_links_in_docs_and_readme_resolve() -> None:
     files = [*sorted(DOCS.glob("*.md")), REPO / "README.md"]
     broken = []
     for path in files:
-        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", path.read_text(encoding="utf-8")):
+        for target, anchor in re.findall(r"\]\(([^)#\s]*)(?:#([^)\s]*))?\)", path.read_text(encoding="utf-8")):
             if "://" in target or target.startswith("mailto:"):
                 continue
-            if not (path.parent / target).exists():
+            linked = path.parent / target if target else path
+            if not linked.exists():
                 broken.append(f"{path.relative_to(REPO)} -> {target}")
+            elif anchor and linked.suffix == ".md" and anchor not in _anchors(linked):
+                broken.append(f"{path.relative_to(REPO)} -> {target}#{anchor}")
     assert broken == []
     index = _read("README.md")
     for doc in DOCS.glob("*.md"):
