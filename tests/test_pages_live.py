@@ -46,7 +46,7 @@ def _app(**params: str) -> AppTest:
 
 def _texts(at: AppTest) -> str:
     parts = [str(getattr(e, "value", "")) for kind in ("markdown", "caption", "error", "success", "info", "warning",
-                                                      "title", "subheader") for e in at.get(kind)]
+                                                      "title", "header", "subheader") for e in at.get(kind)]
     return "\n".join(parts)
 
 

@@ -142,7 +142,7 @@ def test_offline_debrief_pack_passes_axe(app_server: b.Server, new_page: Any, ax
 
 
 _CHART_STOPS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart => ({
-  name: chart.querySelector('[aria-label]') ? chart.querySelector('[aria-label]').getAttribute('aria-label') : '',
+  name: chart.getAttribute('aria-label') || '',  // Streamlit puts st.plotly_chart's alt on the chart itself
   stops: [...chart.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
     .filter(e => e.tabIndex >= 0 && !e.disabled)
     .map(e => e.getAttribute('data-title') || e.getAttribute('aria-label') || e.textContent.trim()),
@@ -157,7 +157,7 @@ def test_each_chart_is_named_and_costs_three_keyboard_stops(app_server: b.Server
     b.goto(page, app_server.url, paths["Council"])
     charts = page.evaluate(_CHART_STOPS)
     assert len(charts) == 3
-    titles = [t.replace("\n", " ") for t in page.locator(".js-plotly-plot .gtitle").all_inner_texts()]
+    titles = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot .gtitle')].map(t => t.textContent)")
     for chart, title in zip(charts, titles, strict=True):
         assert len(chart["stops"]) <= 3, chart["stops"]
         assert chart["name"] and "".join(chart["name"].split()) == "".join(title.split())  # lines joined

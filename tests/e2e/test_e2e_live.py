@@ -157,7 +157,7 @@ def test_thirty_phones_answer_at_once_and_closing_stores_what_an_import_would(
                 phone.reload(wait_until="domcontentloaded")
             for phone in phones[::3]:
                 _wait_text(phone, "1 of 2 themes answered")
-                phone.locator("h3", has_text=THEMES[1][0]).wait_for(timeout=30_000)
+                phone.locator("h2", has_text=THEMES[1][0]).wait_for(timeout=30_000)
     for phone in phones:
         _wait_text(phone, "every theme is answered")
         assert b.problems_on_page(phone) == []
