@@ -6,7 +6,8 @@ for it, pages/_layout.narrow), a 390×844 touch viewport.  On each page, measure
 * nothing is wider than the screen (the document, the scrolling main area, or any visible element —
   except inside a dataframe's own scrolling grid or a code block, tests/e2e/layout_checks.py says why);
 * no text overlaps other text: the page's own text line by line, and each chart's SVG text (ticks,
-  annotations, titles, legend), and no chart text is cut off at its chart's edge;
+  annotations, titles, legend); no chart text is cut off at its chart's edge, and no heading, tile or
+  caption is cut short by its box;
 * the sidebar starts collapsed, chart titles keep their 20-pixel type (debrief's CSS once shrank them to
   11 px), and each chart's plot area has most of the chart's width (it once had 64 of 358 px).
 
@@ -201,12 +202,15 @@ def test_the_layout_checks_name_what_collides(new_page: Callable[..., Any]) -> N
         <svg class="main-svg" width="300" height="100"><text x="5" y="30">Better</text>
           <text x="30" y="30">Differently</text><text x="260" y="60">Ystrad Mawr County Borough</text></svg></div>
       <div style="position:absolute;top:300px;left:0;width:600px">a wide box</div>
+      <h4 style="position:absolute;top:400px;width:80px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis">
+        Aim for Differently</h4>
     </div></div>""")
     collisions = lc.overlaps(page)
     assert any('"Sector overview" overlaps "Aim for New"' in c for c in collisions), collisions
     assert any('"Better" overlaps "Differently"' in c for c in collisions), collisions
     assert any('"Ystrad Mawr County Borough" is cut off' in c for c in collisions), collisions
     assert any("a wide box" in o for o in lc.overflow(page)), lc.overflow(page)
+    assert any('"Aim for Differently" is cut off' in c for c in collisions), collisions
     page.set_content("""<div data-testid="stApp"><div data-testid="stMain"><h2>Sector overview</h2>
       <p>Aim for New</p></div></div>""")
     assert lc.overlaps(page) == [] and lc.overflow(page) == []
