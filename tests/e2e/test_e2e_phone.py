@@ -125,6 +125,28 @@ def test_every_page_fits_a_phone_in_debrief_mode(app_server: b.Server, phone: Ca
     assert problems == [], "\n".join(problems)
 
 
+def test_the_other_views_of_themes_and_benchmark_fit_a_phone(app_server: b.Server,
+                                                            phone: Callable[[], Any]) -> None:
+    """The Themes grid by gap (a different colour bar) and the Benchmark strip on each metric (other axes:
+    risk's five named levels, a gap's zero line, consensus 0–1)."""
+    page = phone()
+    problems: list[str] = []
+    b.goto(page, app_server.url, f"/Themes?council={FOCUS}")
+    page.get_by_text("Gap (ambition − now)", exact=True).click()
+    b.wait_for_app(page)
+    assert "gap" in b.chart_report(page)[0]["title"].lower()
+    problems += _check(page, "Themes by gap")
+    for metric in ("Ambition gap", "Risk appetite", "Consensus"):
+        b.goto(page, app_server.url, f"/Benchmark?council={FOCUS}")
+        page.get_by_text(metric, exact=True).click()
+        b.wait_for_app(page)
+        (chart,) = b.chart_report(page)
+        # The strip now shows that metric (the title's lines are joined without a space).
+        assert metric.lower().replace(" ", "") in chart["title"].lower().replace(" ", ""), chart["title"]
+        problems += _check(page, f"Benchmark on {metric}")
+    assert problems == [], "\n".join(problems)
+
+
 COUNCILS = "council_id,name,nation,council_type,population,peer_group\nalpha,Alpha Council,England,Unitary,1000,A\n"
 
 
