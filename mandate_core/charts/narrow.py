@@ -45,7 +45,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 #: Characters per line of a chart's small-type note (13-pixel type) on a phone.
-NOTE_CHARS = 46
+NOTE_CHARS = 50
 
 
 def title_html(text: str, chars: int = TITLE_CHARS) -> str:

@@ -202,12 +202,17 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
     fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": font_size(debrief, 13)})
     index = next((i for i, (cid, _) in enumerate(grid.councils) if cid == grid.focus), None)
     if index is not None:
-        fig.add_shape(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=index - 0.5, y1=index + 0.5,
+        # On a phone the frame takes in the name above the cells and stops short of the next row's name.
+        half_gap = (NARROW_ROW_PX - ROW_HEIGHT) / 2 / NARROW_ROW_PX
+        y0, y1 = (index - 0.5 - 0.9 * half_gap, index + 0.5 - 0.9 * half_gap) if narrow else (index - 0.5, index + 0.5)
+        fig.add_shape(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=y0, y1=y1,
                       line={"color": FOCUS_COLOUR, "width": 3}, fillcolor=palette.TRANSPARENT, layer="above")
         ticks = [f"<b>{y}</b>" if i == index else y for i, y in enumerate(names)]
         fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=ticks)
     if narrow:
-        fig.update_yaxes(showticklabels=False, range=[len(ys) - 0.5, -0.5], autorange=False)
+        # Room above the first row for its name (and the frame, when it is the chosen council's).
+        top = -0.5 - 2 * (NARROW_ROW_PX - ROW_HEIGHT) / 2 / NARROW_ROW_PX
+        fig.update_yaxes(showticklabels=False, range=[len(ys) - 0.5, top], autorange=False)
         for i, name in enumerate(names):  # in the gap above the row's cells
             fig.add_annotation(x=0, xref="paper", xanchor="left", y=i - 0.5, yref="y", yanchor="middle",
                                yshift=-2, text=f"<b>{name}</b>" if i == index else name, showarrow=False,

@@ -101,6 +101,19 @@ OVERLAP_JS = """(tol) => {
       const hit = inter(boxes[i].r, boxes[j].r);
       if (hit) out.push(`page text ${q(boxes[i].text)} overlaps ${q(boxes[j].text)} by ${px(hit)}`);
     }
+  // Headings, tile labels and values, captions and buttons cut short by their box (an ellipsis, or clipped).
+  const cut = '[data-testid="stMetricValue"], [data-testid="stMetricLabel"], [data-testid="stMetricDelta"], ' +
+              'h1, h2, h3, h4, [data-testid="stCaptionContainer"], button';
+  if (main) for (const e of main.querySelectorAll(cut)) {
+    if (!shown(e) || e.clientWidth === 0) continue;
+    for (const x of [e, ...e.querySelectorAll('*')]) {
+      const s = getComputedStyle(x);
+      if (s.overflowX !== 'visible' && x.scrollWidth > x.clientWidth + 1) {
+        out.push(`page text ${q(e.textContent.trim())} is cut off: ${x.scrollWidth} px in a ${x.clientWidth} px box`);
+        break;
+      }
+    }
+  }
   // 2. Each Plotly chart's SVG text: pairwise overlap, and none outside the chart's own SVG.
   document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot').forEach((plot, index) => {
     const svg = plot.querySelector('svg.main-svg');

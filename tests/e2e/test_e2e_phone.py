@@ -6,7 +6,8 @@ for it, pages/_layout.narrow), a 390×844 touch viewport.  On each page, measure
 * nothing is wider than the screen (the document, the scrolling main area, or any visible element —
   except inside a dataframe's own scrolling grid or a code block, tests/e2e/layout_checks.py says why);
 * no text overlaps other text: the page's own text line by line, and each chart's SVG text (ticks,
-  annotations, titles, legend), and no chart text is cut off at its chart's edge;
+  annotations, titles, legend); no chart text is cut off at its chart's edge, and no heading, tile or
+  caption is cut short by its box;
 * the sidebar starts collapsed, chart titles keep their 20-pixel type (debrief's CSS once shrank them to
   11 px), and each chart's plot area has most of the chart's width (it once had 64 of 358 px).
 
@@ -124,6 +125,28 @@ def test_every_page_fits_a_phone_in_debrief_mode(app_server: b.Server, phone: Ca
     assert problems == [], "\n".join(problems)
 
 
+def test_the_other_views_of_themes_and_benchmark_fit_a_phone(app_server: b.Server,
+                                                            phone: Callable[[], Any]) -> None:
+    """The Themes grid by gap (a different colour bar) and the Benchmark strip on each metric (other axes:
+    risk's five named levels, a gap's zero line, consensus 0–1)."""
+    page = phone()
+    problems: list[str] = []
+    b.goto(page, app_server.url, f"/Themes?council={FOCUS}")
+    page.get_by_text("Gap (ambition − now)", exact=True).click()
+    b.wait_for_app(page)
+    assert "gap" in b.chart_report(page)[0]["title"].lower()
+    problems += _check(page, "Themes by gap")
+    for metric in ("Ambition gap", "Risk appetite", "Consensus"):
+        b.goto(page, app_server.url, f"/Benchmark?council={FOCUS}")
+        page.get_by_text(metric, exact=True).click()
+        b.wait_for_app(page)
+        (chart,) = b.chart_report(page)
+        # The strip now shows that metric (the title's lines are joined without a space).
+        assert metric.lower().replace(" ", "") in chart["title"].lower().replace(" ", ""), chart["title"]
+        problems += _check(page, f"Benchmark on {metric}")
+    assert problems == [], "\n".join(problems)
+
+
 COUNCILS = "council_id,name,nation,council_type,population,peer_group\nalpha,Alpha Council,England,Unitary,1000,A\n"
 
 
@@ -201,12 +224,15 @@ def test_the_layout_checks_name_what_collides(new_page: Callable[..., Any]) -> N
         <svg class="main-svg" width="300" height="100"><text x="5" y="30">Better</text>
           <text x="30" y="30">Differently</text><text x="260" y="60">Ystrad Mawr County Borough</text></svg></div>
       <div style="position:absolute;top:300px;left:0;width:600px">a wide box</div>
+      <h4 style="position:absolute;top:400px;width:80px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis">
+        Aim for Differently</h4>
     </div></div>""")
     collisions = lc.overlaps(page)
     assert any('"Sector overview" overlaps "Aim for New"' in c for c in collisions), collisions
     assert any('"Better" overlaps "Differently"' in c for c in collisions), collisions
     assert any('"Ystrad Mawr County Borough" is cut off' in c for c in collisions), collisions
     assert any("a wide box" in o for o in lc.overflow(page)), lc.overflow(page)
+    assert any('"Aim for Differently" is cut off' in c for c in collisions), collisions
     page.set_content("""<div data-testid="stApp"><div data-testid="stMain"><h2>Sector overview</h2>
       <p>Aim for New</p></div></div>""")
     assert lc.overlaps(page) == [] and lc.overflow(page) == []
