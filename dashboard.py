@@ -19,10 +19,12 @@ from mandate_core.domain import HORIZON_LABELS, HORIZONS, PEER_SET_LABELS, PEER_
 from pages import _layout as ui
 from pages import _signin as signin
 
+#: The browser tab's icon, served by this app (the three band colours as rising bars).
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 _DEBRIEF_IN_URL = st.query_params.get("debrief") in ("1", "true", "yes", "on")
 st.set_page_config(
     page_title="Innovation Mandate",
-    page_icon=":material/explore:",
+    page_icon=str(FAVICON),  # a local file: a :material: or emoji icon is fetched from an outside server
     layout="wide",
     initial_sidebar_state="collapsed" if _DEBRIEF_IN_URL else "expanded",
 )
