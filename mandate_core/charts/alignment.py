@@ -334,8 +334,8 @@ def distribution_chart(
                            showarrow=False, font={"size": font_size(debrief, 14), "color": "#333333"})
     _separator(fig, cells, ys)
     fig.update_xaxes(range=[-112, 112], showticklabels=False, showgrid=False, zeroline=False,
-                     title={"text": f"{horizon_word(horizon)}: share of each group's answers by band "
-                                    "(Differently centred)", "font": {"size": font_size(debrief, 15)}})
+                     title={"text": f"{horizon_word(horizon)}: share of each group's answers",
+                            "font": {"size": font_size(debrief, 15)}})
     fig.update_yaxes(tickvals=ys, ticktext=[_tick(r, debrief) for r in cells], range=[-0.6, max(n, 1) - 0.4],
                      showgrid=False)
     fig.update_layout(barmode="overlay", bargap=0.3, legend={"traceorder": "normal"})
