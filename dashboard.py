@@ -8,6 +8,10 @@ the sidebar lists no other council, so nothing on screen or in the page names a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlparse
+
 import streamlit as st
 
 from mandate_core import access, demo, selection, storage, takeaways
@@ -15,10 +19,12 @@ from mandate_core.domain import HORIZON_LABELS, HORIZONS, PEER_SET_LABELS, PEER_
 from pages import _layout as ui
 from pages import _signin as signin
 
+#: The browser tab's icon, served by this app (the three band colours as rising bars).
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 _DEBRIEF_IN_URL = st.query_params.get("debrief") in ("1", "true", "yes", "on")
 st.set_page_config(
     page_title="Innovation Mandate",
-    page_icon=":material/explore:",
+    page_icon=str(FAVICON),  # a local file: a :material: or emoji icon is fetched from an outside server
     layout="wide",
     # "auto": expanded on a wide screen, collapsed on a phone (Streamlit decides by the window's width, so
     # a first visit on a phone shows the page, not a sidebar over 300 of its 390 pixels).
@@ -54,8 +60,66 @@ def _pages(debrief: bool, who: access.Principal | None = None) -> list:
     role may not use (Admin, Workshop) is left out, so not even its URL reaches it."""
     specs = [DEBRIEF_SPEC, *PAGE_SPECS, ADMIN_SPEC] if debrief else [*PAGE_SPECS, ADMIN_SPEC]
     specs = [spec for spec in specs if access.may_open(who, spec[0])]
-    return [st.Page(path, title=title, icon=icon, url_path=url, default=i == 0, visibility=_shown(path))
-            for i, (path, title, icon, url) in enumerate(specs)]
+    # The default page is served at "/"; Streamlit does not also serve it at its own path, so its url_path
+    # is left empty and its path (e.g. /Overview) is one of the stand-ins below.
+    pages = [st.Page(path, title=title, icon=icon, url_path="" if i == 0 else url, default=i == 0,
+                     visibility=_shown(path)) for i, (path, title, icon, url) in enumerate(specs)]
+    return pages + _stand_ins(specs, debrief, who)
+
+
+def _stand_ins(specs: list, debrief: bool, who: access.Principal | None) -> list:
+    """Hidden pages that catch a direct link Streamlit would answer with a "Page not found" dialog: the
+    default page by its own path, any page's path in another case (/overview, /benchmark), and /Debrief
+    while debrief mode is off (the link asks for the slides, so it turns debrief on).  Each hands over
+    to the real page through ``_goto`` with the link's selection, as a fresh server's first request does."""
+    taken = {url for _, _, _, url in specs[1:]}
+    wanted: dict[str, tuple[str, bool]] = {}  # url path -> (page file, turns debrief on)
+    if not debrief and access.may_open(who, DEBRIEF_SPEC[0]):
+        wanted[DEBRIEF_SPEC[3]] = (DEBRIEF_SPEC[0], True)
+        specs = [*specs, DEBRIEF_SPEC]
+    wanted.setdefault(specs[0][3], (specs[0][0], False))
+    asked = requested_path()
+    for path, _, _, url in specs:
+        for alias in (url.lower(), asked):  # any case: the link's own spelling when it is this page's
+            if alias.lower() == url.lower():
+                wanted.setdefault(alias, (path, path == DEBRIEF_SPEC[0] and not debrief))
+    return [st.Page(_hand_over(path, slides), title=f"Open {url}", url_path=url, visibility="hidden")
+            for url, (path, slides) in wanted.items() if url not in taken]
+
+
+def requested_path() -> str:
+    """The page part of the browser's address ("Overview" for …/Overview?council=x; "" for the root)."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # no browser context (AppTest, bare mode): nothing asked
+        return ""
+    return urlparse(url).path.rstrip("/").rsplit("/", 1)[-1]
+
+
+WORKSHOP_FILE = "pages/11_Workshop.py"
+
+
+def _workshop_link(who: access.Principal | None) -> bool:
+    """A facilitator's own /Workshop?code=… link (not a phone's /join?code=…): opens the Workshop page
+    with that session chosen, for someone who may run sessions."""
+    if who is None or not access.may_open(who, WORKSHOP_FILE):
+        return False
+    if requested_path().lower() != "workshop" and st.session_state.get("_goto") != WORKSHOP_FILE:
+        return False
+    st.session_state["ws_next_code"] = str(st.query_params.get("code"))  # pages/11_Workshop.py: NEXT_PICK
+    return True
+
+
+def _hand_over(page_file: str, slides: bool) -> Callable[[], None]:
+    def run() -> None:
+        if slides:
+            st.session_state["_debrief"] = True
+            st.session_state["debrief_slide"] = 1
+        st.session_state["_goto"] = page_file
+        st.rerun()
+
+    run.__name__ = f"open_{Path(page_file).stem}"
+    return run
 
 
 def _join_only() -> list:
@@ -290,7 +354,8 @@ def main() -> None:
         st.session_state.pop("selection", None)
         st.navigation(signin.gate_pages(gate, _public_pages())).run()
         return
-    if st.query_params.get("code") is not None:  # (also for a phone that has not signed in, SPEC §8)
+    if st.query_params.get("code") is not None and not _workshop_link(gate.principal):
+        # (also for a phone that has not signed in, SPEC §8)
         # A phone's join link: the join page alone, with no sidebar (so no council list) and its code and
         # device token left in the address bar for a reload to resume (SPEC §9).
         st.navigation(_join_only(), position="hidden").run()
@@ -307,6 +372,10 @@ def main() -> None:
     goto = st.session_state.pop("_goto", None)
     if goto and not access.may_open(who, goto):
         goto = None  # a link to a page this role may not use, opened as a server's first request
+    if goto == DEBRIEF_SPEC[0] and not debrief and not cat.empty:
+        # a fresh server's first request for /Debrief (run as the page file alone): the slides need debrief on
+        st.session_state.update(_debrief=True, debrief_slide=1, _goto=goto)
+        st.rerun()
     if goto and not cat.empty:
         st.switch_page(goto, query_params=st.session_state["selection"].to_query())
     st.html(ui.PHONE_CSS)

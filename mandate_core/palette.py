@@ -99,6 +99,23 @@ BAND_TEXT_COLOURS: dict[str, str] = {
     NEW: "#8E5474",
 }
 
+#: The answer spread's six score segments (Alignment): each score a shade of its band's colour (1 = the
+#: colour itself, less = mixed with white), the extremes and score 4 full and the other score of each band
+#: lighter, so a band's two scores can be told apart in the bar and in the legend (Plotly's legend swatches
+#: do not show an opacity).  Each segment has a MARK_EDGE outline, which carries the 3:1 against white.
+SCORE_SHADE: dict[int, float] = {1: 1.0, 2: 0.55, 3: 0.55, 4: 1.0, 5: 0.55, 6: 1.0}
+
+
+def _shade(colour: str, strength: float) -> str:
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    return "#" + "".join(f"{round(255 - (255 - c) * strength):02X}" for c in rgb)
+
+
+SCORE_COLOURS: dict[int, str] = {
+    score: _shade(BAND_COLOURS[BETTER if score <= 2 else DIFFERENTLY if score <= 4 else NEW], strength)
+    for score, strength in SCORE_SHADE.items()
+}
+
 HORIZON_COLOURS: dict[str, str] = {
     "now": INKS["grey"],
     "next": INKS["bluish_green"],  # not sky blue: that is the Better band
@@ -228,6 +245,9 @@ def _pairs() -> list[ContrastPair]:
     pairs += [ContrastPair(f"ink on {b} fill", INK, c, "text") for b, c in BAND_COLOURS.items()]
     pairs += [ContrastPair(f"ink on pale {b} fill", INK, flatten(_rgba(c, 0.55)), "text")
               for b, c in BAND_COLOURS.items()]
+    pairs += [ContrastPair(f"ink on score {k} segment", INK, c, "text") for k, c in SCORE_COLOURS.items()]
+    pairs += [ContrastPair(f"segment edge on score {k} segment", MARK_EDGE, c, "mark")
+              for k, c in SCORE_COLOURS.items()]
     return pairs
 
 

@@ -432,8 +432,9 @@ def how_to_read_council(min_group: int) -> str:
 
 def how_to_read_risk(min_group: int) -> str:
     return (
-        "Risk appetite uses the UK government's Orange Book scale: 1 Averse, 2 Minimal, 3 Cautious, 4 Open, "
-        "5 Eager. The hollow dot is the average for **now**, the filled dot for the **ambition**. A council "
+        "Risk appetite is scored on five levels, from avoiding risk to seeking it: 1 Averse, 2 Minimal, "
+        "3 Cautious, 4 Open, 5 Eager (the UK government's scale). The hollow dot is the average for "
+        "**now**, the filled dot for the **ambition**. A council "
         "that wants to go further usually needs more appetite for risk; a big ambition with an Averse or "
         "Minimal appetite is worth talking about. Risk is shown only when at least "
         f"{min_group} participants gave a risk score."

@@ -716,7 +716,7 @@ With fewer than four peers there is no box and no percentile: the row says "comp
 On the change scale, **Better** means service efficiency, **Differently** redesign around need and
 **New** designing out the need. A peer whose value had too few participants is left out.
 
-Benchmarks are *can openers, not league tables*: a difference from peers is a question to ask in the
+Benchmarks are *prompts for questions, not a ranking*: a difference from peers is a question to ask in the
 room ("why are we more cautious on care than similar councils?"), not a score.
 """
 

@@ -24,13 +24,12 @@ def render() -> None:
     esc = views.md_escape
 
     st.title("Benchmark", anchor=False)
-    st.caption("Where the chosen council sits among its peers — a can opener for questions, not a league "
-               "table.")
+    st.caption("Where the chosen council sits among its peers — a prompt for questions, not a ranking.")
 
     metric = st.segmented_control(
         "Compare on", list(domain.METRICS), format_func=lambda k: domain.METRIC_LABELS[k].split(" (")[0],
         key="bm_metric", default="position", required=True,
-        help="Position: average change score. Gap: ambition − now. Risk: Orange Book risk appetite. "
+        help="Position: average change score. Gap: ambition − now. Risk: appetite for risk, 1 averse … 5 eager. "
              "Consensus: how far participants agree (1 = all the same).",
     ) or "position"
     horizon = None if metric == "gap" else sel.horizon

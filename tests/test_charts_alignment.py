@@ -99,31 +99,64 @@ def test_group_positions_change_with_horizon(rows: list[dict]) -> None:
     assert now.to_json() != amb.to_json()
 
 
-def test_distribution_diverges_around_the_middle(rows: list[dict]) -> None:
+def test_distribution_centres_differently_and_labels_each_band_once(rows: list[dict]) -> None:
+    """Issue 16: Differently is one stretch centred on zero (not split 3 | 4 across it), each band's share
+    is one label, and all six scores are in the legend with their band words."""
     fig = alignment.distribution_chart(rows, "Jobs", "ambition", 3)
-    assert fig.layout.barmode == "relative"
-    by_score = {int(t.legendrank): t for t in fig.data}
-    assert [int(t.legendrank) for t in fig.data] == [3, 2, 1, 4, 5, 6]  # inner scores stack first
-    # total: 12 answers: 1,1,2,2,4,2
-    assert by_score[1].x[0] == pytest.approx(-100 / 12)
-    assert by_score[3].x[0] == pytest.approx(-200 / 12)
-    assert by_score[5].x[0] == pytest.approx(400 / 12)
-    assert all(x <= 0 for s in (1, 2, 3) for x in by_score[s].x)
-    assert all(x >= 0 for s in (4, 5, 6) for x in by_score[s].x)
-    # each shown row adds up to 100%
+    bars = [t for t in fig.data if t.type == "bar"]
+    by_score = {int(t.legendrank): t for t in bars}
+    assert sorted(by_score) == [1, 2, 3, 4, 5, 6]
+    # total: 12 answers 1,1,2,2,4,2 → 8.33, 8.33, 16.67, 16.67, 33.33, 16.67 %.  Differently (33.33) runs
+    # from −16.67 to +16.67; Better ends where it starts (−33.33 … −16.67); New runs on to 66.67.
+    starts = {s: by_score[s].base[0] for s in range(1, 7)}
+    widths = {s: by_score[s].x[0] for s in range(1, 7)}
+    assert starts[1] == pytest.approx(-100 / 3) and widths[1] == pytest.approx(100 / 12)
+    assert starts[2] == pytest.approx(-25) and widths[2] == pytest.approx(100 / 12)
+    assert starts[3] == pytest.approx(-100 / 6) and widths[3] == pytest.approx(100 / 6)
+    assert starts[4] == pytest.approx(0) and widths[4] == pytest.approx(100 / 6)
+    assert starts[5] == pytest.approx(100 / 6) and widths[5] == pytest.approx(100 / 3)
+    assert starts[6] == pytest.approx(50) and starts[6] + widths[6] == pytest.approx(200 / 3)
+    # Officers 1,1,1,1,1,0 of 5: Differently 40% centred (−20 … 20), Better 40% left of it.
+    assert by_score[3].base[1] == pytest.approx(-20) and by_score[4].base[1] + by_score[4].x[1] == pytest.approx(20)
+    assert by_score[1].base[1] == pytest.approx(-60)
+    # every shown row adds up to 100% and is centred on its Differently block
     for i in range(4):
-        assert sum(abs(by_score[s].x[i]) for s in range(1, 7)) == pytest.approx(100)
+        assert sum(by_score[s].x[i] for s in range(1, 7)) == pytest.approx(100)
+        assert by_score[3].base[i] + (by_score[3].x[i] + by_score[4].x[i]) / 2 == pytest.approx(0)
+    # One label per band with answers: total 17/33/50, officers 40/40/20, members (no Better) 29/71,
+    # Green (no Better) 25/75 — each at the middle of its band's stretch.
+    labels = next(t for t in fig.data if t.type == "scatter")
+    assert list(labels.text) == ["17%", "33%", "50%", "40%", "40%", "20%", "29%", "71%", "25%", "75%"]
+    assert labels.x[0] == pytest.approx(-25) and labels.x[1] == pytest.approx(0)
+    assert labels.x[2] == pytest.approx(100 / 6 + 25)
+    assert set(labels.textposition) == {"middle center"}
+    # Scores as shades of the band colour; the extremes are the band colour itself; all six in the legend.
     assert by_score[1].marker.color == BAND_COLOURS["Better"]
     assert by_score[4].marker.color == BAND_COLOURS["Differently"]
     assert by_score[6].marker.color == BAND_COLOURS["New"]
-    assert [t.name for t in fig.data if t.showlegend] == ["Better (1–2)", "Differently (3–4)", "New (5–6)"]
-    assert list(by_score[5].text) == ["33%", "20%", "43%", "25%"]
+    assert len({t.marker.color for t in bars}) == 6
+    assert [t.name for t in bars if t.showlegend] == ["1 Better", "2 Better", "3 Differently", "4 Differently",
+                                                      "5 New", "6 New"]
+    assert "Score 5 (New): 4 of 12 answers (33%)" in by_score[5].hovertext[0]
     text = shown_json(fig)
     for secret in ("9137", "9241", "9319"):
         assert secret not in text
     notes = [a.text for a in fig.layout.annotations if a.text]
     assert "not shown — small group" in notes
     assert fig.layout.title.text == "Answers on “Jobs” are spread: 17% Better, 33% Differently, 50% New"
+
+
+def test_distribution_small_band_is_labelled_outside_the_bar() -> None:
+    """1 of 22 answers (5%) is too narrow to hold its number: it is written just outside the bar's end."""
+    rows = [cell("total", position=3.5, n=22, counts={1: 1, 3: 10, 4: 10, 6: 1})]
+    seg = alignment.distribution_segments(rows[0]["counts"])
+    assert seg["bands"]["Better"][0] == pytest.approx(-(100 * 20 / 22) / 2 - 100 / 22)
+    fig = alignment.distribution_chart(rows, "Jobs", "ambition", 3)
+    labels = next(t for t in fig.data if t.type == "scatter")
+    assert list(labels.text) == ["5%", "91%", "5%"]
+    assert list(labels.textposition) == ["middle left", "middle center", "middle right"]
+    left_end = -(100 * 20 / 22) / 2 - 100 / 22
+    assert labels.x[0] < left_end and labels.x[2] > -left_end
 
 
 def _themes() -> list[dict]:

@@ -80,19 +80,21 @@ def test_heatmap_values_labels_and_focus_frame() -> None:
     shown, hidden = fig.data
     # Rows: the focus council first (escaped), then by name; columns: economy, health.
     assert list(shown.y) == ["Council Q &lt;i&gt;", "Council P", "Council R"]
-    assert [x.replace("<br>", " ") for x in shown.x] == ["Inclusive economy", "Health, care"]
+    assert list(shown.x) == ["Inclusive economy", "Health, care"]  # one line each, slanted (issue 16)
     assert shown.z[0][0] is None  # Q economy: suppressed
     assert shown.z[0][1] == pytest.approx(24 / 9)
     assert list(shown.z[1]) == [5.0, None]  # P has no health theme: a blank cell
     assert shown.text[1][0] == "5.0"
     assert shown.zmin == 1 and shown.zmax == 6
-    # The ambition scale is the band colours, breaking at the band limits 2.5 and 4.5 (0.3 and 0.7 of 1–6),
-    # and the colour bar is ticked at those limits.
+    # The ambition scale is one list of stops rising in value and darkening monotonically (issue 16: the
+    # band-coloured scale restarted pale at each band edge, so 4.6 looked weaker than 4.4); the band
+    # limits are the colour bar's ticks instead.
     assert shown.colorscale == tuple(tuple(c) for c in theme_charts.AMBITION_SCALE)
-    stops = [(round(float(at), 2), colour) for at, colour in shown.colorscale]
-    assert [a for (a, _c), (b, _d) in zip(stops, stops[1:], strict=False) if a == b] == [0.3, 0.7]  # hard breaks
-    assert {(0.3, palette.BAND_COLOURS["Better"]), (0.7, palette.BAND_COLOURS["Differently"]),
-            (1.0, palette.BAND_COLOURS["New"])} <= set(stops)
+    stops = [(float(at), colour) for at, colour in shown.colorscale]
+    assert [a for a, _c in stops] == sorted({a for a, _c in stops})  # strictly increasing, no hard breaks
+    lightness = [theme_charts.relative_luminance(c) for _a, c in stops]
+    assert all(a > b for a, b in zip(lightness, lightness[1:], strict=False))
+    assert not {c for _a, c in stops} & set(palette.BAND_COLOURS.values())  # no band restarting its hue
     assert {2.5, 4.5} <= set(shown.colorbar.tickvals)
     assert "Blank cell: a theme the council did not work on" in fig.layout.title.text
     assert "grey cell: fewer than 8 participants" in fig.layout.title.text
@@ -309,3 +311,32 @@ def test_spread_labels_keeps_order_and_distance() -> None:
     assert trend_charts.spread_labels([1.0, 3.0]) == [1.0, 3.0]
     top = trend_charts.spread_labels([6.0, 6.0, 6.0])
     assert max(top) <= 6.3 and top == sorted(top) and min(b - a for a, b in zip(top, top[1:], strict=False)) >= 0.279
+
+
+def test_ambition_colour_is_darker_for_the_higher_value_across_a_band_edge() -> None:
+    """4.4 (Differently) and 4.6 (New): the higher value is the darker cell, and so on along 1–6."""
+    scale = theme_charts.AMBITION_SCALE
+    lum = theme_charts.relative_luminance
+
+    def at(v: float) -> float:
+        return lum(theme_charts.scale_colour(scale, v, 1, 6))
+
+    assert at(4.6) < at(4.4)
+    assert at(2.6) < at(2.4)
+    values = [1 + i / 10 for i in range(51)]
+    assert all(at(a) > at(b) for a, b in zip(values, values[1:], strict=False))
+    # Hand-checked: the scale's ends are its first and last stops; 0.3 of the way (2.5) is its second.
+    assert theme_charts.scale_colour(scale, 1, 1, 6) == scale[0][1]
+    assert theme_charts.scale_colour(scale, 6, 1, 6) == scale[-1][1]
+    assert theme_charts.scale_colour(scale, 2.5, 1, 6) == scale[1][1]
+
+
+def test_heatmap_headers_are_one_slanted_line_with_room_above() -> None:
+    con = _db()
+    grid = _grid(con, "ambition")
+    fig = theme_charts.heatmap(grid, title=views.theme_grid_takeaway(grid), min_group=MIN)
+    assert all("<br>" not in x for x in fig.data[0].x)
+    assert fig.layout.xaxis.tickangle == theme_charts.HEADER_ANGLE != 0
+    # The top margin holds the longest header's rise: 17 characters at 7.5 px, sin 35° ≈ 0.574 → 73 + 20 px.
+    assert theme_charts.header_room(["Inclusive economy", "Health"]) == int(20 + 17 * 7.5 * 0.5736)
+    assert fig.layout.margin.t >= theme_charts.header_room(list(fig.data[0].x))

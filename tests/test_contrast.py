@@ -245,7 +245,8 @@ def test_every_ink_and_mark_the_figures_use_is_a_checked_pair(figures: dict[str,
             elif path[0] == "data" and path[-1] == "color" and c not in exempt and c not in any_ink:
                 # a trace's marker or line: a mark, unless it is an area (a band fill with a dark outline,
                 # a heatmap cell, a box): those are the palette's area colours
-                if c not in {palette.normal(v) for v in (*palette.BAND_COLOURS.values(), palette.BOX_FILL)}:
+                areas = (*palette.BAND_COLOURS.values(), *palette.SCORE_COLOURS.values(), palette.BOX_FILL)
+                if c not in {palette.normal(v) for v in areas}:
                     unchecked.add((name, ".".join(path), colour, "mark"))
     assert not unchecked, f"inks or marks without a declared contrast pair: {sorted(unchecked)[:12]}"
     assert palette.normal(palette.FOCUS_COLOUR) in seen_text  # the walk does see text colours

@@ -236,7 +236,10 @@ def test_alignment_page_renders_groups_distribution_gap(demo_env: Path) -> None:
     ticks = groups["layout"]["yaxis"]["ticktext"]
     assert ticks[:3] == ["<b>All participants (n=20)</b>", "<b>Officers (n=10)</b>", "<b>Members (n=10)</b>"]
     dist = figures(at)[1]
-    assert dist["layout"]["barmode"] == "relative"
+    # Diverging bars placed explicitly (issue 16): the Differently block (scores 3 and 4) centred on zero.
+    bars = {t["name"]: t for t in dist["data"] if t["type"] == "bar"}
+    three, four = bars["3 Differently"], bars["4 Differently"]
+    assert three["base"][0] + (three["x"][0] + four["x"][0]) / 2 == pytest.approx(0)
     assert len(at.dataframe) == 2
 
 

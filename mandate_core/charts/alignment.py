@@ -15,7 +15,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .. import domain, palette, takeaways
-from ..palette import BAND_COLOURS, GROUP_COLOURS, ROLE_COLOURS, TOTAL_COLOUR
+from ..palette import GROUP_COLOURS, ROLE_COLOURS, TOTAL_COLOUR
 from ..takeaways import cell_label, num
 from .base import add_band_zones, change_axis, font_size, suppressed_text
 from .spectrum import display_table as display_table  # re-exported for the Alignment page
@@ -37,14 +37,19 @@ GROUP_STYLES: tuple[tuple[str, str], ...] = (
     (_GREEN, "hexagon"),
     (_BLUE, "star-diamond"),
 )
-#: Outline of every group marker, so each stands out on the pale band zones.
+#: Outline of every group marker and score segment, so each stands out on the pale band zones.
 MARKER_EDGE = palette.MARK_EDGE
-#: Opacity of each score's segment: the extremes (1, 6) full, the inner scores lighter, so that the two
-#: scores of a band can be told apart while keeping the band's colour.
-SCORE_OPACITY = {1: 1.0, 2: 0.55, 3: 0.8, 4: 0.8, 5: 0.55, 6: 1.0}
-#: Scores drawn left of the centre line (the middle of the 1–6 scale, between 3 and 4).
-LEFT_SCORES = (3, 2, 1)  # nearest the centre first: relative bars stack outwards in trace order
-RIGHT_SCORES = (4, 5, 6)
+#: Strength of each score's shade of its band colour (1 = the colour itself, less = mixed with white): the
+#: extremes and score 4 full, the other score of each band lighter, so the two scores of a band can be
+#: told apart in the bar and in the legend (an opacity does not show in Plotly's legend swatches).
+SCORE_SHADE = palette.SCORE_SHADE
+
+
+def score_colour(score: int) -> str:
+    """The colour of one score's segment: its band's colour at SCORE_SHADE (palette.SCORE_COLOURS)."""
+    return palette.SCORE_COLOURS[score]
+
+
 #: The two scores of each band.
 BAND_SCORES = {domain.BETTER: (1, 2), domain.DIFFERENTLY: (3, 4), domain.NEW: (5, 6)}
 
@@ -230,6 +235,35 @@ def cross_party_chart(
     return fig
 
 
+def distribution_segments(counts: Mapping[Any, Any]) -> dict[str, Any]:
+    """Where each score's segment of one diverging bar lies, in percent of the answers.
+
+    The Differently block (scores 3 and 4) is centred on zero as a whole, Better (1–2) extends left of it
+    and New (5–6) right, so each band's share is one unbroken stretch and its label one number (the
+    old bar split Differently at zero: "65%" was a 10% and a 55% on either side).  Returns ``{"scores":
+    {score: (start, width, pct)}, "bands": {band: (start, width, pct)}}``, left to right.
+    """
+    counts = {int(k): int(v) for k, v in counts.items()}
+    total = sum(counts.values())
+    pct = {s: (100.0 * counts.get(s, 0) / total if total else 0.0) for s in range(1, 7)}
+    x = -(pct[3] + pct[4]) / 2 - pct[1] - pct[2]
+    scores: dict[int, tuple[float, float, float]] = {}
+    for s in range(1, 7):
+        scores[s] = (x, pct[s], pct[s])
+        x += pct[s]
+    bands = {}
+    for band, (lo, hi) in BAND_SCORES.items():
+        width = pct[lo] + pct[hi]
+        bands[band] = (scores[lo][0], width, width)
+    return {"scores": scores, "bands": bands, "total": total}
+
+
+#: A band's share is written inside its stretch from this many percent (in debrief type: more); a smaller
+#: share is written just outside the bar (Better to its left, New to its right, Differently above it).
+INSIDE_LABEL_PCT = 8
+INSIDE_LABEL_PCT_DEBRIEF = 14
+
+
 def distribution_chart(
     rows: Sequence[Mapping[str, Any]],
     theme: str,
@@ -240,54 +274,78 @@ def distribution_chart(
     title: str | None = None,
     narrow: bool = False,
 ) -> go.Figure:
-    """Each group's answers as a share of scores 1–6, centred between 3 and 4 (diverging stacked bars)."""
+    """Each group's answers as one diverging bar: Better left, Differently centred, New right (see
+    :func:`distribution_segments`); the six scores are shades of their band, each in the legend, and each
+    band's share is one label (inside its stretch, or just outside the bar when it is small)."""
     debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     cells = slice_rows(rows, theme, horizon)
     n = len(cells)
     ys = [n - 1 - i for i in range(n)]
     shown_cells = [(r, y) for r, y in zip(cells, ys, strict=True) if not (r.get("suppressed") or not r.get("counts"))]
+    segments = {y: distribution_segments(r["counts"]) for r, y in shown_cells}
     fig = go.Figure()
-    for score in (*LEFT_SCORES, *RIGHT_SCORES):
+    for score in range(1, 7):
         band = domain.band_of(float(score))
-        sign = -1 if score in LEFT_SCORES else 1
-        xs, yy, text, hover = [], [], [], []
+        xs, bases, yy, hover = [], [], [], []
         for r, y in shown_cells:
-            counts = {int(k): int(v) for k, v in r["counts"].items()}
-            total = sum(counts.values())
-            c = counts.get(score, 0)
-            pct = 100.0 * c / total if total else 0.0
-            xs.append(sign * pct)
+            start, width, pct = segments[y]["scores"][score]
+            c = int({int(k): v for k, v in r["counts"].items()}.get(score, 0))
+            xs.append(width)
+            bases.append(start)
             yy.append(y)
-            text.append(f"{pct:.0f}%" if pct >= (14 if debrief or narrow else 8) else "")  # a phone: wide enough
-            hover.append(f"<b>{esc(cell_label(r))}</b><br>Score {score} ({band}): {c} of {total} answers "
-                         f"({pct:.0f}%)")
-        lo, hi = BAND_SCORES[band]
+            hover.append(f"<b>{esc(cell_label(r))}</b><br>Score {score} ({band}): {c} of {segments[y]['total']} "
+                         f"answers ({pct:.0f}%)")
         fig.add_trace(go.Bar(
-            x=xs, y=yy, orientation="h", name=f"{band} ({lo}–{hi})", legendrank=score, legendgroup=band,
-            showlegend=score in (1, 4, 6),  # one key a band, in its strongest shade
-            marker={"color": BAND_COLOURS[band], "opacity": SCORE_OPACITY[score],
-                    "line": {"color": palette.MARK_EDGE, "width": 0.75}},
-            text=text, textposition="inside", insidetextanchor="middle", textangle=0,
-            textfont={"size": font_size(debrief, 13), "color": palette.INK},
+            x=xs, base=bases, y=yy, orientation="h", name=f"{score} {band}", legendrank=score,
+            legendgroup=band, showlegend=True,
+            marker={"color": score_colour(score), "line": {"color": palette.MARK_EDGE, "width": 0.75}},
             hovertext=hover, hoverinfo="text", width=0.62,
         ))
+    inside = INSIDE_LABEL_PCT_DEBRIEF if debrief or narrow else INSIDE_LABEL_PCT
+    labels: dict[str, list[Any]] = {"x": [], "y": [], "text": [], "pos": []}
+    for _r, y in shown_cells:
+        bands = segments[y]["bands"]
+        left = bands[domain.BETTER][0]
+        right = bands[domain.NEW][0] + bands[domain.NEW][1]
+        for band, (start, width, pct) in bands.items():
+            if not pct:
+                continue  # no answers in the band: no segment to label (the legend and table still say 0)
+            words = f"{round(pct)}%"
+            if pct >= inside:
+                where = (start + width / 2, y, "middle center")
+            elif band == domain.BETTER:
+                where = (left - 1, y, "middle left")
+            elif band == domain.NEW:
+                where = (right + 1, y, "middle right")
+            else:
+                where = (0.0, y + 0.31, "top center")
+            labels["x"].append(where[0])
+            labels["y"].append(where[1])
+            labels["text"].append(words)
+            labels["pos"].append(where[2])
+    fig.add_trace(go.Scatter(
+        x=labels["x"], y=labels["y"], text=labels["text"], mode="text", textposition=labels["pos"],
+        textfont={"size": font_size(debrief, 13), "color": palette.INK}, hoverinfo="skip", showlegend=False,
+        name="Band shares", cliponaxis=False,
+    ))
     for r, y in zip(cells, ys, strict=True):
         if r.get("suppressed") or not r.get("counts"):
             fig.add_annotation(x=0, y=y, text=esc(hidden_words(r, min_group)), showarrow=False,
                                font={"size": font_size(debrief, 13), "color": palette.NOTE_INK},
                                bgcolor=palette.NOTE_BACKGROUND_STRONG)
-    fig.add_vline(x=0, line={"color": palette.MARK_EDGE, "width": 1.5})
-    for x, anchor, words in ((-100, "left", "◀ scores 1–3"), (100, "right", "scores 4–6 ▶")):
+    fig.add_vline(x=0, line={"color": palette.ZERO_LINE_COLOUR, "width": 1, "dash": "dot"})  # mid-Differently
+    heads = ("◀ Better", "Differently", "New ▶") if narrow else ("◀ Better (1–2)", "Differently (3–4)",
+                                                                  "New (5–6) ▶")  # a phone: room for three
+    for x, anchor, words in zip((-112, 0, 112), ("left", "center", "right"), heads, strict=True):
         fig.add_annotation(x=x, y=1.0, yref="paper", yanchor="bottom", xanchor=anchor, text=f"<b>{words}</b>",
                            showarrow=False, font={"size": font_size(debrief, 14), "color": palette.MARK_EDGE})
     _separator(fig, cells, ys)
-    ticks = [-100, -50, 0, 50, 100] if debrief else [-100, -75, -50, -25, 0, 25, 50, 75, 100]
-    fig.update_xaxes(range=[-106, 106], tickvals=ticks, ticktext=[f"{abs(t)}%" for t in ticks],
+    fig.update_xaxes(range=[-112, 112], showticklabels=False, showgrid=False, zeroline=False,
                      title={"text": f"{horizon_word(horizon)}: share of each group's answers",
                             "font": {"size": font_size(debrief, 15)}})
     fig.update_yaxes(tickvals=ys, ticktext=[_tick(r, debrief) for r in cells], range=[-0.6, max(n, 1) - 0.4],
                      showgrid=False)
-    fig.update_layout(barmode="relative", bargap=0.3, legend={"traceorder": "normal"})
+    fig.update_layout(barmode="overlay", bargap=0.3, legend={"traceorder": "normal"})
     frame(fig, title or takeaways.distribution_takeaway(cells, theme), debrief=debrief, rows=n, row_px=44,
           legend_lines=2 if debrief else 1, narrow=narrow)
     return fig

@@ -460,7 +460,7 @@ def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str |
                                font={"size": font_size(debrief, 13), "color": NOTE_INK})
     fig.update_xaxes(range=[0.6, 5.6], tickvals=list(domain.RISK_LEVELS), tickangle=0,
                      ticktext=[f"{k}<br>{v}" for k, v in domain.RISK_LEVELS.items()],
-                     title={"text": "Risk appetite (Orange Book levels)", "font": {"size": font_size(debrief, 15)}},
+                     title={"text": "Risk appetite (1 averse … 5 eager)", "font": {"size": font_size(debrief, 15)}},
                      ticklabelstandoff=4)
     fig.add_hline(y=len(rows) - 1.5, line={"color": SEPARATOR_COLOUR, "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)

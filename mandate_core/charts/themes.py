@@ -36,28 +36,66 @@ def _tint(colour: str, strength: float) -> str:
     return "#" + "".join(f"{round(255 - (255 - c) * strength):02X}" for c in rgb)
 
 
-def _band_scale() -> list[list[object]]:
-    """The ambition colour scale on 1–6, built from the three band colours with hard breaks at the band
-    limits (2.5 and 4.5): a cell's hue is its band, as on every other chart, and within a band it deepens
-    towards the band's upper limit."""
-    lo, hi = domain.CHANGE_MIN, domain.CHANGE_MAX
-    stops: list[list[object]] = []
-    edges = ((domain.BETTER, lo, domain.DIFFERENTLY_FROM),
-             (domain.DIFFERENTLY, domain.DIFFERENTLY_FROM, domain.NEW_FROM),
-             (domain.NEW, domain.NEW_FROM, hi))
-    for band, start, end in edges:
-        stops.append([(start - lo) / (hi - lo), _tint(BAND_COLOURS[band], 0.45)])
-        stops.append([(end - lo) / (hi - lo), BAND_COLOURS[band]])
-    return stops
+def _shade(colour: str, strength: float) -> str:
+    """``colour`` mixed with black: strength 1 is the colour itself, 0 is black."""
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    return "#" + "".join(f"{round(c * strength):02X}" for c in rgb)
 
 
-#: Ambition (1–6): the band colours, breaking at 2.5 and 4.5.
-AMBITION_SCALE = _band_scale()
+def _ambition_scale() -> list[list[object]]:
+    """The ambition colour scale on 1–6: one hue (Okabe–Ito blue) from pale to dark, so a higher value is
+    always a darker cell and never looks weaker (band-coloured stretches restarted pale at each band edge,
+    so a 4.6 looked weaker than a 4.4).  The band edges are marked on the colour bar instead (2.5, 4.5)."""
+    blue = OKABE_ITO["blue"]
+    return [[0.0, _tint(blue, 0.06)], [0.3, _tint(blue, 0.35)], [0.6, _tint(blue, 0.75)],
+            [0.85, blue], [1.0, _shade(blue, 0.55)]]
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#RRGGBB`` (0 black … 1 white): the lightness a scale must keep ordered."""
+    def lin(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(int(colour.lstrip("#")[i:i + 2], 16)) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def scale_colour(scale: Sequence[Sequence[object]], value: float, lo: float, hi: float) -> str:
+    """The colour a Plotly colour scale gives ``value`` on [lo, hi] (linear in RGB between stops, as
+    Plotly draws it): lets a test compare two cells' shades."""
+    t = min(1.0, max(0.0, (value - lo) / (hi - lo)))
+    for (a, ca), (b, cb) in zip(scale, scale[1:], strict=False):
+        a, b = float(a), float(b)  # type: ignore[arg-type]
+        if a <= t <= b:
+            f = 0.0 if b == a else (t - a) / (b - a)
+            x = [int(str(ca).lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+            y = [int(str(cb).lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+            return "#" + "".join(f"{round(p + (q - p) * f):02X}" for p, q in zip(x, y, strict=True))
+    return str(scale[-1][1])
+
+
+#: Ambition (1–6): one monotone scale, pale (1 = better) to dark (6 = new).
+AMBITION_SCALE = _ambition_scale()
 #: Gap (ambition − now, centred on 0): white to Okabe–Ito bluish green for a leap forward (no band colour,
 #: so a big gap never reads as "New"), and to Okabe–Ito yellow for the rare ambition below where the council is
 #: now (not grey: grey is a hidden cell).
 GAP_SCALE: list[list[object]] = [[0.0, OKABE_ITO["yellow"]], [0.5, "#F7F7F7"], [0.8, OKABE_ITO["bluish_green"]],
                                  [1.0, "#005C43"]]
+
+
+#: Slant of the heatmap's column headers on a normal screen (degrees; Plotly counts clockwise).
+HEADER_ANGLE = -35
+#: Width of one character of the 13 px header type, in pixels (a generous average for sans-serif).
+HEADER_CHAR_PX = 7.5
+
+
+def header_room(headers: Sequence[str]) -> int:
+    """Pixels above the grid the slanted headers need: the longest one's rise at HEADER_ANGLE."""
+    import math
+
+    longest = max((len(html.unescape(h)) for h in headers), default=0)
+    return int(20 + longest * HEADER_CHAR_PX * math.sin(math.radians(abs(HEADER_ANGLE))))
 
 
 def _esc(text: object) -> str:
@@ -98,9 +136,9 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
     across the full width.
     """
     debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
-    # Debrief type is too large for eight wrapped headers side by side: one line each, slanted.
-    xs = [_esc(short_sector_label(key)) if debrief or narrow else wrap_label(short_sector_label(key), 11)
-          for key, _label in grid.themes]
+    # Eight wrapped headers side by side crowd at 1280 wide ("Inclusive economy" ran into "Empowering
+    # families"): one line each, slanted, on every screen; the full name is in the hover.
+    xs = [_esc(short_sector_label(key)) for key, _label in grid.themes]
     ys = [_esc(label) for _cid, label in grid.councils]
     names = ys
     if narrow:  # rows by number; the names go above them (annotations below)
@@ -197,7 +235,7 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
                          for line in note_lines)
     style(fig, head, debrief=debrief, height=height)
     # Column heads stay at 13 px on a normal screen: eight of them must sit side by side at 1280 wide.
-    fig.update_xaxes(side="top", showgrid=False, tickangle=-90 if narrow else -40 if debrief else 0,
+    fig.update_xaxes(side="top", showgrid=False, tickangle=-90 if narrow else -40 if debrief else HEADER_ANGLE,
                      tickfont={"size": font_size(debrief, 13) if debrief else 13})
     fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": font_size(debrief, 13)})
     index = next((i for i, (cid, _) in enumerate(grid.councils) if cid == grid.focus), None)
@@ -218,7 +256,7 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
                                yshift=-2, text=f"<b>{name}</b>" if i == index else name, showarrow=False,
                                font={"size": 13, "color": palette.INK})
         fig.update_layout(margin={"l": 4, "r": 4})
-    fit_title(fig, title, debrief, below=NARROW_HEAD_PX + 60 if narrow else 60 if not debrief else 260,
+    fit_title(fig, title, debrief, below=NARROW_HEAD_PX + 60 if narrow else header_room(xs) if not debrief else 260,
               extra_lines=len(note_lines), narrow=narrow)
     return fig
 
