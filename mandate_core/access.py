@@ -334,6 +334,7 @@ def delete_council(con: duckdb.DuckDBPyConnection, council_id: str, actor: str) 
         for table in ("live_sessions", "answers", "rounds", "councils"):
             con.execute(f"DELETE FROM {table} WHERE council_id = ?", [council_id])  # noqa: S608 - fixed names
         con.execute("DELETE FROM users WHERE council_id = ?", [council_id])
+        con.execute("DELETE FROM peer_sets WHERE council_id = ?", [council_id])  # it leaves saved peer sets
         _forget_demo_mark_if_none_left(con)
         record(con, actor, "council deleted",
                f"{council_id}: {counts['rounds']} rounds, {counts['answers']} answers, {counts['users']} users")
