@@ -251,10 +251,10 @@ def rounds_to_replace(
 #: The importer's messages speak to the command line; the Data page says the same with its own controls.
 #: (The CLI keeps its words: external tests pin them.)
 WEB_WORDS: tuple[tuple[str, str], ...] = (
-    ("; import a councils file with it first (--councils)",
-     "; add it to a councils file and choose that file under “Councils file”"),
-    ("; use --replace to replace that round whole",
-     "; tick “Replace rounds that are already loaded” to replace that round whole"),
+    (" is not in the database; import a councils file with it first (--councils)",
+     " is not loaded; add it to a councils file and choose that file under “Councils file”"),
+    (" is already in the database; use --replace to replace that round whole",
+     " is already loaded; tick “Replace rounds that are already loaded” to replace it whole"),
     ("--replace", "“Replace rounds that are already loaded”"),
     ("--councils", "“Councils file”"),
 )
@@ -277,9 +277,15 @@ def web_reason(reason: str) -> str:
 
 
 def _rows_text(rows: Sequence[int]) -> str:
-    shown = [str(r) for r in rows[:5]]
-    more = len(rows) - len(shown)
-    return ", ".join(shown) + (f" and {more} more" if more else "") + f" ({len(rows)} rows)"
+    runs: list[list[int]] = []
+    for r in rows:  # consecutive rows as one range: "2–31" for a column wrong on every row
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    parts = [f"{a}–{b}" if b > a else str(a) for a, b in runs]
+    shown = ", ".join(parts[:3]) + (", …" if len(parts) > 3 else "")
+    return f"{shown} ({len(rows)} rows)"
 
 
 def web_problems(problems: Sequence[dict[str, Any]], councils_file: str | None = None) -> list[dict[str, Any]]:
@@ -314,10 +320,9 @@ def web_problems(problems: Sequence[dict[str, Any]], councils_file: str | None =
         reasons = list(dict.fromkeys(g["reasons"]))
         if key == ("unknown-after-councils",):
             problem = (f"{plural(len(g['councils']), 'council')} not loaded ({', '.join(g['councils'][:8])}"
-                       f"{' and more' if len(g['councils']) > 8 else ''}), because the councils file "
-                       f"{councils_file} could not be read: correct that file first")
+                       f"{' and more' if len(g['councils']) > 8 else ''}): {councils_file} could not be read")
         elif len(g["councils"]) > 1:
-            problem = (f"{plural(len(g['councils']), 'council')} not in the database: {', '.join(g['councils'][:8])}"
+            problem = (f"{plural(len(g['councils']), 'council')} not loaded: {', '.join(g['councils'][:8])}"
                        f"{' and more' if len(g['councils']) > 8 else ''}"
                        "; add them to a councils file and choose that file under “Councils file”")
         elif len(reasons) == 1:

@@ -469,9 +469,7 @@ def peer_set_words(peers: str, view: Mapping[str, Any], saved_name: str | None =
         return f"Same peer group ({group})" if group else "Same peer group"
     if peers in domain.PEER_SET_LABELS:
         return domain.PEER_SET_LABELS[peers]
-    n = len([p for p in peers.split(",") if p])
-    head = f"Saved peer set “{saved_name}”" if saved_name else "Hand-picked councils"
-    return f"{head}: {_plural(n, 'council')}"
+    return f"Saved peer set “{saved_name}”" if saved_name else "Hand-picked councils"
 
 
 def peer_set_slug(peers: str, anonymise: bool = False, saved_name: str | None = None) -> str:

@@ -100,7 +100,8 @@ def render() -> None:
         st.caption(f"Not in {esc(focus_name)}'s workshop ({esc(ui.clean(view['round']))}): "
                    f"{views.names_list(left_out, 8)}.")
 
-    context = {"focus_council": focus_name, "focus_round": view["round"], "peer_set": peer_set, "min_group_size": m}
+    listed = f"{peer_set}: {'; '.join(peer_names)}" if sel.peer_ids else peer_set  # which hand-picked ones
+    context = {"focus_council": focus_name, "focus_round": view["round"], "peer_set": listed, "min_group_size": m}
     stem = views.benchmark_file_stem(focus, view["round"], metric, horizon,
                                      views.peer_set_slug(sel.peers, sel.anonymise, saved))
     with st.expander("Download the numbers"):

@@ -21,12 +21,12 @@ DEMO_DONE = "data_demo_done"
 #: The loaded table on screen: the columns a reader needs to find a council's rounds, at widths that fit a
 #: 1280-pixel screen without a sideways scroll.  Nation, type, population and answers are in the download.
 LOADED_ON_SCREEN = ("name", "council_id", "peer_group", "round", "workshop_date", "participants")
+#: On screen the rows' list says where (the first row is in the download); the problem gets the room left.
 PROBLEM_CONFIG = {
-    "file": st.column_config.TextColumn("File"),
-    "row": st.column_config.NumberColumn("First row", format="%d", help="The header is row 1."),
-    "rows": st.column_config.TextColumn("Rows"),
-    "column": st.column_config.TextColumn("Column"),
-    "problem": st.column_config.TextColumn("Problem", width="large"),
+    "file": st.column_config.TextColumn("File", width=130),
+    "rows": st.column_config.TextColumn("Rows", width=170, help="As a spreadsheet numbers them: the header is row 1."),
+    "column": st.column_config.TextColumn("Column", width=110),
+    "problem": st.column_config.TextColumn("Problem"),
 }
 COUNCILS_NAME = "data_councils_name"
 LOADED_CONFIG = {
@@ -89,10 +89,10 @@ def _show_outcome(cat) -> None:  # noqa: ANN001 - Catalog
         return
     st.error(uploads.web_headline(outcome), icon=":material/error:")
     shown = uploads.web_problems(outcome.problems, st.session_state.get(COUNCILS_NAME))
-    st.dataframe(shown, column_order=uploads.WEB_PROBLEM_COLUMNS, hide_index=True, width="stretch",
+    st.dataframe(shown, column_order=tuple(PROBLEM_CONFIG), hide_index=True, width="stretch",
                  column_config=PROBLEM_CONFIG)
-    if outcome.more:
-        st.caption(outcome.more_text())
+    st.caption(" ".join(filter(None, [outcome.more_text(),
+                                      "Click a problem to read all of it, or download the list:"])))
     with st.container(width=views.download_pair_px(False)):
         ui.downloads(shown, "import-problems", key="data_dl_problems", columns=uploads.WEB_PROBLEM_COLUMNS)
 

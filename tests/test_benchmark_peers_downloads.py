@@ -149,7 +149,7 @@ def test_hand_picked_downloads_differ_by_their_councils(db: Path, files: Files) 
         at.multiselect(key="sb_peer_ids").set_value(chosen).run()
         assert not at.exception
         name, rows = files.csv("bm_dl-csv")
-        assert rows[0]["peer_set"] == "Hand-picked councils: 2 councils"
+        assert rows[0]["peer_set"] == "Hand-picked councils: " + "; ".join(sorted(_names(db)[c] for c in chosen))
         names.append(name)
     assert names[0] != names[1] and all("hand-picked-2" in n for n in names)
 

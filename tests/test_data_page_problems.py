@@ -86,9 +86,8 @@ def test_an_unreadable_councils_file_is_one_cause_not_a_line_per_council(db: Pat
     problems = at.dataframe[-1].value.to_dict("records")
     assert [p["file"] for p in problems] == ["councils.csv", "answers.csv", "answers.csv"], problems
     assert problems[0]["problem"] == "required column is missing"
-    assert problems[1]["problem"].startswith("2 councils not loaded ('zed', 'yon'), because the councils file "
-                                             "councils.csv could not be read")
-    assert problems[2]["rows"] == "2, 3, 4, 5, 6 and 25 more (30 rows)"
+    assert problems[1]["problem"] == "2 councils not loaded ('zed', 'yon'): councils.csv could not be read"
+    assert problems[2]["rows"] == "2–31 (30 rows)"
     assert problems[2]["problem"] == "must be a whole number from 1 to 6 (the values differ from row to row)"
     words = _page_words(at)
     assert words.count("Import refused — nothing was written") == 1
@@ -134,9 +133,10 @@ def test_the_templates_have_the_header_and_one_row_that_imports(db: Path, files:
 
 def test_web_reason_keeps_the_cli_message_and_drops_its_options() -> None:
     cli = "council 'x' round 'r' is already in the database; use --replace to replace that round whole"
-    assert uploads.web_reason(cli) == ("council 'x' round 'r' is already in the database; tick “Replace rounds "
-                                       "that are already loaded” to replace that round whole")
+    assert uploads.web_reason(cli) == ("council 'x' round 'r' is already loaded; tick “Replace rounds "
+                                       "that are already loaded” to replace it whole")
     same = [{"file": "a.csv", "row": r, "column": "horizon", "reason": "must be one of now, next, ambition (got 'x')"}
-            for r in (4, 2, 3)]
-    assert uploads.web_problems(same) == [{"file": "a.csv", "row": 2, "rows": "2, 3, 4 (3 rows)", "column": "horizon",
+            for r in (4, 2, 3, 9, 12, 13, 20)]
+    assert uploads.web_problems(same) == [{"file": "a.csv", "row": 2, "rows": "2–4, 9, 12–13, … (7 rows)",
+                                           "column": "horizon",
                                            "problem": "must be one of now, next, ambition (got 'x')"}]

@@ -342,7 +342,7 @@ def test_data_page_shows_refused_uploads_as_problem_rows(writable_demo: Path, mo
     assert not at.exception
     problems = at.dataframe[-1].value.to_dict("records")
     assert len(problems) == 1 and problems[0]["file"] == "big.csv"
-    assert "larger than the 200 MB limit" in problems[0]["reason"]
+    assert "larger than the 200 MB limit" in problems[0]["problem"]
 
 
 def test_data_page_counts_the_problems_beyond_fifty_and_hints_at_replace(writable_demo: Path) -> None:
