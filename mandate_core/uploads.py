@@ -262,6 +262,9 @@ WEB_WORDS: tuple[tuple[str, str], ...] = (
 WEB_PROBLEM_COLUMNS = ("file", "row", "rows", "column", "problem")
 _GOT = re.compile(r" \(got .*\)$")
 _UNKNOWN_COUNCIL = re.compile(r"^council (.+) is not in the database")
+#: The importer's rules across rows ("a participant keeps one role: 'boss' differs from 'member' on row 5").
+_ACROSS_ROWS = re.compile(r"^(a participant keeps one \w+|one date per council and round|one sector theme per theme):"
+                          r" .* differs from .* on row (\d+)$")
 
 
 def plural(n: int, word: str) -> str:
@@ -301,8 +304,14 @@ def web_problems(problems: Sequence[dict[str, Any]], councils_file: str | None =
     councils_unread = councils_file is not None and any(
         p["file"] == councils_file and (p["row"] is None or p["row"] == 1) for p in problems)
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    causes: dict[tuple[Any, Any, int], tuple[Any, ...]] = {}  # (file, column, row) of a value problem -> group
+    knocked: list[tuple[dict[str, Any], str, int]] = []
     for p in problems:
         reason = str(p["reason"])
+        across = _ACROSS_ROWS.match(reason)
+        if across and p["row"] is not None:  # judged after the value problems it may follow from
+            knocked.append((p, across.group(1), int(across.group(2))))
+            continue
         unknown = _UNKNOWN_COUNCIL.match(reason)
         if unknown and councils_unread:
             key: tuple[Any, ...] = ("unknown-after-councils",)
@@ -315,6 +324,20 @@ def web_problems(problems: Sequence[dict[str, Any]], councils_file: str | None =
         group["reasons"].append(reason)
         if unknown:
             group["councils"].append(unknown.group(1))
+        if p["row"] is not None:
+            causes.setdefault((p["file"], p["column"], int(p["row"])), key)
+    for p, rule, first_row in knocked:
+        # "a participant keeps one role" broken only because one of the two rows holds a wrong role:
+        # a knock-on of that row's problem, counted under it
+        cause = causes.get((p["file"], p["column"], int(p["row"]))) or causes.get((p["file"], p["column"], first_row))
+        if cause is not None:
+            groups[cause].setdefault("knock", {}).setdefault(rule, []).append(int(p["row"]))
+            continue
+        key = (p["file"], p["column"], rule, False)
+        group = groups.setdefault(key, {"file": p["file"], "rows": [], "column": p["column"], "reasons": [],
+                                        "councils": [], "unknown": False})
+        group["rows"].append(int(p["row"]))
+        group["reasons"].append(str(p["reason"]))
     out = []
     for key, g in groups.items():
         reasons = list(dict.fromkeys(g["reasons"]))
@@ -329,6 +352,10 @@ def web_problems(problems: Sequence[dict[str, Any]], councils_file: str | None =
             problem = web_reason(reasons[0])
         else:
             problem = web_reason(_GOT.sub("", reasons[0])) + " (the values differ from row to row)"
+        for rule, knock_rows in g.get("knock", {}).items():
+            where = sorted(set(knock_rows))
+            problem += (f"; so “{rule}” fails on {'row' if len(where) == 1 else 'rows'} "
+                        f"{_rows_text(where) if len(where) > 1 else where[0]} too")
         rows = sorted(set(g["rows"]))
         out.append({"file": g["file"], "row": rows[0] if rows else None,
                     "rows": _rows_text(rows) if len(rows) > 1 else (str(rows[0]) if rows else "–"),

@@ -140,3 +140,19 @@ def test_web_reason_keeps_the_cli_message_and_drops_its_options() -> None:
     assert uploads.web_problems(same) == [{"file": "a.csv", "row": 2, "rows": "2–4, 9, 12–13, … (7 rows)",
                                            "column": "horizon",
                                            "problem": "must be one of now, next, ambition (got 'x')"}]
+
+
+def test_a_wrong_role_and_the_role_rule_it_breaks_are_one_problem() -> None:
+    found = [
+        {"file": "a.csv", "row": 6, "column": "role", "reason": "must be officer or member (got 'boss')"},
+        {"file": "a.csv", "row": 6, "column": "role",
+         "reason": "a participant keeps one role: 'boss' differs from 'member' on row 5"},
+        {"file": "a.csv", "row": 30, "column": "role",
+         "reason": "a participant keeps one role: 'officer' differs from 'member' on row 20"},
+    ]
+    assert uploads.web_problems(found) == [
+        {"file": "a.csv", "row": 6, "rows": "6", "column": "role",
+         "problem": "must be officer or member (got 'boss'); so “a participant keeps one role” fails on row 6 too"},
+        {"file": "a.csv", "row": 30, "rows": "30", "column": "role",
+         "problem": "a participant keeps one role: 'officer' differs from 'member' on row 20"},
+    ]
