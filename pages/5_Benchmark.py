@@ -65,10 +65,11 @@ def render() -> None:
                            on_click=_use_peer_set, args=(peers,))
         return
 
+    line = st.container()  # the peers in words first, the saved sets under them
     saved = _peersets.panel(sel)
     peer_set = views.peer_set_words(sel.peers, view, saved, anonymise=sel.anonymise)
     peer_names = views.peer_names(view, labels, sel.anonymise)
-    st.markdown(f"**Peers — {esc(peer_set)}:** {len(peer_names)} {'council' if len(peer_names) == 1 else 'councils'}"
+    line.markdown(f"**Peers — {esc(peer_set)}:** {len(peer_names)} {'council' if len(peer_names) == 1 else 'councils'}"
                 f" — {esc(views.names_list(peer_names, views.MAX_PEER_NAMES))}.")
     anon = ui.anonymiser(sel)
     if anon is not None:  # peer dots as "Peer N" (their jitter too) in Peer-number order, never by name
