@@ -214,3 +214,35 @@ def test_a_version_3_database_gains_the_peer_sets_table(tmp_path: Path) -> None:
     with storage.connect(path) as con:
         assert storage.schema_version(con) == 4
         assert con.execute("SELECT count(*) FROM peer_sets").fetchone()[0] == 0
+
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
+    "client_id": "dashboard", "client_secret": "secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+def test_a_council_user_gets_peer_labels_and_no_saved_sets(db: Path, files: Files) -> None:
+    analyst = access.Principal("analyst@example.org", "analyst")
+    with storage.connect(db) as con:
+        access.add_user(con, "council@example.org", "council", "brackenfield")
+        access.add_user(con, "analyst@example.org", "analyst")
+        peersets.save_set(con, analyst, "Analyst's own", ["aldermoor", "dunmere"])
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": "council@example.org"}
+    at.query_params["peers"] = "aldermoor,dunmere"  # a hand-picked list in the link is not theirs to use
+    at.run()
+    at.switch_page(BENCHMARK).run()
+    assert not at.exception
+    names = _names(db)
+    line = next(m.value for m in at.markdown if m.value.startswith("**Peers"))
+    assert "Peer " in line and not any(n in line for cid, n in names.items() if cid != "brackenfield")
+    assert not [e for e in at.get("expandable") if "Saved peer sets" in str(e.proto.label)]
+    assert "Analyst's own" not in _texts(at)
+    for key in ("bm_dl-csv", "bm_dl_peers-csv"):
+        name, rows = files.csv(key)
+        assert not any(cid in name for cid in names if cid != "brackenfield"), name
+        text = " ".join(" ".join(r.values()) for r in rows)
+        assert not any(n in text for cid, n in names.items() if cid != "brackenfield")
