@@ -246,3 +246,18 @@ def test_a_council_user_gets_peer_labels_and_no_saved_sets(db: Path, files: File
         assert not any(cid in name for cid in names if cid != "brackenfield"), name
         text = " ".join(" ".join(r.values()) for r in rows)
         assert not any(n in text for cid, n in names.items() if cid != "brackenfield")
+
+
+def test_saved_peer_sets_survive_a_demo_rebuild(tmp_path: Path) -> None:
+    path = demo.build_database(tmp_path / "demo.duckdb")
+    who = access.Principal("a@example.org", "analyst")
+    with storage.connect(path) as con:
+        peersets.save_set(con, who, "Pair", ["aldermoor", "dunmere"])
+        con.execute("INSERT INTO councils VALUES ('gone', 'Gone Council', 'England', 'District', 1, 'x')")
+        peersets.save_set(con, who, "With gone", ["gone", "aldermoor"])
+    saved = access.saved_access(path)
+    demo.build_database(path)
+    access.restore_access(path, saved, "a@example.org", "demo rebuilt")
+    with storage.connect(path) as con:
+        assert peersets.list_sets(con, who) == {"Pair": ["aldermoor", "dunmere"], "With gone": ["aldermoor"]}
+    access.restore_access(path, saved[:2], "a@example.org", "demo rebuilt")  # the older (users, log) form
