@@ -42,8 +42,10 @@ def render() -> None:
         st.info("Choose a council in the sidebar.")
         return
     if st.session_state.get("sb_peerset") == "list" and not sel.peer_ids:  # the sidebar's "Hand-picked"
-        st.warning("No councils are hand-picked yet, so there is nothing to compare with. Choose them under "
-                   "“Peer councils” in the sidebar, or use a saved peer set.", icon=":material/group_add:")
+        where = ("turn debrief mode off and choose them" if sel.debrief else
+                 "choose them under “Peer councils” in the sidebar, or use a saved peer set")
+        st.warning(f"No councils are hand-picked yet, so there is nothing to compare with: {where}.",
+                   icon=":material/group_add:")
         _peersets.panel(sel)
         return
     try:
@@ -55,8 +57,7 @@ def render() -> None:
     if not view["peer_ids"]:
         reason = ("has no peer group" if sel.peers == "peer_group" and not view["peer_group"]
                   else "has no other council in this peer set")
-        st.warning(f"{esc(focus_name)} {reason}, so there is nothing to compare it with. "
-                   "Choose another peer set:",
+        st.warning(f"{esc(focus_name)} {reason}, so there is nothing to compare it with. Choose another peer set:",
                    icon=":material/group_off:")
         cols = st.columns(3)
         for col, peers in zip(cols, ("nation", "council_type", "all"), strict=True):

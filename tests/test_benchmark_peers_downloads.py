@@ -261,3 +261,12 @@ def test_saved_peer_sets_survive_a_demo_rebuild(tmp_path: Path) -> None:
     with storage.connect(path) as con:
         assert peersets.list_sets(con, who) == {"Pair": ["aldermoor", "dunmere"], "With gone": ["aldermoor"]}
     access.restore_access(path, saved[:2], "a@example.org", "demo rebuilt")  # the older (users, log) form
+
+
+def test_hand_picked_with_none_chosen_in_debrief_says_to_turn_debrief_off(db: Path) -> None:
+    at = _open("aldermoor", sb_peerset="list")
+    at.toggle(key="sb_debrief").set_value(True).run()
+    at.switch_page(BENCHMARK).run()
+    assert not at.exception
+    assert "turn debrief mode off and choose them" in _texts(at)
+    assert not at.get("plotly_chart")
