@@ -510,12 +510,12 @@ def benchmark_file_stem(council_id: str, round_label: str | None, metric: str, h
     return "-".join(slug(p) for p in parts if p)
 
 
-def round_as_shown(value: Any, metric: str = "position") -> Any:
-    """A number rounded as :func:`fmt` writes it on the page (kept a number, so a spreadsheet can sum it);
-    anything else unchanged."""
+def round_as_shown(value: Any, metric: str = "position", digits: int | None = None) -> Any:
+    """A number rounded as :func:`fmt` writes it on the page (or to ``digits``), kept a number so a
+    spreadsheet can still sum it; anything else unchanged."""
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         return value
-    return round(float(value), 2 if metric == "consensus" else 1)
+    return round(float(value), digits if digits is not None else 2 if metric == "consensus" else 1)
 
 
 #: The columns that say what a download is, first in every Benchmark file.
@@ -535,8 +535,7 @@ def with_context(rows: Sequence[Mapping[str, Any]], context: Mapping[str, Any], 
         item = {**{k: context.get(k) for k in CONTEXT_COLUMNS}, **row}
         for key in ("value", "median", "p25", "p75"):
             if key in item:
-                item[key] = (round(item[key], POINT_DIGITS) if points and isinstance(item[key], float)
-                             else round_as_shown(item[key], metric) if not points else item[key])
+                item[key] = round_as_shown(item[key], metric, POINT_DIGITS if points else None)
         if isinstance(item.get("percentile"), float):
             item["percentile"] = round(item["percentile"])
         out.append(item)
