@@ -186,6 +186,19 @@ DEBRIEF_TITLE_CSS = """
 """
 
 
+#: The hand-picked peers' chips wrap a long council name instead of cutting it off ("Northwold Metropo…"):
+#: in a 300-pixel sidebar most council names are longer than a chip.  Our own static CSS, no user text.
+CHIPS_CSS = """
+<style>
+[data-testid="stSidebar"] [data-testid="stMultiSelectTagsContainer"] { max-height: none; }
+[data-testid="stSidebar"] [data-testid="stMultiSelectTagsContainer"] [data-tag] {
+  max-width: 100%; height: auto; min-height: 1.5rem; }
+[data-testid="stSidebar"] [data-testid="stMultiSelectTagsContainer"] [data-tag] > span[title] {
+  white-space: normal; overflow: visible; text-overflow: clip; max-width: none; line-height: 1.25; }
+</style>
+"""
+
+
 @st.cache_resource(show_spinner="Preparing the demo database…")
 def _ensure_database(path: str) -> str:
     """Build the demo database once per process when none exists (SPEC §3)."""
@@ -317,6 +330,7 @@ def _sidebar(cat, who: access.Principal | None = None) -> selection.Selection:  
             chosen = sb.multiselect("Peer councils", [c for c in ids if c != council], format_func=cat.name,
                                     key="sb_peer_ids", max_selections=selection.MAX_PEER_IDS,
                                     on_change=_keep, args=("sb_peer_ids",))
+            sb.html(CHIPS_CSS)
             peers = ",".join(chosen) if chosen else "all"
         horizon = sb.selectbox("Horizon", list(HORIZONS), format_func=HORIZON_LABELS.get, key="sb_horizon",
                                on_change=_keep, args=("sb_horizon",))

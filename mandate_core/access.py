@@ -334,6 +334,7 @@ def delete_council(con: duckdb.DuckDBPyConnection, council_id: str, actor: str) 
         for table in ("live_sessions", "answers", "rounds", "councils"):
             con.execute(f"DELETE FROM {table} WHERE council_id = ?", [council_id])  # noqa: S608 - fixed names
         con.execute("DELETE FROM users WHERE council_id = ?", [council_id])
+        con.execute("DELETE FROM peer_sets WHERE council_id = ?", [council_id])  # it leaves saved peer sets
         _forget_demo_mark_if_none_left(con)
         record(con, actor, "council deleted",
                f"{council_id}: {counts['rounds']} rounds, {counts['answers']} answers, {counts['users']} users")
@@ -363,22 +364,25 @@ def delete_round(con: duckdb.DuckDBPyConnection, council_id: str, round_label: s
 
 # --- keeping users across a demo rebuild ------------------------------------------------------------------
 
-def saved_access(db: str | os.PathLike[str] | None) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Users and activity rows, read before the demo rebuild replaces the whole database file."""
+def saved_access(db: str | os.PathLike[str] | None) -> tuple[list[tuple[Any, ...]], ...]:
+    """Users, activity rows and saved peer sets, read before the demo rebuild replaces the whole file."""
     path = storage.resolve_db_path(db)
     if not path.exists():
-        return [], []
+        return [], [], []
     with storage.connect(path) as con:
         users = con.execute("SELECT email, role, council_id, added_at FROM users").fetchall()
         log = con.execute("SELECT happened_at, actor, action, detail FROM activity ORDER BY rowid").fetchall()
-    return users, log
+        sets = con.execute("SELECT owner, name, council_id, position, saved_at FROM peer_sets").fetchall()
+    return users, log, sets
 
 
-def restore_access(db: str | os.PathLike[str] | None, saved: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]],
+def restore_access(db: str | os.PathLike[str] | None, saved: tuple[list[tuple[Any, ...]], ...],
                    actor: str, action: str, detail: str = "") -> None:
-    """Put users and the activity record back after a rebuild (council users whose council is gone are
-    dropped), then record the rebuild itself, so an administrator never locks everyone out."""
-    users, log = saved
+    """Put users, the activity record and saved peer sets back after a rebuild (council users and peer-set
+    members whose council is gone are dropped), then record the rebuild itself, so an administrator never
+    locks everyone out.  ``saved`` may be the older (users, log) pair."""
+    users, log, *rest = saved
+    sets = rest[0] if rest else []
     with storage.connect(db) as con:
         def work() -> None:
             for email, role, council, added in users:
@@ -387,6 +391,9 @@ def restore_access(db: str | os.PathLike[str] | None, saved: tuple[list[tuple[An
                 con.execute("INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?)", [email, role, council, added])
             if log:
                 con.executemany("INSERT INTO activity VALUES (?, ?, ?, ?)", log)
+            for row in sets:
+                if _council_exists(con, row[2]):
+                    con.execute("INSERT OR REPLACE INTO peer_sets VALUES (?, ?, ?, ?, ?)", list(row))
             record(con, actor, action, detail)
 
         storage.run_in_transaction(con, work)

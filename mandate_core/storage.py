@@ -24,7 +24,7 @@ ENV_DB = "MANDATE_DB"
 ENV_MIN_GROUP = "MANDATE_MIN_GROUP"
 ENV_LOCK_TIMEOUT = "MANDATE_LOCK_TIMEOUT"
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: How long a writer waits for another process to let go of the file before giving up (seconds).
 WRITE_LOCK_TIMEOUT = 30.0
@@ -178,8 +178,21 @@ _SCHEMA_V3 = [
     )""",
 ]
 
+# Version 4: hand-picked peer sets a user saved under a name (one row per member council), so a
+# benchmark's peers can be chosen again by name; a deleted council leaves every set it was in.
+_SCHEMA_V4 = [
+    """CREATE TABLE IF NOT EXISTS peer_sets (
+        owner      VARCHAR NOT NULL,
+        name       VARCHAR NOT NULL,
+        council_id VARCHAR NOT NULL,
+        position   INTEGER NOT NULL,
+        saved_at   TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        PRIMARY KEY (owner, name, council_id)
+    )""",
+]
+
 #: version -> statements that bring a database from version-1 to version.  Append, never edit.
-MIGRATIONS: dict[int, list[str]] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
+MIGRATIONS: dict[int, list[str]] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4}
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -29,6 +29,33 @@ MAX_SHOWN = importer.MAX_REPORTED
 
 PROBLEM_COLUMNS = ("file", "row", "column", "reason")
 
+#: The Data page's description of the two files (README "The data files", SPEC §2).
+FORMAT_HELP = """
+**councils** — one row per council: `council_id`, `name`, `nation` (England, Scotland, Wales, Northern
+Ireland), `council_type`, and optionally `population` and `peer_group`. Councils already loaded are updated.
+
+**responses** — one row per participant × theme × horizon: `council_id`, `round`, `workshop_date`
+(YYYY-MM-DD), `participant` (a pseudonymous id, never an e-mail address), `role` (officer or member),
+`group` (a member's political group), `theme`, `sector_theme`, `horizon` (now, next, ambition), `change`
+(1–6), and optionally `risk` (1–5) and `note`.
+
+An import is all or nothing: if any row of any file is wrong, nothing is written and every problem is
+listed with its file, row (the header is row 1, as a spreadsheet shows it), column and reason.
+"""
+
+
+def replace_warning(responses: Sequence[Upload], cat: Any) -> str:
+    """What ticking "Replace rounds that are already loaded" will delete, in Markdown (names escaped)."""
+    from .takeaways import md_escape
+    from .views import names_list
+
+    found, complete = rounds_to_replace(responses, cat.rounds)
+    if found:
+        listed = names_list([f"{md_escape(cat.name(c))} — {md_escape(r)}" for c, r in found], 8)
+        return f"These rounds will be deleted and replaced by the uploaded answers: {listed}."
+    return ("Any council's round in the uploaded files that is already loaded will be deleted and replaced by "
+            "the uploaded answers." + ("" if complete or not responses else " (The files could not be previewed.)"))
+
 
 @dataclass(frozen=True)
 class Upload:
@@ -217,3 +244,156 @@ def rounds_to_replace(
         pairs |= found
     existing = {(cid, str(r["round"])) for cid, rs in loaded.items() for r in rs}
     return sorted(pairs & existing), complete
+
+
+# --- the web page's words for the same problems -------------------------------------------------------------
+
+#: The importer's messages speak to the command line; the Data page says the same with its own controls.
+#: (The CLI keeps its words: external tests pin them.)
+WEB_WORDS: tuple[tuple[str, str], ...] = (
+    (" is not in the database; import a councils file with it first (--councils)",
+     " is not loaded; add it to a councils file and choose that file under “Councils file”"),
+    (" is already in the database; use --replace to replace that round whole",
+     " is already loaded; tick “Replace rounds that are already loaded” to replace it whole"),
+    ("--replace", "“Replace rounds that are already loaded”"),
+    ("--councils", "“Councils file”"),
+)
+#: The columns of the problems table and of its download.
+WEB_PROBLEM_COLUMNS = ("file", "row", "rows", "column", "problem")
+_GOT = re.compile(r" \(got .*\)$")
+_UNKNOWN_COUNCIL = re.compile(r"^council (.+) is not in the database")
+#: The importer's rules across rows ("a participant keeps one role: 'boss' differs from 'member' on row 5").
+_ACROSS_ROWS = re.compile(r"^(a participant keeps one \w+|one date per council and round|one sector theme per theme):"
+                          r" .* differs from .* on row (\d+)$")
+
+
+def plural(n: int, word: str) -> str:
+    """"1 round", "2 rounds"."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def web_reason(reason: str) -> str:
+    """A problem's reason in the page's words: no command-line options."""
+    for cli, web in WEB_WORDS:
+        reason = reason.replace(cli, web)
+    return reason
+
+
+def _rows_text(rows: Sequence[int]) -> str:
+    runs: list[list[int]] = []
+    for r in rows:  # consecutive rows as one range: "2–31" for a column wrong on every row
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    parts = [f"{a}–{b}" if b > a else str(a) for a, b in runs]
+    shown = ", ".join(parts[:3]) + (", …" if len(parts) > 3 else "")
+    return f"{shown} ({len(rows)} rows)"
+
+
+def web_problems(problems: Sequence[dict[str, Any]], councils_file: str | None = None) -> list[dict[str, Any]]:
+    """The problems as the page lists them: one line per cause, not one per row it knocked on.
+
+    - Rows of one file failing the same rule on the same column are one problem, its rows counted
+      ("must be a whole number from 1 to 6" on rows 2, 5, 9 and 21 more); the value a row held is kept
+      only when every row held the same.
+    - When the councils file itself could not be read, every council it would have added is then "not in
+      the database": those become one problem naming them, under the councils file's own.
+    Each line: file, first row, rows (how many rows), column, problem.
+    """
+    councils_unread = councils_file is not None and any(
+        p["file"] == councils_file and (p["row"] is None or p["row"] == 1) for p in problems)
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    causes: dict[tuple[Any, Any, int], tuple[Any, ...]] = {}  # (file, column, row) of a value problem -> group
+    knocked: list[tuple[dict[str, Any], str, int]] = []
+    for p in problems:
+        reason = str(p["reason"])
+        across = _ACROSS_ROWS.match(reason)
+        if across and p["row"] is not None:  # judged after the value problems it may follow from
+            knocked.append((p, across.group(1), int(across.group(2))))
+            continue
+        unknown = _UNKNOWN_COUNCIL.match(reason)
+        if unknown and councils_unread:
+            key: tuple[Any, ...] = ("unknown-after-councils",)
+        else:
+            key = (p["file"], p["column"], _GOT.sub("", reason), unknown is not None)
+        group = groups.setdefault(key, {"file": p["file"], "rows": [], "column": p["column"], "reasons": [],
+                                        "councils": [], "unknown": unknown is not None})
+        if p["row"] is not None:
+            group["rows"].append(int(p["row"]))
+        group["reasons"].append(reason)
+        if unknown:
+            group["councils"].append(unknown.group(1))
+        if p["row"] is not None:
+            causes.setdefault((p["file"], p["column"], int(p["row"])), key)
+    for p, rule, first_row in knocked:
+        # "a participant keeps one role" broken only because one of the two rows holds a wrong role:
+        # a knock-on of that row's problem, counted under it
+        cause = causes.get((p["file"], p["column"], int(p["row"]))) or causes.get((p["file"], p["column"], first_row))
+        if cause is not None:
+            groups[cause].setdefault("knock", {}).setdefault(rule, []).append(int(p["row"]))
+            continue
+        key = (p["file"], p["column"], rule, False)
+        group = groups.setdefault(key, {"file": p["file"], "rows": [], "column": p["column"], "reasons": [],
+                                        "councils": [], "unknown": False})
+        group["rows"].append(int(p["row"]))
+        group["reasons"].append(str(p["reason"]))
+    out = []
+    for key, g in groups.items():
+        reasons = list(dict.fromkeys(g["reasons"]))
+        if key == ("unknown-after-councils",):
+            problem = (f"{plural(len(g['councils']), 'council')} not loaded ({', '.join(g['councils'][:8])}"
+                       f"{' and more' if len(g['councils']) > 8 else ''}): {councils_file} could not be read")
+        elif len(g["councils"]) > 1:
+            problem = (f"{plural(len(g['councils']), 'council')} not loaded: {', '.join(g['councils'][:8])}"
+                       f"{' and more' if len(g['councils']) > 8 else ''}"
+                       "; add them to a councils file and choose that file under “Councils file”")
+        elif len(reasons) == 1:
+            problem = web_reason(reasons[0])
+        else:
+            problem = web_reason(_GOT.sub("", reasons[0])) + " (the values differ from row to row)"
+        for rule, knock_rows in g.get("knock", {}).items():
+            where = sorted(set(knock_rows))
+            problem += (f"; so “{rule}” fails on {'row' if len(where) == 1 else 'rows'} "
+                        f"{_rows_text(where) if len(where) > 1 else where[0]} too")
+        rows = sorted(set(g["rows"]))
+        out.append({"file": g["file"], "row": rows[0] if rows else None,
+                    "rows": _rows_text(rows) if len(rows) > 1 else (str(rows[0]) if rows else "–"),
+                    "column": g["column"], "problem": problem})
+    return out
+
+
+def web_headline(outcome: Outcome) -> str:
+    """The one sentence that says the import was refused (said once: the status line says "checked")."""
+    return (f"Import refused — nothing was written ({plural(outcome.total, 'problem')}). "
+            "Correct the files and upload them again.")
+
+
+def success_text(outcome: Outcome) -> str:
+    """"Imported. … 1 round written; 1 council imported or updated." with the plurals right."""
+    text = f"Imported. Every page now shows the new data.\n\n{plural(len(outcome.imported), 'round')} written"
+    return text + (f"; {plural(outcome.councils, 'council')} imported or updated." if outcome.councils else ".")
+
+
+def imported_rows(outcome: Outcome, name_of: Any) -> list[dict[str, Any]]:
+    """The rounds written, every column named ("What happened": added or replaced)."""
+    return [{"Council": name_of(r["council_id"]), "Council id": r["council_id"], "Round": r["round"],
+             "Answers": r["answers"], "What happened": str(r["action"]).capitalize()} for r in outcome.imported]
+
+
+# --- templates to start from -----------------------------------------------------------------------------
+
+#: One example row each, in the README's format (SPEC §2); the ids are made up so an import of the
+#: template as it is cannot touch a real council.
+TEMPLATES: dict[str, list[dict[str, str]]] = {
+    "councils": [{"council_id": "example-council", "name": "Example Borough Council", "nation": "England",
+                  "council_type": "District", "population": "100000", "peer_group": "Shire districts"}],
+    "responses": [{"council_id": "example-council", "round": "2026 baseline", "workshop_date": "2026-03-21",
+                   "participant": "M01", "role": "member", "group": "Labour", "theme": "Net zero by 2040",
+                   "sector_theme": "environment", "horizon": "now", "change": "2", "risk": "2", "note": ""}],
+}
+
+
+def template_columns(kind: str) -> tuple[str, ...]:
+    """The template's header: every column the importer accepts, in its order."""
+    return tuple(importer.COUNCIL_COLUMNS if kind == "councils" else importer.RESPONSE_COLUMNS)

@@ -452,6 +452,101 @@ def peer_point_rows(view: Mapping[str, Any], labels: Mapping[str, str], debrief:
     return anonymise_rows(rows, labels, view["council_id"], debrief)
 
 
+PEER_SET_SLUGS: dict[str, str] = {"peer_group": "peer-group", "nation": "same-nation",
+                                   "council_type": "same-type", "all": "all-councils"}
+
+
+def peer_set_words(peers: str, view: Mapping[str, Any], saved_name: str | None = None,
+                   anonymise: bool = False) -> str:
+    """The peer set in words, for the page and the download's ``peer_set`` column: which set, and for the
+    peer group its name ("Same peer group (Metro North)").  A hand-picked list is counted, never named
+    here (its councils are listed separately, as the view may name them); a saved set keeps its name.
+    Anonymised views name neither the peer group nor a saved set: either would narrow who the peers are."""
+    if anonymise:
+        saved_name = None
+    if peers == "peer_group":
+        group = None if anonymise else view.get("peer_group")
+        return f"Same peer group ({group})" if group else "Same peer group"
+    if peers in domain.PEER_SET_LABELS:
+        return domain.PEER_SET_LABELS[peers]
+    return f"Saved peer set “{saved_name}”" if saved_name else "Hand-picked councils"
+
+
+def peer_set_slug(peers: str, anonymise: bool = False, saved_name: str | None = None) -> str:
+    """A file-name part that tells the peer-set variants apart: the set's key, or for a hand-picked list
+    its size and a short fingerprint of its ids (a saved set's name in a named view).  Anonymised views
+    get the size only: no name and nothing computed from the peers' ids."""
+    if peers in PEER_SET_SLUGS:
+        return PEER_SET_SLUGS[peers]
+    ids = sorted(p for p in peers.split(",") if p)
+    if anonymise:
+        return f"hand-picked-{len(ids)}"
+    if saved_name:
+        return "peers-" + re.sub(r"[^A-Za-z0-9]+", "-", saved_name).strip("-").lower()[:30]
+    import hashlib
+
+    return f"hand-picked-{len(ids)}-{hashlib.sha256(','.join(ids).encode()).hexdigest()[:6]}"
+
+
+def peer_names(view: Mapping[str, Any], labels: Mapping[str, str], anonymise: bool) -> list[str]:
+    """The peers of a benchmark as the view may name them: real names in alphabetical order, or only
+    the view's "Peer N" labels in Peer-number order when anonymised (never a name, never an id)."""
+    ids = [c for c in view.get("peer_ids", []) if c != view.get("council_id")]
+    if anonymise:
+        return sorted((labels[c] for c in ids if c in labels), key=natural_key)
+    return sorted((labels.get(c, c) for c in ids), key=lambda n: n.lower())
+
+
+#: Peers named in the Benchmark page's peer line before "and N more".
+MAX_PEER_NAMES = 50
+
+
+def benchmark_file_stem(council_id: str, round_label: str | None, metric: str, horizon: str | None,
+                        peer_slug: str) -> str:
+    """The Benchmark download's name: what is inside — council, round, metric (and horizon), peer set —
+    so two files downloaded with different peer sets never share a name."""
+    parts = ["benchmark", council_id, slug(round_label or "latest"), metric, *([horizon] if horizon else []),
+             peer_slug]
+    return "-".join(slug(p) for p in parts if p)
+
+
+def round_as_shown(value: Any, metric: str = "position", digits: int | None = None) -> Any:
+    """A number rounded as :func:`fmt` writes it on the page (or to ``digits``), kept a number so a
+    spreadsheet can still sum it; anything else unchanged."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return value
+    return round(float(value), digits if digits is not None else 2 if metric == "consensus" else 1)
+
+
+#: The columns that say what a download is, first in every Benchmark file.
+#: Named so that no anonymiser takes them for a row's own council or round (see anonymise.COUNCIL_COLUMNS).
+CONTEXT_COLUMNS = ("focus_council", "focus_round", "peer_set", "min_group_size")
+#: The peer dots: the chart's hover shows them to two decimals.
+POINT_DIGITS = 2
+
+
+def with_context(rows: Sequence[Mapping[str, Any]], context: Mapping[str, Any], metric: str,
+                 points: bool = False) -> list[dict[str, Any]]:
+    """Download rows with the context columns in front and values rounded as the page shows them: the
+    table's value, median and quartiles as :func:`fmt`, the percentile whole, the peer dots to two
+    decimals as their hover.  A file opened on its own then says which council, round and peer set it is."""
+    out = []
+    for row in rows:
+        item = {**{k: context.get(k) for k in CONTEXT_COLUMNS}, **row}
+        for key in ("value", "median", "p25", "p75"):
+            if key in item:
+                item[key] = round_as_shown(item[key], metric, POINT_DIGITS if points else None)
+        if isinstance(item.get("percentile"), float):
+            item["percentile"] = round(item["percentile"])
+        out.append(item)
+    return out
+
+
+def slug(text: object) -> str:
+    """A file-name part: lower case, letters and digits joined by hyphens."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", str(text)).strip("-").lower()
+
+
 # --- Trends -----------------------------------------------------------------------------------------
 
 

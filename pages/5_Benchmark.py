@@ -8,6 +8,7 @@ from mandate_core import domain, reports, storage, views
 from mandate_core.charts import benchmark as benchmark_charts
 from mandate_core.charts import narrow as narrow_charts
 from pages import _layout as ui
+from pages import _peersets
 
 
 def _use_peer_set(peers: str) -> None:
@@ -33,14 +34,19 @@ def render() -> None:
              "Consensus: how far participants agree (1 = all the same).",
     ) or "position"
     horizon = None if metric == "gap" else sel.horizon
-    peer_text = (domain.PEER_SET_LABELS.get(sel.peers) or
-                 f"{len(sel.peer_ids)} hand-picked councils")
     when = ("from now to ambition" if metric == "gap" else
             f"horizon: {domain.HORIZON_LABELS[sel.horizon].lower()} (change it in the sidebar)")
-    st.caption(f"{domain.METRIC_LABELS[metric]}, {when}. Peers: {peer_text.lower()}.")
+    st.caption(f"{domain.METRIC_LABELS[metric]}, {when}.")
 
     if focus is None:
         st.info("Choose a council in the sidebar.")
+        return
+    if st.session_state.get("sb_peerset") == "list" and not sel.peer_ids:  # the sidebar's "Hand-picked"
+        where = ("turn debrief mode off and choose them" if sel.debrief else
+                 "choose them under “Peer councils” in the sidebar, or use a saved peer set")
+        st.warning(f"No councils are hand-picked yet, so there is nothing to compare with: {where}.",
+                   icon=":material/group_add:")
+        _peersets.panel(sel)
         return
     try:
         view = ui.core("views.benchmark_view", focus, sel.round, metric, horizon, sel.peers, m)
@@ -51,8 +57,7 @@ def render() -> None:
     if not view["peer_ids"]:
         reason = ("has no peer group" if sel.peers == "peer_group" and not view["peer_group"]
                   else "has no other council in this peer set")
-        st.warning(f"{esc(focus_name)} {reason}, so there is nothing to compare it with. "
-                   "Choose another peer set:",
+        st.warning(f"{esc(focus_name)} {reason}, so there is nothing to compare it with. Choose another peer set:",
                    icon=":material/group_off:")
         cols = st.columns(3)
         for col, peers in zip(cols, ("nation", "council_type", "all"), strict=True):
@@ -61,6 +66,12 @@ def render() -> None:
                            on_click=_use_peer_set, args=(peers,))
         return
 
+    line = st.container()  # the peers in words first, the saved sets under them
+    saved = _peersets.panel(sel)
+    peer_set = views.peer_set_words(sel.peers, view, saved, anonymise=sel.anonymise)
+    peer_names = views.peer_names(view, labels, sel.anonymise)
+    line.markdown(f"**Peers — {esc(peer_set)}:** {len(peer_names)} {'council' if len(peer_names) == 1 else 'councils'}"
+                f" — {esc(views.names_list(peer_names, views.MAX_PEER_NAMES))}.")
     anon = ui.anonymiser(sel)
     if anon is not None:  # peer dots as "Peer N" (their jitter too) in Peer-number order, never by name
         for row in view["rows"]:
@@ -95,12 +106,18 @@ def render() -> None:
         st.caption(f"Not in {esc(focus_name)}'s workshop ({esc(ui.clean(view['round']))}): "
                    f"{views.names_list(left_out, 8)}.")
 
+    listed = f"{peer_set}: {'; '.join(peer_names)}" if sel.peer_ids else peer_set  # which hand-picked ones
+    context = {"focus_council": focus_name, "focus_round": view["round"], "peer_set": listed, "min_group_size": m}
+    stem = views.benchmark_file_stem(focus, view["round"], metric, horizon,
+                                     views.peer_set_slug(sel.peers, sel.anonymise, saved))
     with st.expander("Download the numbers"):
         with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
-            ui.downloads(rows, f"benchmark-{focus}-{metric}", key="bm_dl", columns=views.BENCHMARK_COLUMNS)
+            ui.downloads(views.with_context(rows, context, metric), stem, key="bm_dl",
+                         columns=views.CONTEXT_COLUMNS + views.BENCHMARK_COLUMNS)
         st.caption("Each peer's value behind the dots:")
         with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
-            ui.downloads(views.peer_point_rows(view, labels, sel.anonymise), f"benchmark-peers-{focus}-{metric}",
+            ui.downloads(views.with_context(views.peer_point_rows(view, labels, sel.anonymise), context, metric,
+                                            points=True), stem.replace("benchmark-", "benchmark-peer-values-", 1),
                          key="bm_dl_peers")
 
 

@@ -18,23 +18,17 @@ DEMO_GEN = "data_demo_gen"
 OUTCOME = "data_outcome"
 DEMO_DONE = "data_demo_done"
 
-FORMAT_HELP = """
-**councils** — one row per council: `council_id`, `name`, `nation` (England, Scotland, Wales, Northern
-Ireland), `council_type`, and optionally `population` and `peer_group`. Councils already loaded are updated.
-
-**responses** — one row per participant × theme × horizon: `council_id`, `round`, `workshop_date`
-(YYYY-MM-DD), `participant` (a pseudonymous id, never an e-mail address), `role` (officer or member),
-`group` (a member's political group), `theme`, `sector_theme`, `horizon` (now, next, ambition), `change`
-(1–6), and optionally `risk` (1–5) and `note`.
-
-An import is all or nothing: if any row of any file is wrong, nothing is written and every problem is
-listed with its file, row (the header is row 1, as a spreadsheet shows it), column and reason.
-"""
-
-
 #: The loaded table on screen: the columns a reader needs to find a council's rounds, at widths that fit a
 #: 1280-pixel screen without a sideways scroll.  Nation, type, population and answers are in the download.
 LOADED_ON_SCREEN = ("name", "council_id", "peer_group", "round", "workshop_date", "participants")
+#: On screen the rows' list says where (the first row is in the download); the problem gets the room left.
+PROBLEM_CONFIG = {
+    "file": st.column_config.TextColumn("File", width=130),
+    "rows": st.column_config.TextColumn("Rows", width=170, help="As a spreadsheet numbers them: the header is row 1."),
+    "column": st.column_config.TextColumn("Column", width=110),
+    "problem": st.column_config.TextColumn("Problem"),
+}
+COUNCILS_NAME = "data_councils_name"
 LOADED_CONFIG = {
     "name": st.column_config.TextColumn("Council", width=210),
     "council_id": st.column_config.TextColumn("Id", width=110),
@@ -86,25 +80,21 @@ def _show_outcome(cat) -> None:  # noqa: ANN001 - Catalog
     if not isinstance(outcome, uploads.Outcome):
         return
     if outcome.ok:
-        st.success(f"Imported. Every page now shows the new data.\n\n{len(outcome.imported)} rounds written"
-                   + (f"; {outcome.councils} councils imported or updated." if outcome.councils else "."),
-                   icon=":material/check_circle:")
+        st.success(uploads.success_text(outcome), icon=":material/check_circle:")
         if outcome.files:  # rows read and stored per file, so a file read only in part shows at once
             st.dataframe([{"File": f["file"], "Rows read": f["read"], "Rows stored": f["stored"]}
                           for f in outcome.files], hide_index=True, width="stretch")
         if outcome.imported:
-            table = [{"Council": cat.name(r["council_id"]), "Council id": r["council_id"], "Round": r["round"],
-                      "Answers": r["answers"], "": r["action"]} for r in outcome.imported]
-            ui.table(table, hide_index=True, width="stretch")
+            ui.table(uploads.imported_rows(outcome, cat.name), hide_index=True, width="stretch")
         return
-    st.error(outcome.headline() + " Correct the files and upload them again.", icon=":material/error:")
-    st.dataframe(outcome.problems, column_order=uploads.PROBLEM_COLUMNS, hide_index=True, width="stretch",
-                 column_config={"row": st.column_config.NumberColumn("row", format="%d")})
-    if outcome.more:
-        st.caption(outcome.more_text())
-    if any("--replace" in str(p["reason"]) for p in outcome.problems):
-        st.caption("To replace a round that is already loaded, tick “Replace rounds that are already loaded” "
-                   "(the command line's --replace) and import again.")
+    st.error(uploads.web_headline(outcome), icon=":material/error:")
+    shown = uploads.web_problems(outcome.problems, st.session_state.get(COUNCILS_NAME))
+    st.dataframe(shown, column_order=tuple(PROBLEM_CONFIG), hide_index=True, width="stretch",
+                 column_config=PROBLEM_CONFIG)
+    st.caption(" ".join(filter(None, [outcome.more_text(),
+                                      "Click a problem to read all of it, or download the list:"])))
+    with st.container(width=views.download_pair_px(False)):
+        ui.downloads(shown, "import-problems", key="data_dl_problems", columns=uploads.WEB_PROBLEM_COLUMNS)
 
 
 def _import_section(cat) -> None:  # noqa: ANN001 - Catalog
@@ -122,31 +112,27 @@ def _import_section(cat) -> None:  # noqa: ANN001 - Catalog
         help="One or more files, one row per participant × theme × horizon.",
     ) or []
     with st.expander("What the files must contain"):
-        st.markdown(FORMAT_HELP)
+        st.markdown(uploads.FORMAT_HELP)
+        st.caption("Templates to start from: the header and one example row each.")
+        for kind in uploads.TEMPLATES:
+            with st.container(width=views.download_pair_px(False)):
+                ui.downloads(uploads.TEMPLATES[kind], f"{kind}-template", key=f"data_tpl_{kind}",
+                             columns=uploads.template_columns(kind))
 
     responses = [_uploaded(f) for f in response_files]
     council_upload = _uploaded(councils_file) if councils_file is not None else None
     replace = st.checkbox("Replace rounds that are already loaded", key=f"data_replace_{gen}",
-                          help="The command line's --replace: a council's round in these files that is already "
-                               "loaded is deleted and written again from the file, whole.")
+                          help="A council's round in these files that is already loaded is deleted and written "
+                               "again from the file, whole.")
     if replace:
-        found, complete = uploads.rounds_to_replace(responses, cat.rounds)
-        if found:
-            listed = views.names_list([f"{views.md_escape(cat.name(c))} — {views.md_escape(r)}" for c, r in found], 8)
-            st.warning(f"These rounds will be deleted and replaced by the uploaded answers: {listed}.",
-                       icon=":material/warning:")
-        else:
-            st.warning("Any council's round in the uploaded files that is already loaded will be deleted and "
-                       "replaced by the uploaded answers." + ("" if complete or not responses else
-                                                              " (The files could not be previewed.)"),
-                       icon=":material/warning:")
+        st.warning(uploads.replace_warning(responses, cat), icon=":material/warning:")
 
     count = len(responses) + (1 if council_upload else 0)
     if st.button("Check and import", key="data_import", type="primary", disabled=count == 0,
                  icon=":material/upload:"):
         noun = "file" if count == 1 else "files"
         with st.status(f"Checking and importing {count} {noun}…", expanded=True) as status:
-            st.write("Checking every row with the same rules as the command line…")
+            st.write("Checking every row of every file…")
             outcome = uploads.import_uploads(ui.db_path(), council_upload, responses, replace=replace)
             if outcome.ok:
                 names = [u.name for u in ([council_upload] if council_upload else []) + responses]
@@ -157,9 +143,10 @@ def _import_section(cat) -> None:  # noqa: ANN001 - Catalog
                     pass
             if outcome.ok:
                 status.update(label="Imported", state="complete", expanded=False)
-            else:
-                status.update(label="Import refused — nothing was written", state="error", expanded=False)
+            else:  # the refusal itself is said once, below
+                status.update(label="Checked: the files have problems", state="error", expanded=False)
         st.session_state[OUTCOME] = outcome
+        st.session_state[COUNCILS_NAME] = uploads.sanitize_name(council_upload.name) if council_upload else None
         if outcome.ok:
             st.session_state[GEN] = gen + 1  # fresh, empty uploaders and an unticked replace box
             st.rerun()

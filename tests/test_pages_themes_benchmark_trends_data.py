@@ -103,7 +103,9 @@ def test_data_page_works_on_an_empty_database(empty_db: Path) -> None:
     assert [f.key for f in at.file_uploader] == ["data_councils_0", "data_responses_0"]
     assert at.button(key="data_import").disabled
     assert at.button(key="data_demo_rebuild").disabled
-    assert not at.get("download_button")
+    # no data to download, only the two templates to start from
+    assert {b.key for b in at.get("download_button")} == {f"data_tpl_{k}-{x}" for k in ("councils", "responses")
+                                                          for x in ("csv", "xlsx")}
     # Rebuilding the demo database needs the confirmation, then loads it for every page.
     at.checkbox(key="data_demo_confirm_0").check().run()
     at.button(key="data_demo_rebuild").click().run()
@@ -315,10 +317,10 @@ def test_data_upload_bad_file_shows_problems_and_writes_nothing(writable_demo: P
     assert "Aldermoor Borough Council — 2026 follow\\-up" in _texts(at)
     at.button(key="data_import").click().run()
     assert not at.exception
-    assert "Import refused, nothing was written (1 problem)." in _texts(at)
+    assert "Import refused — nothing was written (1 problem)." in _texts(at)
     problems = at.dataframe[-1].value
-    assert problems.to_dict("records") == [{"file": "bad.csv", "row": 2, "column": "change",
-                                            "reason": "must be a whole number from 1 to 6 (got '7')"}]
+    assert problems.to_dict("records") == [{"file": "bad.csv", "row": 2, "rows": "2", "column": "change",
+                                            "problem": "must be a whole number from 1 to 6 (got '7')"}]
     assert dump_db(writable_demo) == before
 
 
@@ -340,7 +342,7 @@ def test_data_page_shows_refused_uploads_as_problem_rows(writable_demo: Path, mo
     assert not at.exception
     problems = at.dataframe[-1].value.to_dict("records")
     assert len(problems) == 1 and problems[0]["file"] == "big.csv"
-    assert "larger than the 200 MB limit" in problems[0]["reason"]
+    assert "larger than the 200 MB limit" in problems[0]["problem"]
 
 
 def test_data_page_counts_the_problems_beyond_fifty_and_hints_at_replace(writable_demo: Path) -> None:
@@ -352,10 +354,13 @@ def test_data_page_counts_the_problems_beyond_fifty_and_hints_at_replace(writabl
     at.run()
     at.button(key="data_import").click().run()
     assert not at.exception
-    assert len(at.dataframe[-1].value) == 50
-    text = _texts(at)
-    assert "more problems (first 50 shown)" in text
-    assert "Replace rounds that are already loaded" in text
+    # 50 problems shown, grouped by cause: the round already loaded, and one line for the bad change values
+    problems = at.dataframe[-1].value.to_dict("records")
+    assert [p["column"] for p in problems] == ["round", "change"], problems
+    assert "tick “Replace rounds that are already loaded”" in problems[0]["problem"]
+    assert "--replace" not in problems[0]["problem"]
+    assert problems[1]["rows"].endswith("(49 rows)") and problems[1]["problem"].startswith("must be a whole")
+    assert "more problems (first 50 shown)" in _texts(at)
 
 
 def test_an_earlier_round_moves_the_bars_and_the_benchmark_but_not_the_sector_grid(demo_env: Path) -> None:

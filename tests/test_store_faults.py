@@ -405,6 +405,6 @@ def test_full_disk_during_an_upload_on_the_data_page(
     at.checkbox(key="data_replace_0").check().run()
     at.button(key="data_import").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    reasons = [r["reason"] for t in at.dataframe for r in t.value.to_dict("records") if "reason" in r]
+    reasons = [r["problem"] for t in at.dataframe for r in t.value.to_dict("records") if "problem" in r]
     assert any("is full" in r and str(db) in r and "Free some disk space" in r for r in reasons), reasons
     assert dump_db(db) == before
