@@ -79,7 +79,7 @@ def render() -> None:
     if sel.council and sel.council not in {r["council_id"] for r in on}:
         st.caption(takeaways.md_escape(f"{labels.get(sel.council, sel.council)} is not in this selection."))
 
-    fig = spectrum.overview_dumbbell(rows, focus=sel.council, labels=labels, debrief=sel.debrief)
+    fig = ui.figure(spectrum.overview_dumbbell, rows, focus=sel.council, labels=labels, debrief=sel.debrief)
     ui.chart(fig, takeaways.how_to_read_overview(m), key="ov_chart")
     if coverage:
         st.caption(coverage)

@@ -57,11 +57,11 @@ def render() -> None:
         st.caption(takeaways.md_escape(ui.clean(coverage)))
     # The risk sentence is the risk chart's title; it is not repeated above the charts.
 
-    ui.chart(spectrum.council_spectrum(report, debrief=sel.debrief), takeaways.how_to_read_council(m),
+    ui.chart(ui.figure(spectrum.council_spectrum, report, debrief=sel.debrief), takeaways.how_to_read_council(m),
              key="co_spectrum")
-    ui.chart(spectrum.risk_chart(report, debrief=sel.debrief), takeaways.how_to_read_risk(m), key="co_risk")
-    ui.chart(spectrum.consensus_chart(report, sel.horizon, debrief=sel.debrief), takeaways.how_to_read_consensus(),
-             key="co_consensus")
+    ui.chart(ui.figure(spectrum.risk_chart, report, debrief=sel.debrief), takeaways.how_to_read_risk(m), key="co_risk")
+    ui.chart(ui.figure(spectrum.consensus_chart, report, sel.horizon, debrief=sel.debrief),
+             takeaways.how_to_read_consensus(), key="co_consensus")
 
     notes = ui.core("metrics.theme_notes", sel.council, report["round"], min_group=m)
     _notes(notes, sel.debrief)

@@ -37,8 +37,8 @@ def render() -> None:
         st.info("No council has themes with answers yet.")
         return
     # The other end of the grid is written under the title, with the chart (not detached below it).
-    fig = theme_charts.heatmap(grid, title=views.theme_grid_takeaway(grid), min_group=m, debrief=sel.debrief,
-                               note=views.theme_grid_lowest(grid))
+    fig = ui.figure(theme_charts.heatmap, grid, title=views.theme_grid_takeaway(grid), min_group=m,
+                    debrief=sel.debrief, note=views.theme_grid_lowest(grid))
     ui.chart(fig, views.HOW_TO_READ_GRID, key="th_grid")
     if coverage:
         st.caption(coverage)
@@ -53,8 +53,9 @@ def render() -> None:
             summary = ui.core("metrics.council_summary", focus, round_label, m)
             bars = views.focus_theme_bars(summary)
             if bars:
-                fig = theme_charts.ranked_bars(bars, title=views.focus_themes_takeaway(focus_name, bars),
-                                               min_group=m, debrief=sel.debrief)
+                fig = ui.figure(theme_charts.ranked_bars, bars,
+                                title=views.focus_themes_takeaway(focus_name, bars), min_group=m,
+                                debrief=sel.debrief)
                 ui.chart(fig, views.HOW_TO_READ_BARS, key="th_bars")
                 st.caption(esc(ui.clean(f"{focus_name}, {round_label}. ")) +
                            f"{views.focus_themes_caption(bars)}.")

@@ -66,7 +66,7 @@ def render() -> None:
         for row in view["rows"]:
             row["points"] = anon.rows(row["points"])
     title = views.benchmark_takeaway(view, focus_name)
-    fig = benchmark_charts.strip(view, labels, title=title, min_group=m, debrief=sel.debrief)
+    fig = ui.figure(benchmark_charts.strip, view, labels, title=title, min_group=m, debrief=sel.debrief)
     ui.chart(fig, views.HOW_TO_READ_BENCHMARK, key="bm_strip")
 
     rows = views.benchmark_rows(view)

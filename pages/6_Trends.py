@@ -77,14 +77,15 @@ def render() -> None:
                           help="Overall (every theme together), or one of the council's themes.")
     chosen = by_key.get(picked or "overall", series[0])
     title = views.trend_takeaway(chosen, rounds, sel.horizon)
-    fig = trend_charts.horizons_over_rounds(chosen, rounds, dates, title=title, min_group=m, debrief=sel.debrief)
+    fig = ui.figure(trend_charts.horizons_over_rounds, chosen, rounds, dates, title=title, min_group=m,
+                    debrief=sel.debrief)
     ui.chart(fig, HOW_TO_READ_ONE, key="tr_one")
 
     changes = views.theme_changes(series[1:], rounds, sel.horizon)
     if changes:
         title = views.themes_trend_takeaway(changes, sel.horizon)
-        fig = trend_charts.themes_over_rounds(series, rounds, dates, sel.horizon, title=title, min_group=m,
-                                              debrief=sel.debrief)
+        fig = ui.figure(trend_charts.themes_over_rounds, series, rounds, dates, sel.horizon, title=title,
+                        min_group=m, debrief=sel.debrief)
         ui.chart(fig, HOW_TO_READ_ALL, key="tr_all")
         st.caption(f"Horizon: {domain.HORIZON_LABELS[sel.horizon]} — change it in the sidebar.")
 

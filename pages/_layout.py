@@ -7,6 +7,9 @@ database's data version, so a new import shows at once and repeated views cost n
 from __future__ import annotations
 
 import importlib
+import threading
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -155,11 +158,68 @@ def require_data() -> catalog_mod.Catalog:
     return cat
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _built_figure(_build: Callable[..., Any], target: str, args: tuple[Any, ...],
+                  kwargs: tuple[tuple[str, Any], ...]) -> tuple[str, Any]:
+    return uuid.uuid4().hex, _build(*args, **dict(kwargs))
+
+
+#: Figures handed out by :func:`figure`, by ``id``: (the figure itself, so the id cannot be reused while it
+#: is listed, and its build token).  Bounded; a figure that falls out is simply anonymised afresh.
+_SHARED: OrderedDict[int, tuple[Any, str]] = OrderedDict()
+_SHARED_LOCK = threading.Lock()
+_SHARED_MAX = 512
+
+
+def figure(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``build(*args, **kwargs)`` — a chart builder of mandate_core.charts — built once per distinct input in
+    this server process and shared by every session: building and validating a Plotly figure is most of
+    what a page's rerun costs (docs: README "Performance"), and 50 people opening the same link ask for
+    the same figure.
+
+    The key is the arguments themselves (rows, labels, focus, threshold, debrief look, …), so a figure is
+    only ever reused for exactly the input it was built from: a new import changes the rows and so the key.
+    The figure returned is shared, read-only: :func:`chart` never changes it, and neither may a page.
+    """
+    token, fig = _built_figure(build, f"{build.__module__}.{build.__qualname__}", args,
+                               tuple(sorted(kwargs.items())))
+    with _SHARED_LOCK:
+        _SHARED[id(fig)] = (fig, token)
+        _SHARED.move_to_end(id(fig))
+        while len(_SHARED) > _SHARED_MAX:
+            _SHARED.popitem(last=False)
+    return fig
+
+
+def _shared_token(fig: Any) -> str | None:
+    with _SHARED_LOCK:
+        entry = _SHARED.get(id(fig))
+    return entry[1] if entry is not None and entry[0] is fig else None
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _anonymised_figure(_fig: Any, _anon: Any, token: str, who: tuple[Any, ...]) -> Any:
+    return _anon.figure(_fig)
+
+
+def _anonymised(fig: Any, anon: Any, sel: Selection) -> Any:
+    """``anon.figure(fig)``, reused for a shared figure: keyed by the figure's build token and by everything
+    that makes the anonymiser (database, data version, focus council, the process's secret), so a view is
+    only ever served the figure anonymised for exactly its own anonymiser — never another view's, never
+    the plain one."""
+    token = _shared_token(fig)
+    if token is None:
+        return anon.figure(fig)
+    db = db_path()
+    return _anonymised_figure(fig, anon, token, (db, storage.data_version(db), sel.council, anon_key()))
+
+
 def chart(fig: Any, how_to_read: str, key: str | None = None) -> None:
     """A chart with its takeaway title (set by the builder) and a collapsed "How to read this"."""
-    anon = anonymiser()
+    sel = selection()
+    anon = anonymiser(sel)
     if anon is not None:
-        fig = anon.figure(fig)
+        fig = _anonymised(fig, anon, sel)
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
     with st.expander("How to read this"):
         st.markdown(how_to_read)
