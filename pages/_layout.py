@@ -6,7 +6,9 @@ database's data version, so a new import shows at once and repeated views cost n
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import pickle
 import threading
 import uuid
 from collections import OrderedDict
@@ -158,12 +160,38 @@ def require_data() -> catalog_mod.Catalog:
     return cat
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _built_figure(_build: Callable[..., Any], target: str, args: tuple[Any, ...],
-                  kwargs: tuple[tuple[str, Any], ...]) -> tuple[str, Any]:
-    return uuid.uuid4().hex, _build(*args, **dict(kwargs))
+class _SharedCache:
+    """A bounded map of things built once per process and shared by every session, built once per key even
+    when many sessions ask at the same moment (50 people opening the same link wait for one build, not
+    50).  Values are shared, never copied: they must not be changed after they are built."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._building: dict[Any, threading.Lock] = {}
+
+    def get(self, key: Any, build: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            lock = self._building.setdefault(key, threading.Lock())
+        with lock:
+            with self._lock:
+                if key in self._items:
+                    return self._items[key]
+            value = build()
+            with self._lock:
+                self._items[key] = value
+                self._building.pop(key, None)
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+            return value
 
 
+#: Built figures by the digest of their builder and input; anonymised copies by (build token, anonymiser).
+_FIGURES = _SharedCache(256)
 #: Figures handed out by :func:`figure`, by ``id``: (the figure itself, so the id cannot be reused while it
 #: is listed, and its build token).  Bounded; a figure that falls out is simply anonymised afresh.
 _SHARED: OrderedDict[int, tuple[Any, str]] = OrderedDict()
@@ -171,18 +199,31 @@ _SHARED_LOCK = threading.Lock()
 _SHARED_MAX = 512
 
 
+def _digest(build: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes | None:
+    """The key of an input: its pickle's digest.  Equal bytes mean equal input (a different pickle of equal
+    input only costs a rebuild), and pickling plain rows is far cheaper than Streamlit's argument hasher
+    (at 400 councils that hasher alone took longer than building the figure).  None: not picklable."""
+    try:
+        data = pickle.dumps((build.__module__, build.__qualname__, args, sorted(kwargs.items())), protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
 def figure(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``build(*args, **kwargs)`` — a chart builder of mandate_core.charts — built once per distinct input in
-    this server process and shared by every session: building and validating a Plotly figure is most of
-    what a page's rerun costs (docs: README "Performance"), and 50 people opening the same link ask for
-    the same figure.
+    this server process and shared by every session: building and validating a Plotly figure was most of
+    what a page's rerun cost (README "Performance"), and 50 people opening the same link ask for the same
+    figure.
 
-    The key is the arguments themselves (rows, labels, focus, threshold, debrief look, …), so a figure is
-    only ever reused for exactly the input it was built from: a new import changes the rows and so the key.
+    The key is the input itself (rows, labels, focus, threshold, debrief look, …), so a figure is only
+    ever reused for exactly the input it was built from: a new import changes the rows and so the key.
     The figure returned is shared, read-only: :func:`chart` never changes it, and neither may a page.
     """
-    token, fig = _built_figure(build, f"{build.__module__}.{build.__qualname__}", args,
-                               tuple(sorted(kwargs.items())))
+    key = _digest(build, args, kwargs)
+    if key is None:
+        return build(*args, **kwargs)
+    token, fig = _FIGURES.get(key, lambda: (uuid.uuid4().hex, build(*args, **kwargs)))
     with _SHARED_LOCK:
         _SHARED[id(fig)] = (fig, token)
         _SHARED.move_to_end(id(fig))
@@ -197,11 +238,6 @@ def _shared_token(fig: Any) -> str | None:
     return entry[1] if entry is not None and entry[0] is fig else None
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _anonymised_figure(_fig: Any, _anon: Any, token: str, who: tuple[Any, ...]) -> Any:
-    return _anon.figure(_fig)
-
-
 def _anonymised(fig: Any, anon: Any, sel: Selection) -> Any:
     """``anon.figure(fig)``, reused for a shared figure: keyed by the figure's build token and by everything
     that makes the anonymiser (database, data version, focus council, the process's secret), so a view is
@@ -211,7 +247,8 @@ def _anonymised(fig: Any, anon: Any, sel: Selection) -> Any:
     if token is None:
         return anon.figure(fig)
     db = db_path()
-    return _anonymised_figure(fig, anon, token, (db, storage.data_version(db), sel.council, anon_key()))
+    who = (db, storage.data_version(db), sel.council, anon_key())
+    return _FIGURES.get(("anonymised", token, who), lambda: anon.figure(fig))
 
 
 def chart(fig: Any, how_to_read: str, key: str | None = None) -> None:
