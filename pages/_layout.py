@@ -6,6 +6,7 @@ database's data version, so a new import shows at once and repeated views cost n
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import pickle
@@ -328,6 +329,27 @@ def show_store_fault(exc: BaseException) -> bool:
     message = str(found)
     st.error(message[:1].upper() + message[1:], icon=":material/database:")
     return True
+
+
+def panel(render: Callable[..., Any]) -> Callable[..., Any]:
+    """``render`` as a part of its page that reruns alone when one of its own widgets changes
+    (``st.fragment``): choosing what a chart shows redraws that chart, not the sidebar and the rest of the
+    page.  Only for a part whose widgets change nothing outside it.  Its errors get the page's calm
+    messages (:func:`run_safely`), since a panel's own rerun does not pass through the page's handler."""
+
+    @functools.wraps(render)
+    def safe(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return render(*args, **kwargs)
+        except PermissionError as exc:
+            if exc.errno is None or not show_store_fault(exc):
+                st.error("This account cannot see that view.")
+        except STORE_FAULTS as exc:
+            if not show_store_fault(exc):
+                raise
+        return None
+
+    return st.fragment(safe)
 
 
 def run_safely(render: Callable[[], None], page_file: str | None = None) -> None:
