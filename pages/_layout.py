@@ -78,8 +78,17 @@ def _guard(target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     access.check_read(who, catalog().ids, [*args, *kwargs.values()])
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _shared_catalog(db: str, version: tuple[int, ...]) -> catalog_mod.Catalog:
+    with storage.connect(db, read_only=True) as con:
+        return catalog_mod.load_catalog(con)
+
+
 def catalog() -> catalog_mod.Catalog:
-    return core("catalog.load_catalog")
+    """What is loaded, per data version: one object shared by every session (read it, never change it) —
+    a page asks for it several times a run, and a copy of 400 councils and their rounds each time adds up."""
+    db = db_path()
+    return _shared_catalog(db, storage.data_version(db))
 
 
 def selection() -> Selection:
