@@ -12,6 +12,7 @@ import importlib
 import pickle
 import threading
 import uuid
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -201,12 +202,11 @@ class _SharedCache:
 
 
 #: Built figures by the digest of their builder and input; anonymised copies by (build token, anonymiser).
-_FIGURES = _SharedCache(256)
-#: Figures handed out by :func:`figure`, by ``id``: (the figure itself, so the id cannot be reused while it
-#: is listed, and its build token).  Bounded; a figure that falls out is simply anonymised afresh.
-_SHARED: OrderedDict[int, tuple[Any, str]] = OrderedDict()
+_FIGURES = _SharedCache(128)  # bounded: a 400-council sector's figures are large
+#: The build token of each figure handed out by :func:`figure` and still alive, by ``id``: (a weak reference
+#: to the figure, its token).  The entry goes when the figure goes, so an ``id`` reused later finds nothing.
+_SHARED: dict[int, tuple[weakref.ref[Any], str]] = {}
 _SHARED_LOCK = threading.Lock()
-_SHARED_MAX = 512
 
 
 def _digest(build: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes | None:
@@ -235,17 +235,25 @@ def figure(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return build(*args, **kwargs)
     token, fig = _FIGURES.get(key, lambda: (uuid.uuid4().hex, build(*args, **kwargs)))
     with _SHARED_LOCK:
-        _SHARED[id(fig)] = (fig, token)
-        _SHARED.move_to_end(id(fig))
-        while len(_SHARED) > _SHARED_MAX:
-            _SHARED.popitem(last=False)
+        entry = _SHARED.get(id(fig))
+        if entry is None or entry[0]() is not fig:
+            try:
+                _SHARED[id(fig)] = (weakref.ref(fig, functools.partial(_forget, id(fig))), token)
+            except TypeError:  # not weakly referable (not a Plotly figure): anonymised afresh in chart()
+                pass
     return fig
+
+
+def _forget(fig_id: int, ref: weakref.ref[Any]) -> None:
+    with _SHARED_LOCK:
+        if (entry := _SHARED.get(fig_id)) is not None and entry[0] is ref:
+            del _SHARED[fig_id]
 
 
 def _shared_token(fig: Any) -> str | None:
     with _SHARED_LOCK:
         entry = _SHARED.get(id(fig))
-    return entry[1] if entry is not None and entry[0] is fig else None
+    return entry[1] if entry is not None and entry[0]() is fig else None
 
 
 def _anonymised(fig: Any, anon: Any, sel: Selection) -> Any:

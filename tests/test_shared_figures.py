@@ -24,6 +24,10 @@ from tests.test_anonymised_views import FOCUS, FOCUS_NAME, PEERS, build_leaky_db
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class Fig(dict):
+    """A stand-in figure (a dict subclass, so it can be weakly referenced as a Plotly figure can)."""
+
+
 class Builder:
     """A chart builder that counts its calls (module and name make its cache key, as for a real one)."""
 
@@ -33,10 +37,10 @@ class Builder:
         self.__module__ = "tests.test_shared_figures"
         self.__qualname__ = f"Builder{id(self)}"
 
-    def __call__(self, rows: list[dict[str, Any]], *, debrief: bool = False) -> dict[str, Any]:
+    def __call__(self, rows: list[dict[str, Any]], *, debrief: bool = False) -> Fig:
         with self.lock:
             self.calls += 1
-        return {"rows": [dict(r) for r in rows], "debrief": debrief}
+        return Fig(rows=[dict(r) for r in rows], debrief=debrief)
 
 
 def test_equal_input_gets_the_same_figure_built_once() -> None:
@@ -66,11 +70,22 @@ def test_unpicklable_input_is_built_every_time_never_shared() -> None:
     assert build.calls == 2
 
 
+def test_a_shared_figure_is_known_by_its_token_until_it_is_gone() -> None:
+    fig = ui.figure(Builder(), [{"n": 2}])
+    token = ui._shared_token(fig)
+    assert token is not None
+    assert ui._shared_token(Fig(fig)) is None  # an equal figure that was not handed out is not shared
+    fig_id = id(fig)
+    ui._FIGURES._items.clear()  # the cache lets it go, and so does this test
+    del fig
+    assert fig_id not in ui._SHARED
+
+
 def test_many_sessions_asking_at_once_wait_for_one_build() -> None:
     gate = threading.Event()
 
     class Slow(Builder):
-        def __call__(self, rows: list[dict[str, Any]], *, debrief: bool = False) -> dict[str, Any]:
+        def __call__(self, rows: list[dict[str, Any]], *, debrief: bool = False) -> Fig:
             gate.wait(2)
             return super().__call__(rows, debrief=debrief)
 
