@@ -87,9 +87,9 @@ def render() -> None:
         ui.text(takeaways.suppressed_councils_text(
             sorted(str(labels.get(r["council_id"], r["name"])) for r in off), m))
 
-    table = spectrum.overview_rows(rows, m, labels=labels, debrief=sel.anonymise)  # its columns, not its look
+    table = ui.shared(spectrum.overview_rows, rows, m, labels=labels, debrief=sel.anonymise)  # columns, not look
     with st.expander("The numbers behind this chart"):
-        ui.table(spectrum.display_table(table), hide_index=True, width="stretch")
+        ui.table(ui.shared(spectrum.display_table, table), hide_index=True, width="stretch")
     with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
         ui.downloads(table, f"overview-{rnd}", key="ov_download")
 

@@ -142,6 +142,14 @@ def table(data: Any, *, static: bool = False, **kwargs: Any) -> None:
     anon = anonymiser()
     if anon is not None:
         data = anon.rows(data)
+    if not static and isinstance(data, list):
+        # The DataFrame Streamlit would make of these rows, made once per distinct rows and shared (at 400
+        # councils, building it was a quarter of an Overview rerun).  Streamlit hides a list's index itself
+        # and a DataFrame's only when asked, so it is asked: what reaches the screen is the same.
+        import pandas as pd
+
+        kwargs.setdefault("hide_index", True)
+        data = shared(pd.DataFrame, data)
     (st.table if static else st.dataframe)(data, **kwargs)
 
 
@@ -248,6 +256,16 @@ def _forget(fig_id: int, ref: weakref.ref[Any]) -> None:
     with _SHARED_LOCK:
         if (entry := _SHARED.get(fig_id)) is not None and entry[0] is ref:
             del _SHARED[fig_id]
+
+
+def shared(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``build(*args, **kwargs)`` for a pure function of its input (a table's rows, a DataFrame), made once
+    per distinct input in this process and shared by every session, as :func:`figure` does for charts.
+    The value returned is shared, read-only: no caller may change it."""
+    key = _digest(build, args, kwargs)
+    if key is None:
+        return build(*args, **kwargs)
+    return _FIGURES.get(("value", key), lambda: build(*args, **kwargs))
 
 
 def _shared_token(fig: Any) -> str | None:
