@@ -209,7 +209,8 @@ class _SharedCache:
             return value
 
 
-#: Built figures by the digest of their builder and input; anonymised copies by (build token, anonymiser).
+#: Built figures by the digest of their builder and input; anonymised copies by (build token, anonymiser);
+#: shared values (:func:`shared`) by their digest.
 _FIGURES = _SharedCache(128)  # bounded: a 400-council sector's figures are large
 #: The build token of each figure handed out by :func:`figure` and still alive, by ``id``: (a weak reference
 #: to the figure, its token).  The entry goes when the figure goes, so an ``id`` reused later finds nothing.
@@ -274,25 +275,24 @@ def _shared_token(fig: Any) -> str | None:
     return entry[1] if entry is not None and entry[0]() is fig else None
 
 
-def _anonymised(fig: Any, anon: Any, sel: Selection) -> Any:
-    """``anon.figure(fig)``, reused for a shared figure: keyed by the figure's build token and by everything
-    that makes the anonymiser (database, data version, focus council, the process's secret), so a view is
-    only ever served the figure anonymised for exactly its own anonymiser — never another view's, never
-    the plain one."""
+def _anonymised(fig: Any, anon: Any) -> Any:
+    """``anon.figure(fig)``, reused for a shared figure: keyed by the figure's build token and by the
+    anonymiser object itself (one per database, data version, focus council and the process's secret; the
+    entry holds it, so its ``id`` cannot be reused while the entry lives, and a hit must be that very
+    object).  A view is only ever served the figure anonymised by exactly its own anonymiser — never
+    another view's, never the plain one."""
     token = _shared_token(fig)
     if token is None:
         return anon.figure(fig)
-    db = db_path()
-    who = (db, storage.data_version(db), sel.council, anon_key())
-    return _FIGURES.get(("anonymised", token, who), lambda: anon.figure(fig))
+    made_by, anonymised = _FIGURES.get(("anonymised", token, id(anon)), lambda: (anon, anon.figure(fig)))
+    return anonymised if made_by is anon else anon.figure(fig)
 
 
 def chart(fig: Any, how_to_read: str, key: str | None = None) -> None:
     """A chart with its takeaway title (set by the builder) and a collapsed "How to read this"."""
-    sel = selection()
-    anon = anonymiser(sel)
+    anon = anonymiser()
     if anon is not None:
-        fig = _anonymised(fig, anon, sel)
+        fig = _anonymised(fig, anon)
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
     with st.expander("How to read this"):
         st.markdown(how_to_read)
