@@ -24,10 +24,13 @@ class Catalog:
         return [str(c["council_id"]) for c in self.councils]
 
     def name(self, council_id: str) -> str:
-        for c in self.councils:
-            if c["council_id"] == council_id:
-                return str(c["name"])
-        return council_id
+        # A dict built on first use: the sidebar's council list asks for every name on every run, and a
+        # scan per name was quadratic (400 councils: 160,000 comparisons a rerun).
+        names = self.__dict__.get("_names")
+        if names is None or len(names) != len(self.councils):
+            names = {c["council_id"]: str(c["name"]) for c in reversed(self.councils)}
+            self.__dict__["_names"] = names
+        return names.get(council_id, council_id)
 
     def council(self, council_id: str) -> dict[str, object] | None:
         return next((c for c in self.councils if c["council_id"] == council_id), None)

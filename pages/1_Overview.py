@@ -79,17 +79,17 @@ def render() -> None:
     if sel.council and sel.council not in {r["council_id"] for r in on}:
         st.caption(takeaways.md_escape(f"{labels.get(sel.council, sel.council)} is not in this selection."))
 
-    fig = spectrum.overview_dumbbell(rows, focus=sel.council, labels=labels, **ui.look(sel))
-    ui.chart(fig, takeaways.how_to_read_overview(m), key="ov_chart", numbers_table=False)  # the table below
+    fig = ui.figure(spectrum.overview_dumbbell, rows, focus=sel.council, labels=labels, **ui.look(sel))
+    ui.chart(fig, takeaways.how_to_read_overview(m), key="ov_chart", numbers_table=False)
     if coverage:
         st.caption(coverage)
     if off:
         ui.text(takeaways.suppressed_councils_text(
             sorted(str(labels.get(r["council_id"], r["name"])) for r in off), m))
 
-    table = spectrum.overview_rows(rows, m, labels=labels, debrief=sel.anonymise)  # its columns, not its look
+    table = ui.shared(spectrum.overview_rows, rows, m, labels=labels, debrief=sel.anonymise)  # columns, not look
     with st.expander("The numbers behind this chart"):
-        ui.table(spectrum.display_table(table), hide_index=True, width="stretch")
+        ui.table(ui.shared(spectrum.display_table, table), hide_index=True, width="stretch")
     with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
         ui.downloads(table, f"overview-{rnd}", key="ov_download")
 

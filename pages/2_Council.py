@@ -57,12 +57,12 @@ def render() -> None:
         st.caption(takeaways.md_escape(ui.clean(coverage)))
     # The risk sentence is the risk chart's title; it is not repeated above the charts.
 
-    ui.chart(spectrum.council_spectrum(report, **ui.look(sel)), takeaways.how_to_read_council(m),
+    ui.chart(ui.figure(spectrum.council_spectrum, report, **ui.look(sel)), takeaways.how_to_read_council(m),
              key="co_spectrum", numbers_table=False)
-    ui.chart(spectrum.risk_chart(report, **ui.look(sel)), takeaways.how_to_read_risk(m), key="co_risk",
+    ui.chart(ui.figure(spectrum.risk_chart, report, **ui.look(sel)), takeaways.how_to_read_risk(m), key="co_risk",
              numbers_table=False)
-    ui.chart(spectrum.consensus_chart(report, sel.horizon, **ui.look(sel)), takeaways.how_to_read_consensus(),
-             key="co_consensus", numbers_table=False)
+    ui.chart(ui.figure(spectrum.consensus_chart, report, sel.horizon, **ui.look(sel)),
+             takeaways.how_to_read_consensus(), key="co_consensus", numbers_table=False)
 
     notes = ui.core("metrics.theme_notes", sel.council, report["round"], min_group=m)
     _notes(notes, sel.debrief)

@@ -36,21 +36,21 @@ def render() -> None:
                                             help="The theme whose groups are shown below; the horizon is set "
                                                  "in the sidebar.")
     styles = alignment.group_styles(breakdown)  # one colour and shape per group, the same on every theme
-    ui.chart(alignment.group_positions(breakdown, theme, horizon, m, styles=styles, **ui.look(sel)),
+    ui.chart(ui.figure(alignment.group_positions, breakdown, theme, horizon, m, styles=styles, **ui.look(sel)),
              takeaways.how_to_read_groups(m), key="al_groups", numbers_table=False)
-    ui.chart(alignment.distribution_chart(distribution, theme, horizon, m, **ui.look(sel)),
+    ui.chart(ui.figure(alignment.distribution_chart, distribution, theme, horizon, m, **ui.look(sel)),
              takeaways.how_to_read_distribution(m), key="al_distribution", numbers_table=False)
 
     st.header("Across all themes", anchor=False)
     gap_title = takeaways.officer_member_takeaway(themes, horizon, m)
     if any((t.get("officer_member_gap") or {}).get(horizon) is not None for t in themes):
-        ui.chart(alignment.officer_member_gap_chart(themes, horizon, m, **ui.look(sel), title=gap_title),
-                 takeaways.how_to_read_gap(), key="al_gap", numbers_table=False)
+        ui.chart(ui.figure(alignment.officer_member_gap_chart, themes, horizon, m, **ui.look(sel),
+                           title=gap_title), takeaways.how_to_read_gap(), key="al_gap", numbers_table=False)
     else:
         st.markdown(takeaways.md_escape(ui.clean(gap_title + ".")))
     cross_title = takeaways.alignment_takeaway(themes, horizon)
     if any((t.get("cross_party_alignment") or {}).get(horizon) is not None for t in themes):
-        ui.chart(alignment.cross_party_chart(themes, horizon, **ui.look(sel), title=cross_title),
+        ui.chart(ui.figure(alignment.cross_party_chart, themes, horizon, **ui.look(sel), title=cross_title),
                  takeaways.how_to_read_cross_party(), key="al_cross", numbers_table=False)
     else:
         st.markdown(takeaways.md_escape(ui.clean(cross_title + ".")))

@@ -9,6 +9,35 @@ from mandate_core.charts import themes as theme_charts
 from pages import _layout as ui
 
 
+@ui.panel
+def _grid(matrix: list, sel, labels: dict[str, str], m: int, coverage: str | None) -> bool:  # noqa: ANN001
+    """The measure picker and the grid: a panel of its own, so recolouring redraws only the grid.  False
+    when no council has themes with answers (the page then stops there)."""
+    focus = sel.council
+    measure = st.segmented_control(
+        "Colour the grid by", list(views.MEASURES), format_func=views.MEASURE_LABELS.get, key="th_measure",
+        default="ambition", required=True,
+        help="Ambition: where each council wants to be in about five years. Gap: how far that is ahead of now.",
+    ) or "ambition"
+    grid = views.theme_grid(matrix, focus, measure, labels)
+    if not grid.councils:
+        st.info("No council has themes with answers yet.")
+        return False
+    # The other end of the grid is written under the title, with the chart (not detached below it).
+    fig = ui.figure(theme_charts.heatmap, grid, title=views.theme_grid_takeaway(grid), min_group=m,
+                    **ui.look(sel), note=views.theme_grid_lowest(grid))
+    ui.chart(fig, views.HOW_TO_READ_GRID, key="th_grid", numbers_table=False)
+    if coverage:
+        st.caption(coverage)
+    latest = grid.rounds.get(focus or "")
+    if sel.round and latest and sel.round != latest:
+        focus_name = labels.get(focus or "", focus or "")
+        st.caption(views.md_escape(ui.clean(f"The grid shows every council's latest round ({latest} for "
+                                            f"{focus_name}); the bars below show the round chosen in the sidebar "
+                                            f"({sel.round}).")))
+    return True
+
+
 def render() -> None:
     cat = ui.require_data()
     sel = ui.selection()
@@ -21,31 +50,13 @@ def render() -> None:
     st.title("Themes", anchor=False)
     st.caption("Theme-level ambition across the sector, and where the chosen council wants to go furthest.")
 
-    measure = st.segmented_control(
-        "Colour the grid by", list(views.MEASURES), format_func=views.MEASURE_LABELS.get, key="th_measure",
-        default="ambition", required=True,
-        help="Ambition: where each council wants to be in about five years. Gap: how far that is ahead of now.",
-    ) or "ambition"
-
     matrix = ui.core("metrics.theme_matrix", m)
     coverage = takeaways.sector_coverage_note(matrix, "sector")  # counts only: no council named
     anon = ui.anonymiser(sel)
     if anon is not None:  # peers as "Peer N" in Peer-number order, no round labels or descriptors
         matrix = anon.rows(matrix)
-    grid = views.theme_grid(matrix, focus, measure, labels)
-    if not grid.councils:
-        st.info("No council has themes with answers yet.")
+    if not _grid(matrix, sel, labels, m, coverage):
         return
-    # The other end of the grid is written under the title, with the chart (not detached below it).
-    fig = theme_charts.heatmap(grid, title=views.theme_grid_takeaway(grid), min_group=m, **ui.look(sel),
-                               note=views.theme_grid_lowest(grid))
-    ui.chart(fig, views.HOW_TO_READ_GRID, key="th_grid", numbers_table=False)  # "Numbers behind the grid"
-    if coverage:
-        st.caption(coverage)
-    latest = grid.rounds.get(focus or "")
-    if sel.round and latest and sel.round != latest:
-        st.caption(esc(ui.clean(f"The grid shows every council's latest round ({latest} for {focus_name}); "
-                                f"the bars below show the round chosen in the sidebar ({sel.round}).")))
 
     if focus is not None:
         round_label = sel.round or ui.core("metrics.latest_round", focus)
@@ -53,8 +64,9 @@ def render() -> None:
             summary = ui.core("metrics.council_summary", focus, round_label, m)
             bars = views.focus_theme_bars(summary)
             if bars:
-                fig = theme_charts.ranked_bars(bars, title=views.focus_themes_takeaway(focus_name, bars),
-                                               min_group=m, **ui.look(sel))
+                fig = ui.figure(theme_charts.ranked_bars, bars,
+                                title=views.focus_themes_takeaway(focus_name, bars), min_group=m,
+                                **ui.look(sel))
                 ui.chart(fig, views.HOW_TO_READ_BARS, key="th_bars")
                 st.caption(esc(ui.clean(f"{focus_name}, {round_label}. ")) +
                            f"{views.focus_themes_caption(bars)}.")

@@ -77,7 +77,7 @@ def render() -> None:
         for row in view["rows"]:
             row["points"] = anon.rows(row["points"])
     title = views.benchmark_takeaway(view, focus_name)
-    fig = benchmark_charts.strip(view, labels, title=title, min_group=m, **ui.look(sel))
+    fig = ui.figure(benchmark_charts.strip, view, labels, title=title, min_group=m, **ui.look(sel))
     ui.chart(fig, views.HOW_TO_READ_BENCHMARK, key="bm_strip", numbers_table=False)
 
     rows = views.benchmark_rows(view)

@@ -28,6 +28,21 @@ def _show_council(council_id: str) -> None:
     st.session_state["sb_round"] = "Latest round"
 
 
+@ui.panel
+def _one_series(series: list, rounds: list[str], dates: list[str], sel, m: int) -> None:  # noqa: ANN001
+    """The "Show" picker and its chart: a panel of its own, so picking a theme redraws only this chart."""
+    by_key = {s.key: s for s in series}
+    if st.session_state.get("tr_theme") not in by_key:
+        st.session_state["tr_theme"] = "overall"
+    picked = st.selectbox("Show", list(by_key), format_func=lambda k: ui.clean(by_key[k].label), key="tr_theme",
+                          help="Overall (every theme together), or one of the council's themes.")
+    chosen = by_key.get(picked or "overall", series[0])
+    title = views.trend_takeaway(chosen, rounds, sel.horizon)
+    fig = ui.figure(trend_charts.horizons_over_rounds, chosen, rounds, dates, title=title, min_group=m,
+                    **ui.look(sel))
+    ui.chart(fig, HOW_TO_READ_ONE, key="tr_one")
+
+
 def render() -> None:
     cat = ui.require_data()
     sel = ui.selection()
@@ -70,21 +85,13 @@ def render() -> None:
     st.caption(f"{esc(focus_name)}: {len(rounds)} rounds, from {esc(ui.clean(rounds[0]))} ({dates[0]}) to "
                f"{esc(ui.clean(rounds[-1]))} ({dates[-1]}).")
 
-    by_key = {s.key: s for s in series}
-    if st.session_state.get("tr_theme") not in by_key:
-        st.session_state["tr_theme"] = "overall"
-    picked = st.selectbox("Show", list(by_key), format_func=lambda k: ui.clean(by_key[k].label), key="tr_theme",
-                          help="Overall (every theme together), or one of the council's themes.")
-    chosen = by_key.get(picked or "overall", series[0])
-    title = views.trend_takeaway(chosen, rounds, sel.horizon)
-    fig = trend_charts.horizons_over_rounds(chosen, rounds, dates, title=title, min_group=m, **ui.look(sel))
-    ui.chart(fig, HOW_TO_READ_ONE, key="tr_one")
+    _one_series(series, rounds, dates, sel, m)
 
     changes = views.theme_changes(series[1:], rounds, sel.horizon)
     if changes:
         title = views.themes_trend_takeaway(changes, sel.horizon)
-        fig = trend_charts.themes_over_rounds(series, rounds, dates, sel.horizon, title=title, min_group=m,
-                                              **ui.look(sel))
+        fig = ui.figure(trend_charts.themes_over_rounds, series, rounds, dates, sel.horizon, title=title,
+                        min_group=m, **ui.look(sel))
         ui.chart(fig, HOW_TO_READ_ALL, key="tr_all")
         st.caption(f"Horizon: {domain.HORIZON_LABELS[sel.horizon]} — change it in the sidebar.")
 

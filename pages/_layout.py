@@ -6,8 +6,15 @@ database's data version, so a new import shows at once and repeated views cost n
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
+import pickle
 import re
+import threading
+import uuid
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -134,8 +141,17 @@ def look(sel: Selection) -> dict[str, bool]:
     return {"debrief": sel.debrief, "narrow": narrow()}
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _shared_catalog(db: str, version: tuple[int, ...]) -> catalog_mod.Catalog:
+    with storage.connect(db, read_only=True) as con:
+        return catalog_mod.load_catalog(con)
+
+
 def catalog() -> catalog_mod.Catalog:
-    return core("catalog.load_catalog")
+    """What is loaded, per data version: one object shared by every session (read it, never change it) —
+    a page asks for it several times a run, and a copy of 400 councils and their rounds each time adds up."""
+    db = db_path()
+    return _shared_catalog(db, storage.data_version(db))
 
 
 def selection() -> Selection:
@@ -194,6 +210,14 @@ def table(data: Any, *, static: bool = False, **kwargs: Any) -> None:
         first = _first_column(data, kwargs.get("column_order"))
         if first is not None:
             kwargs["column_config"] = {first: st.column_config.Column(pinned=True)}
+    if not static and isinstance(data, list):
+        # The DataFrame Streamlit would make of these rows, made once per distinct rows and shared (at 400
+        # councils, building it was a quarter of an Overview rerun).  Streamlit hides a list's index itself
+        # and a DataFrame's only when asked, so it is asked: what reaches the screen is the same.
+        import pandas as pd
+
+        kwargs.setdefault("hide_index", True)
+        data = shared(pd.DataFrame, data)
     (st.table if static else st.dataframe)(data, **kwargs)
 
 
@@ -231,6 +255,115 @@ def require_data() -> catalog_mod.Catalog:
     return cat
 
 
+class _SharedCache:
+    """A bounded map of things built once per process and shared by every session, built once per key even
+    when many sessions ask at the same moment (50 people opening the same link wait for one build, not
+    50).  Values are shared, never copied: they must not be changed after they are built."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._building: dict[Any, threading.Lock] = {}
+
+    def get(self, key: Any, build: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            lock = self._building.setdefault(key, threading.Lock())
+        with lock:
+            with self._lock:
+                if key in self._items:
+                    return self._items[key]
+            value = build()
+            with self._lock:
+                self._items[key] = value
+                self._building.pop(key, None)
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+            return value
+
+
+#: Built figures by the digest of their builder and input; anonymised copies by (build token, anonymiser);
+#: shared values (:func:`shared`) by their digest.
+_FIGURES = _SharedCache(128)  # bounded: a 400-council sector's figures are large
+#: The build token of each figure handed out by :func:`figure` and still alive, by ``id``: (a weak reference
+#: to the figure, its token).  The entry goes when the figure goes, so an ``id`` reused later finds nothing.
+_SHARED: dict[int, tuple[weakref.ref[Any], str]] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def _digest(build: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes | None:
+    """The key of an input: its pickle's digest.  Equal bytes mean equal input (a different pickle of equal
+    input only costs a rebuild), and pickling plain rows is far cheaper than Streamlit's argument hasher
+    (at 400 councils that hasher alone took longer than building the figure).  None: not picklable."""
+    try:
+        data = pickle.dumps((build.__module__, build.__qualname__, args, sorted(kwargs.items())), protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
+def figure(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``build(*args, **kwargs)`` — a chart builder of mandate_core.charts — built once per distinct input in
+    this server process and shared by every session: building and validating a Plotly figure was most of
+    what a page's rerun cost (README "Performance"), and 50 people opening the same link ask for the same
+    figure.
+
+    The key is the input itself (rows, labels, focus, threshold, debrief look, …), so a figure is only
+    ever reused for exactly the input it was built from: a new import changes the rows and so the key.
+    The figure returned is shared, read-only: :func:`chart` never changes it, and neither may a page.
+    """
+    key = _digest(build, args, kwargs)
+    if key is None:
+        return build(*args, **kwargs)
+    token, fig = _FIGURES.get(key, lambda: (uuid.uuid4().hex, build(*args, **kwargs)))
+    with _SHARED_LOCK:
+        entry = _SHARED.get(id(fig))
+        if entry is None or entry[0]() is not fig:
+            try:
+                _SHARED[id(fig)] = (weakref.ref(fig, functools.partial(_forget, id(fig))), token)
+            except TypeError:  # not weakly referable (not a Plotly figure): anonymised afresh in chart()
+                pass
+    return fig
+
+
+def _forget(fig_id: int, ref: weakref.ref[Any]) -> None:
+    with _SHARED_LOCK:
+        if (entry := _SHARED.get(fig_id)) is not None and entry[0] is ref:
+            del _SHARED[fig_id]
+
+
+def shared(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``build(*args, **kwargs)`` for a pure function of its input (a table's rows, a DataFrame), made once
+    per distinct input in this process and shared by every session, as :func:`figure` does for charts.
+    The value returned is shared, read-only: no caller may change it."""
+    key = _digest(build, args, kwargs)
+    if key is None:
+        return build(*args, **kwargs)
+    return _FIGURES.get(("value", key), lambda: build(*args, **kwargs))
+
+
+def _shared_token(fig: Any) -> str | None:
+    with _SHARED_LOCK:
+        entry = _SHARED.get(id(fig))
+    return entry[1] if entry is not None and entry[0]() is fig else None
+
+
+def _anonymised(fig: Any, anon: Any) -> Any:
+    """``anon.figure(fig)``, reused for a shared figure: keyed by the figure's build token and by the
+    anonymiser object itself (one per database, data version, focus council and the process's secret; the
+    entry holds it, so its ``id`` cannot be reused while the entry lives, and a hit must be that very
+    object).  A view is only ever served the figure anonymised by exactly its own anonymiser — never
+    another view's, never the plain one."""
+    token = _shared_token(fig)
+    if token is None:
+        return anon.figure(fig)
+    made_by, anonymised = _FIGURES.get(("anonymised", token, id(anon)), lambda: (anon, anon.figure(fig)))
+    return anonymised if made_by is anon else anon.figure(fig)
+
+
 NUMBERS_LABEL = "The numbers behind this chart"
 
 
@@ -266,13 +399,24 @@ def chart(fig: Any, how_to_read: str, key: str | None = None, *, alt: str | None
     from mandate_core.charts.base import figure_table
 
     anon = anonymiser()
+    token = _shared_token(fig)
     if anon is not None:
-        fig = anon.figure(fig)
+        fig = _anonymised(fig, anon)
     plotly_chart(fig, alt=alt, key=key)
     with st.expander("How to read this"):
         st.markdown(how_to_read)
     if numbers_table:
-        numbers(list(rows) if rows is not None else figure_table(fig))
+        numbers(list(rows) if rows is not None else _figure_numbers(fig, token, anon, figure_table))
+
+
+def _figure_numbers(fig: Any, token: str | None, anon: Any, read: Callable[[Any], list]) -> list:
+    """``read(fig)`` (the numbers the shown figure draws), kept with a shared figure like its anonymised
+    copy: keyed by its build token and the anonymiser object itself, so a view only ever gets the numbers
+    of exactly the figure it shows."""
+    if token is None:
+        return read(fig)
+    made_by, rows = _FIGURES.get(("numbers", token, id(anon)), lambda: (anon, read(fig)))
+    return rows if made_by is anon else read(fig)
 
 
 def grid(rows: Sequence[dict[str, Any]], empty: str, **kwargs: Any) -> None:
@@ -350,6 +494,27 @@ def show_store_fault(exc: BaseException) -> bool:
     message = str(found)
     st.error(message[:1].upper() + message[1:], icon=":material/database:")
     return True
+
+
+def panel(render: Callable[..., Any]) -> Callable[..., Any]:
+    """``render`` as a part of its page that reruns alone when one of its own widgets changes
+    (``st.fragment``): choosing what a chart shows redraws that chart, not the sidebar and the rest of the
+    page.  Only for a part whose widgets change nothing outside it.  Its errors get the page's calm
+    messages (:func:`run_safely`), since a panel's own rerun does not pass through the page's handler."""
+
+    @functools.wraps(render)
+    def safe(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return render(*args, **kwargs)
+        except PermissionError as exc:
+            if exc.errno is None or not show_store_fault(exc):
+                st.error("This account cannot see that view.")
+        except STORE_FAULTS as exc:
+            if not show_store_fault(exc):
+                raise
+        return None
+
+    return st.fragment(safe)
 
 
 def run_safely(render: Callable[[], None], page_file: str | None = None) -> None:

@@ -1,4 +1,5 @@
-"""The benchmark script still runs end to end (at a tiny size; timings are not asserted here)."""
+"""The benchmark script (``python -m tests.bench``) still runs end to end (at a tiny size; timings are not
+asserted here), and its load generator measures what a browser sees."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mandate_core import bench
+from tests.bench import core as bench
+from tests.bench import load, loadgen
 
 ROOT = Path(__file__).resolve().parent.parent
 #: A room of three phones, three themes, submitting within 0.1 s: the live part in about two seconds.
@@ -25,7 +27,7 @@ def test_generate_is_deterministic_and_sized(tmp_path: Path) -> None:
 
 
 def test_bench_script_runs_at_a_tiny_size(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "mandate_core.bench", "--answers", "2400", "--json",
+    done = subprocess.run([sys.executable, "-m", "tests.bench", "--answers", "2400", "--json",
                            "--workdir", str(tmp_path), *TINY_LIVE], cwd=ROOT, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -53,7 +55,7 @@ def _check_tiny_live(result: dict) -> None:
 
 
 def test_live_only_runs_just_the_live_part_quickly(tmp_path: Path) -> None:
-    args = [sys.executable, "-m", "mandate_core.bench", "--live-only", "--workdir", str(tmp_path), *TINY_LIVE]
+    args = [sys.executable, "-m", "tests.bench", "--live-only", "--workdir", str(tmp_path), *TINY_LIVE]
     done = subprocess.run([*args, "--json"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout)
@@ -69,3 +71,42 @@ def test_quantiles_interpolate_as_numpy_does() -> None:
     assert bench._quantile([4.0, 1.0, 3.0, 2.0], 0.5) == 2.5
     assert abs(bench._quantile([1.0, 2.0, 3.0, 4.0], 0.95) - 3.85) < 1e-12
     assert bench._quantile([], 0.5) is None
+
+
+def test_load_quantiles_match_the_bench_ones() -> None:
+    assert loadgen.quantile([4.0, 1.0, 3.0, 2.0], 0.5) == 2.5
+    assert loadgen.quantile([], 0.95) is None
+
+
+def test_held_is_the_largest_level_meeting_both_bars() -> None:
+    def level(rerun: float, first: float, errors: int = 0) -> dict:
+        return {"rerun_p95_s": rerun, "first_page_p95_s": first, "error_count": errors, "exceptions": 0}
+
+    levels = {"10": level(0.2, 0.5), "25": level(0.9, 2.9), "50": level(1.2, 2.0), "100": level(0.5, 0.5, 1)}
+    assert load.held(levels) == 25  # 50 misses the rerun bar; 100 had a failed session
+    assert load.held({"10": level(1.01, 0.1)}) == 0
+
+
+def test_load_run_against_a_server_and_a_baseline_ref(tmp_path: Path) -> None:
+    """Two sessions for a few seconds against this tree's server and a server of HEAD (a git worktree, removed
+    afterwards): every page answers a real websocket client, reruns are counted, nothing fails."""
+    args = [sys.executable, "-m", "tests.bench", "--load", "--sessions", "2", "--duration", "3", "--think", "0.5",
+            "--baseline", "HEAD", "--workdir", str(tmp_path), "--json"]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result["data"] == "demo data" and result["levels"] == [2]
+    assert set(result["servers"]) == {"baseline (HEAD)", "this tree"}
+    for server in result["servers"].values():
+        assert set(server["single"]) == set(load.PAGE_LINKS)
+        for page, one in server["single"].items():
+            assert one["exceptions"] == 0, page
+            assert 0 < one["rerun_min_s"] <= one["rerun_p50_s"], page
+        two = server["levels"]["2"]
+        assert two["sessions_opened"] == 2 and two["error_count"] == 0 and two["exceptions"] == 0
+        assert two["reruns"] >= 2  # each session reran at least once in 3 s with a 0.5 s think time
+        assert two["rerun_p50_s"] <= two["rerun_p95_s"]
+        assert 0 < two["server_cpu_share"] and 0 <= two["client_cpu_share"] < 1
+    assert result["held"]["this tree"] in (0, 2)
+    worktrees = subprocess.run(["git", "worktree", "list"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert str(tmp_path) not in worktrees  # the baseline's worktree is gone

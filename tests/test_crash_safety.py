@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from mandate_core import bench, demo, maintenance
+from mandate_core import demo, maintenance
+from tests.bench import core as bench
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIALS = 20

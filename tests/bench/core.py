@@ -1,4 +1,4 @@
-"""Benchmark at sector scale: ``python -m mandate_core.bench --answers 1000000``.
+"""Benchmark at sector scale: ``python -m tests.bench --answers 1000000`` (from the repository root).
 
 Speed claims in this project come from here, as figures measured in one run on one machine, with the
 bare DuckDB ``read_csv`` of the same file as the baseline for the import (the machine is noisy; a ratio
@@ -9,6 +9,11 @@ page through AppTest (cold and warm) and the app process's peak memory.
 It also times live capture (SPEC §9): rooms of 30 and 100 phones submitting every theme concurrently,
 each phone a thread with its own device token going through ``live.submit_theme`` as the Join page does
 (p50/p95 from submit to stored), and the facilitator view's refresh (``--live-only`` runs just that).
+
+``--load`` measures how many people one app process holds instead (tests/bench/load.py): real Streamlit
+servers driven by a websocket load generator (tests/bench/loadgen.py), with ``--baseline REF`` the same
+load against a server of another git ref in the same run.  This lives under tests/, not in mandate_core,
+because it drives Streamlit (AppTest, the server) and mandate_core never imports streamlit.
 """
 
 from __future__ import annotations
@@ -30,9 +35,11 @@ from typing import Any
 
 import duckdb
 
-from . import domain, importer, live, reports, storage
+from mandate_core import domain, importer, live, reports, storage
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import load
+
+ROOT = Path(__file__).resolve().parents[2]
 ROUNDS, PARTICIPANTS, THEMES = 4, 25, 8
 TARGETS = {
     "import_ratio": 3.0,
@@ -168,7 +175,7 @@ def run(answers: int, workdir: Path, pages: bool = True) -> dict[str, Any]:
         _process(["benchmark", "--db", str(db), "--council", focus, "--metric", "gap", "--peers", "all",
                   "--json"]) for _ in range(3))
     if pages:
-        child = subprocess.run([sys.executable, "-m", "mandate_core.bench", "--pages-child", str(db)],
+        child = subprocess.run([sys.executable, "-m", "tests.bench", "--pages-child", str(db)],
                                cwd=ROOT, capture_output=True, text=True)
         if child.returncode != 0:
             raise RuntimeError(f"page run failed: {child.stderr[-2000:]}")
@@ -407,9 +414,48 @@ def _print_live(figures: dict[str, Any]) -> None:
             print(f"  {error}")
 
 
+def _levels(text: str) -> tuple[int, ...]:
+    """``10,25,50`` -> (10, 25, 50): load levels of 1 session or more."""
+    try:
+        levels = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"session counts are whole numbers, e.g. 10,50 (got {text!r})") from None
+    if not levels or any(n < 1 for n in levels):
+        raise argparse.ArgumentTypeError("each load level is 1 session or more")
+    return levels
+
+
+def _page_names(text: str) -> tuple[str, ...]:
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [n for n in names if n not in load.PAGE_LINKS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"pages are some of {', '.join(load.PAGE_LINKS)} (got {text!r})")
+    return names
+
+
+def _main_load(args: argparse.Namespace) -> int:
+    """``--load``: the figures of tests/bench/load.py, printed as tables or as JSON."""
+    if args.duration <= 0 or args.think < 0:
+        raise SystemExit("--duration must be above 0 and --think 0 or more")
+    with load.workdir_for(args.workdir) as workdir:
+        result = load.run_load(Path(workdir), args.answers, args.sessions, args.duration, args.think,
+                               args.pages, args.baseline)
+    rows = load.load_verdicts(result)
+    result["targets_met"] = all(r[3] for r in rows)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    load.print_load(result)
+    for what, measured, target, met in rows:
+        print(f"{what:<44}  {measured:>8}  {target:>8}  {'ok' if met else 'MISSED'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mandate_core.bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--answers", type=int, default=1_000_000, help="about how many answers to generate")
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--answers", type=int, default=None,
+                        help="about how many answers to generate (default 1,000,000; with --load: the demo data "
+                        "unless given)")
     parser.add_argument("--workdir", help="where to put the generated files (default: a temp folder)")
     parser.add_argument("--no-pages", action="store_true", help="skip the dashboard page timings")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON document")
@@ -425,11 +471,29 @@ def main(argv: list[str] | None = None) -> int:
     live_args.add_argument("--live-spread", type=float, default=3.0, metavar="SECONDS",
                            help="for each theme, the phones submit at random within this many seconds "
                            "(default: 3)")
+    load_args = parser.add_argument_group("load (one app process, many sessions: tests/bench/load.py)")
+    load_args.add_argument("--load", action="store_true",
+                           help="measure a real server under websocket sessions instead (no import, no live part)")
+    load_args.add_argument("--sessions", type=_levels, default=load.LEVELS, metavar="N,N",
+                           help="load levels, sessions opening together (default: 10,25,50,100)")
+    load_args.add_argument("--duration", type=float, default=30.0, metavar="SECONDS",
+                           help="how long each level runs (default: 30)")
+    load_args.add_argument("--think", type=float, default=5.0, metavar="SECONDS",
+                           help="think time between a session's reruns, ±40 %% (default: 5)")
+    load_args.add_argument("--pages", type=_page_names, default=("Overview",), metavar="PAGE,PAGE",
+                           help="the links the sessions open, handed out in turn (default: Overview; any of "
+                           + ", ".join(load.PAGE_LINKS) + ")")
+    load_args.add_argument("--baseline", metavar="REF",
+                           help="also measure a server of this git ref (e.g. main), alternately, in this run")
     parser.add_argument("--pages-child", metavar="DB", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.pages_child:
         _pages_child(args.pages_child)
         return 0
+    if args.load:
+        return _main_load(args)
+    if args.answers is None:
+        args.answers = 1_000_000
     if args.live_spread < 0:
         parser.error("--live-spread must be 0 or more seconds")
     with tempfile.TemporaryDirectory(prefix="mandate-bench-") as tmp:
