@@ -116,6 +116,9 @@ def _hand_over(page_file: str, slides: bool) -> Callable[[], None]:
             st.session_state["_debrief"] = True
             st.session_state["debrief_slide"] = 1
         st.session_state["_goto"] = page_file
+        # The link's notes (an ignored council, a bad slide number) were shown in this run; the rerun
+        # would drop them, so the page the link meant shows them.
+        st.session_state["url_notes"] = st.session_state.get("_notes_shown", [])
         st.rerun()
 
     run.__name__ = f"open_{Path(page_file).stem}"
@@ -395,7 +398,9 @@ def main() -> None:
     st.html(ui.PHONE_CSS)
     if debrief:
         st.html(DEBRIEF_CSS if ui.narrow() else DEBRIEF_CSS + DEBRIEF_TITLE_CSS)
-    for note in st.session_state.pop("url_notes", []):
+    notes = st.session_state.pop("url_notes", [])
+    st.session_state["_notes_shown"] = notes  # a stand-in page hands them on to the page it opens
+    for note in notes:
         st.warning(takeaways.md_escape(note), icon=":material/link_off:")  # notes quote the link's text
     if cat.is_demo:
         st.info("**Demo data.** The councils shown are fictional and their scores invented, to show what "
