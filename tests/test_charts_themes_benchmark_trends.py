@@ -85,6 +85,7 @@ def test_heatmap_values_labels_and_focus_frame() -> None:
     assert shown.z[0][1] == pytest.approx(24 / 9)
     assert list(shown.z[1]) == [5.0, None]  # P has no health theme: a blank cell
     assert shown.text[1][0] == "5.0"
+    assert shown.textfont.color == palette.INK  # one dark ink, over 4.5:1 on every cell (test_contrast)
     assert shown.zmin == 1 and shown.zmax == 6
     # The ambition scale is one list of stops rising in value and darkening monotonically (issue 16: the
     # band-coloured scale restarted pale at each band edge, so 4.6 looked weaker than 4.4); the band

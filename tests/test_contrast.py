@@ -260,3 +260,16 @@ def test_band_fills_drawn_as_bars_have_a_dark_outline(figures: dict[str, Any]) -
         for bar in bars:
             assert palette.normal(bar.marker.line.color) == palette.normal(palette.MARK_EDGE), name
             assert bar.marker.line.width >= 0.75
+
+
+@pytest.mark.parametrize("scale_name", ["AMBITION_SCALE", "GAP_SCALE"])
+def test_every_heatmap_cell_keeps_its_number_readable(scale_name: str) -> None:
+    """A heatmap cell's number is drawn in the dark ink on the cell's own colour: over 4.5:1 anywhere on
+    the scale (Plotly's black-or-white pick left mid cells near 3.5:1), checked at 101 points of it."""
+    from mandate_core.charts import themes
+
+    scale = getattr(themes, scale_name)
+    worst = min(palette.contrast_ratio(palette.INK, themes.scale_colour(scale, i / 100, 0.0, 1.0))
+                for i in range(101))
+    assert worst >= palette.MIN_RATIO["text"], f"{scale_name}: worst cell {worst:.2f}:1"
+

@@ -36,19 +36,20 @@ def _tint(colour: str, strength: float) -> str:
     return "#" + "".join(f"{round(255 - (255 - c) * strength):02X}" for c in rgb)
 
 
-def _shade(colour: str, strength: float) -> str:
-    """``colour`` mixed with black: strength 1 is the colour itself, 0 is black."""
-    rgb = [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
-    return "#" + "".join(f"{round(c * strength):02X}" for c in rgb)
-
-
 def _ambition_scale() -> list[list[object]]:
     """The ambition colour scale on 1–6: one hue (Okabe–Ito blue) from pale to dark, so a higher value is
     always a darker cell and never looks weaker (band-coloured stretches restarted pale at each band edge,
     so a 4.6 looked weaker than a 4.4).  The band edges are marked on the colour bar instead (2.5, 4.5)."""
     blue = OKABE_ITO["blue"]
-    return [[0.0, _tint(blue, 0.06)], [0.3, _tint(blue, 0.35)], [0.6, _tint(blue, 0.75)],
-            [0.85, blue], [1.0, _shade(blue, 0.55)]]
+    # It stops at a mid blue (not the full, dark blue): every cell keeps its number in the dark ink over
+    # 4.5:1 (WCAG text), where Plotly's own black-or-white pick left the mid cells near 3.5:1 either way.
+    return [[0.0, _tint(blue, 0.06)], [0.3, _tint(blue, 0.3)], [0.6, _tint(blue, 0.55)],
+            [1.0, _tint(blue, CELL_DARKEST)]]
+
+
+#: Strength of the darkest ambition cell (its blue mixed with white): the most a cell may be darkened with
+#: its number still over 4.5:1 in the dark ink (tests/test_contrast.py walks the scales).
+CELL_DARKEST = 0.78
 
 
 def relative_luminance(colour: str) -> float:
@@ -80,8 +81,9 @@ AMBITION_SCALE = _ambition_scale()
 #: Gap (ambition − now, centred on 0): white to Okabe–Ito bluish green for a leap forward (no band colour,
 #: so a big gap never reads as "New"), and to Okabe–Ito yellow for the rare ambition below where the council is
 #: now (not grey: grey is a hidden cell).
-GAP_SCALE: list[list[object]] = [[0.0, OKABE_ITO["yellow"]], [0.5, "#F7F7F7"], [0.8, OKABE_ITO["bluish_green"]],
-                                 [1.0, "#005C43"]]
+#: The far end stays at the full bluish green, so every cell's number keeps over 4.5:1 in the dark ink.
+GAP_SCALE: list[list[object]] = [[0.0, OKABE_ITO["yellow"]], [0.5, "#F7F7F7"],
+                                 [0.8, _tint(OKABE_ITO["bluish_green"], 0.6)], [1.0, OKABE_ITO["bluish_green"]]]
 
 
 #: Slant of the heatmap's column headers on a normal screen (degrees; Plotly counts clockwise).
@@ -210,7 +212,7 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
     fig = go.Figure()
     fig.add_trace(go.Heatmap(
         z=z, x=xs, y=ys, zmin=zmin, zmax=zmax, colorscale=scale, text=text,
-        texttemplate="%{text}", textfont={"size": font_size(debrief, 13)}, customdata=hover,
+        texttemplate="%{text}", textfont={"size": font_size(debrief, 13), "color": palette.INK}, customdata=hover,
         hovertemplate="%{customdata}<extra></extra>", hoverongaps=False, xgap=2, ygap=ygap,
         colorbar=colorbar, name="shown",
     ))
