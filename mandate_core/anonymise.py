@@ -7,8 +7,10 @@ figures (every string, however deep: labels, hover templates, customdata), table
 What an anonymised view must not show of a peer (SPEC §4 rule 6, §7): its name, its id, its round labels,
 its descriptors, or any text that contains its name or id.  And no ordering may give a peer away: rows
 come out in Peer-number order, and Peer numbers are the ranks of a *keyed* hash of the council id.  The key
-is a secret (one per server process unless a caller passes one), because with a known key — or none —
-anyone holding the list of ids could recompute the numbering.
+is a secret, because with a known key — or none — anyone holding the list of ids could recompute the
+numbering.  The dashboard and the ``deck`` command use the store's own random secret (:func:`shared_key`),
+so every process numbers a store's peers alike and a restart does not renumber them; a caller that passes
+no key gets one secret per process.
 
 Text is matched on a folded copy (Unicode compatibility decomposition, accents dropped, case folded), so
 "İlford", "ılford", "ILFORD" and "Ilford" are the same name (and any run of spaces, tabs or line breaks
@@ -24,6 +26,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
+from os import PathLike
 from typing import Any
 
 #: The numbering key when a caller gives none: random per process, so the numbering cannot be recomputed.
@@ -52,6 +55,26 @@ def _scrubbable_id(folded: str) -> bool:
 def _key(key: str | None) -> str:
     """An empty or missing key would make the numbering a public function of the ids: use the secret."""
     return key if key else _PROCESS_KEY
+
+
+def shared_key(db: str | PathLike[str] | None = None) -> str:
+    """The peer-numbering secret of the store at ``db`` (``storage.PEER_KEY_ROW`` in its ``meta`` table).
+
+    Every process that numbers peers for a store asks this, so the dashboard, a second dashboard and the
+    ``deck`` command give a peer the same number, and a restart keeps it.  It only reads (the key is
+    written by ``storage.ensure_schema``): a store without the row, or one that cannot be read, gets this
+    process's secret — the numbering is then per process, as it was, and still cannot be recomputed.
+    """
+    import duckdb
+
+    from . import storage
+
+    try:
+        with storage.connect(db, read_only=True) as con:
+            row = con.execute("SELECT value FROM meta WHERE key = ?", [storage.PEER_KEY_ROW]).fetchone()
+    except (storage.StoreError, duckdb.Error, OSError):
+        return _PROCESS_KEY
+    return str(row[0]) if row and row[0] else _PROCESS_KEY
 
 
 def _order_key(key: str, council_id: str) -> str:

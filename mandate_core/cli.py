@@ -290,13 +290,14 @@ def _cmd_users(args: argparse.Namespace) -> int:
 
 
 def _cmd_deck(args: argparse.Namespace) -> int:
-    from . import deck_pptx, reports
+    from . import anonymise, deck_pptx, reports
 
     out = Path(args.out)
     try:
         deck_pptx.deck_format(out)  # before opening anything: a wrong extension is a quick, clear error
+        key = anonymise.shared_key(args.db)  # the store's: peers numbered as on the dashboard
         with storage.connect(args.db, read_only=True) as con:
-            path = deck_pptx.write_deck(con, args.council, args.round, args.peers, out)
+            path = deck_pptx.write_deck(con, args.council, args.round, args.peers, out, key=key)
     except (reports.ReportError, deck_pptx.DeckError) as exc:
         raise CliError(str(exc)) from None
     print(f"wrote {path}", file=sys.stderr)

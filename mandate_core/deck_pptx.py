@@ -758,14 +758,15 @@ def deck_bytes(deck: Deck, fmt: str) -> bytes:
 
 
 def write_deck(con: duckdb.DuckDBPyConnection, council_id: str, round_label: str | None, peers: str,
-               out: Path, min_group: int | None = None) -> Path:
+               out: Path, min_group: int | None = None, key: str | None = None) -> Path:
     """Build a council's debrief deck and write it to ``out`` whole, or not at all.
 
     The file is written next to ``out`` under a temporary name and moved into place with ``os.replace``, so
     an interrupted or failed run never leaves a half-written deck (or clobbers a good one).  Bad input — an
     unknown council, round or peer id, an unsupported extension, a folder that is not there — raises
-    :class:`DeckError` or ``ReportError`` before anything is written.  Peers are numbered with a fresh secret
-    key, so the numbering cannot be recomputed from council ids.
+    :class:`DeckError` or ``ReportError`` before anything is written.  Peers are numbered with ``key`` (the
+    ``deck`` command passes the store's, ``anonymise.shared_key``, so the file numbers them as the dashboard
+    does) or, without one, a fresh secret; either way the numbering cannot be recomputed from council ids.
     """
     from . import benchmarking, debrief, metrics
 
@@ -775,7 +776,7 @@ def write_deck(con: duckdb.DuckDBPyConnection, council_id: str, round_label: str
     if metrics.council_info(con, council_id) is None:
         raise metrics.ReportError(f"unknown council {council_id!r}")
     benchmarking.peer_ids(con, council_id, peers)  # unknown peer ids are an error, not an empty slide
-    deck = debrief.build_deck(con, council_id, round_label, peers, key=secrets.token_hex(16),
+    deck = debrief.build_deck(con, council_id, round_label, peers, key=key or secrets.token_hex(16),
                               min_group=min_group)
     data = deck_bytes(deck, fmt)
     fd, tmp = tempfile.mkstemp(dir=out.parent if str(out.parent) else ".", prefix=f".{out.name}.",

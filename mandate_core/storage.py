@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,8 @@ ENV_MIN_GROUP = "MANDATE_MIN_GROUP"
 ENV_LOCK_TIMEOUT = "MANDATE_LOCK_TIMEOUT"
 
 SCHEMA_VERSION = 4
+#: The ``meta`` row holding the store's secret behind peer numbers (see :func:`_ensure_peer_key`).
+PEER_KEY_ROW = "peer_numbering_key"
 
 #: How long a writer waits for another process to let go of the file before giving up (seconds).
 WRITE_LOCK_TIMEOUT = 30.0
@@ -215,6 +218,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> int:
             "upgrade the program"
         )
     if current == SCHEMA_VERSION:
+        try:
+            _ensure_peer_key(con)
+        except duckdb.TransactionException:
+            pass  # another connection of this process wrote the key at the same moment: it is there
         return current
     con.execute("BEGIN TRANSACTION")
     try:
@@ -224,11 +231,25 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> int:
             con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
             )
+        _ensure_peer_key(con)
         con.execute("COMMIT")
     except Exception:
         _rollback(con)
         raise
     return SCHEMA_VERSION
+
+
+def _ensure_peer_key(con: duckdb.DuckDBPyConnection) -> None:
+    """Give the store its random peer-numbering secret if it has none (and never change it).
+
+    Peer numbers are a keyed hash of council ids (mandate_core.anonymise).  Keeping the key in the store
+    means every process reading it — each dashboard, the ``deck`` command — numbers peers alike, and a
+    restart does not renumber them; being random per store, it still cannot be recomputed from the ids.
+    It is looked up first so that an up-to-date store is not written to (and its data version kept) on
+    every read-write connection.
+    """
+    if con.execute("SELECT 1 FROM meta WHERE key = ?", [PEER_KEY_ROW]).fetchone() is None:
+        con.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", [PEER_KEY_ROW, secrets.token_hex(32)])
 
 
 # --- connections -------------------------------------------------------------------------------------

@@ -37,13 +37,18 @@ HEADING_CSS = """
 """
 
 
-@st.cache_resource
-def anon_key() -> str:
-    """The secret behind peer numbers in debrief mode: one per server process, so a peer keeps its number
-    on every slide, page and download of a debrief, and nobody can recompute the numbering from ids."""
-    import secrets
+@st.cache_resource(show_spinner=False)
+def _anon_key(db: str) -> str:
+    from mandate_core import anonymise
 
-    return secrets.token_hex(16)
+    return anonymise.shared_key(db)
+
+
+def anon_key() -> str:
+    """The secret behind peer numbers in anonymised views: the store's own (read once per store), so a
+    peer keeps its number on every slide, page and download, in every dashboard process and the ``deck``
+    command, across restarts — and nobody can recompute the numbering from ids."""
+    return _anon_key(db_path())
 
 
 def db_path() -> str:

@@ -17,6 +17,8 @@ from typing import Any
 
 import duckdb
 
+from mandate_core import storage
+
 REPO = Path(__file__).resolve().parent.parent
 
 COUNCIL_COLUMNS = ["council_id", "name", "nation", "council_type", "population", "peer_group"]
@@ -215,6 +217,12 @@ def copy_db(src: Path, dst: Path) -> Path:
 
 # --- comparing databases ------------------------------------------------------------------------------
 
+#: Rows that are not stored data either: the store's random peer-numbering secret (storage.PEER_KEY_ROW)
+#: differs between any two stores, however equal their data.
+_KEEP_ROWS = {"meta": "WHERE key <> ?"}
+_KEEP_PARAMS = {"meta": [storage.PEER_KEY_ROW]}
+
+
 def dump_db(path: Path) -> dict[str, Any]:
     """Every data table's columns and rows (sorted), plus the view names: equal dumps = same database."""
     con = duckdb.connect(str(path), read_only=True)
@@ -232,7 +240,8 @@ def dump_db(path: Path) -> dict[str, Any]:
                 "WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
                 [schema, table],
             ).fetchall()
-            rows = con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall()
+            rows = con.execute(f"SELECT * FROM {name} {_KEEP_ROWS.get(table, '')} ORDER BY ALL",
+                               _KEEP_PARAMS.get(table, [])).fetchall()
             out[f"{schema}.{table}"] = {"columns": cols, "rows": rows}
         out["__views__"] = sorted(
             r[0] for r in con.execute(
@@ -259,7 +268,8 @@ def digest_db(path: Path) -> dict[str, tuple[Any, ...]]:
                 "WHERE schema_name = ? AND table_name = ? ORDER BY column_index", [schema, table],
             ).fetchall())
             row = con.execute(
-                f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM "{schema}"."{table}" t'
+                f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM "{schema}"."{table}" t '
+                f'{_KEEP_ROWS.get(table, "")}', _KEEP_PARAMS.get(table, []),
             ).fetchone()
             out[f"{schema}.{table}"] = (cols, *(row or ()))
         return out
