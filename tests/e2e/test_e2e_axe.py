@@ -123,6 +123,63 @@ def test_join_page_passes_axe(app_server: b.Server, new_page: Any, axe: Any,
     _assert_none(problems)
 
 
+def _open_live_session(tmp_path: Path) -> tuple[Path, str]:
+    """A store with one council and an open live session of two themes (as tests/e2e/test_e2e_live.py)."""
+    import subprocess
+    import sys
+
+    from mandate_core import importer
+
+    councils = tmp_path / "councils.csv"
+    councils.write_text("council_id,name,nation,council_type,population,peer_group\n"
+                        "alpha,Alpha Council,England,Unitary,1000,A\n")
+    db = tmp_path / "live.duckdb"
+    importer.import_files(db, councils)
+    done = subprocess.run([sys.executable, "-m", "mandate_core", "session", "open", "--db", str(db),
+                           "--council", "alpha", "--round", "Live 2027", "--date", "2027-02-01",
+                           "--theme", "Good jobs=economy", "--theme", "Homes for all=place",
+                           "--groups", "Labour,Green", "--json"],
+                          cwd=b.REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return db, json.loads(done.stdout)["code"]
+
+
+def test_live_workshop_screens_pass_axe(serve: Any, new_page: Any, axe: Any, tmp_path: Path,
+                                        incomplete: dict[str, list[dict[str, Any]]]) -> None:
+    """The screens of a live workshop: the facilitator's Workshop page with a session open (join screen,
+    QR code, counts), and a phone's way through pages/9_join.py — who are you, a theme's questions, and
+    the screen that says every theme is answered."""
+    from mandate_core import live
+
+    db, code = _open_live_session(tmp_path)
+    server = serve("axe-live", db=db)
+    desk = new_page()
+    b.goto(desk, server.url, "/Workshop")
+    assert code in b.main_text(desk)  # the session is open on the page axe checks
+    problems = check(desk, axe, "Workshop (live session open)", incomplete)
+
+    phone = new_page(390, 844)
+    phone.goto(f"{server.url}/join?code={code}", wait_until="domcontentloaded")
+    phone.get_by_role("button", name="Start").wait_for(timeout=90_000)
+    problems += check(phone, axe, "Join: who are you", incomplete)
+    phone.get_by_text("A member (an elected councillor)", exact=True).click()
+    b.choose(phone, "Members: your political group", "Green")
+    phone.get_by_role("button", name="Start").click()
+    phone.wait_for_url("**device=**", timeout=60_000)
+    phone.get_by_text("0 of 2 themes answered").first.wait_for(timeout=60_000)
+    problems += check(phone, axe, "Join: a theme's questions", incomplete)
+    for answered in (1, 2):
+        groups = phone.locator('[data-testid="stMain"] [role="radiogroup"]')
+        for k in range(3):  # each horizon: a change score and a risk
+            groups.nth(2 * k).get_by_role("radio", name=live.CHANGE_WORDS[2 + k], exact=True).click()
+            groups.nth(2 * k + 1).get_by_role("radio", name=live.RISK_WORDS[1 + k], exact=True).click()
+        phone.get_by_role("button", name="Save and go on").click()
+        phone.get_by_text(f"{answered} of 2 themes answered").first.wait_for(timeout=60_000)
+    phone.get_by_text("every theme is answered").first.wait_for(timeout=60_000)
+    problems += check(phone, axe, "Join: every theme answered", incomplete)
+    _assert_none(problems)
+
+
 def test_offline_debrief_pack_passes_axe(app_server: b.Server, new_page: Any, axe: Any, tmp_path: Path,
                                          incomplete: dict[str, list[dict[str, Any]]]) -> None:
     from mandate_core import debrief, debrief_pack, metrics, storage
