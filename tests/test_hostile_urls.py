@@ -258,13 +258,17 @@ def test_core_functions_the_pages_call_refuse_hostile_values(demo_db: Path, demo
 
 #: Names that may appear inside an f-string passed to execute(): each holds SQL written in the code itself —
 #: a table or column name from a fixed map, a fixed fragment, or a number — never a value from a user.
+#: Every entry must still be used by a call the scan finds (test_every_allow_list_entry_is_still_used), so
+#: an entry left behind by changed code cannot later let a new, unchecked use of that name through.
 SQL_FRAGMENT_ALLOWLIST = {
-    # metrics.py / benchmarking.py: constant SQL fragments and WHERE lists of "col = ?" built from fixed maps
-    "_AGG", "_LATEST_ROUNDS", "where", "' AND '.join(where)", "pick_sql", "theme_filter", "column",
+    # metrics.py / benchmarking.py: constant SQL fragments; metrics.py: WHERE lists of "col = ?" built from
+    # fixed maps; benchmarking.py: a metric's column from a fixed map
+    "_AGG", "_LATEST_ROUNDS", "where", "pick_sql", "column",
     # the answers marked shown / risk shown per theme x horizon (fixed text; the threshold is bound)
     "_AGG_SHOWN", "marked_sql",
     # storage.py: table names read back from duckdb_tables(), quoted, for the read-everything damage check
     "quoted",
+    # access.py: a fixed tuple of table names, deleting one council's rows
     # importer.py: staging table and view names (stg_*, raw_*, rej*, *_flagged) made from loop counters or
     # read back from duckdb_tables()/duckdb_views() with their kind ('VIEW'/'TABLE'); column lists and
     # projections made from header names only after they matched the fixed column list; the value rules'
@@ -275,8 +279,6 @@ SQL_FRAGMENT_ALLOWLIST = {
     "_STAGING.format(col='view_name')", "_STAGING.format(col='table_name')",
     # maintenance.py: the fixed checks in _CHECKS; storage.py: the schema statements
     "sql", "statement",
-    # bench.py: the benchmark generator's integers and file paths of its own temporary files
-    "n_councils", "councils", "seed", "ROUNDS", "PARTICIPANTS", "THEMES", "responses",
     # live.py: the wrapper that runs the importer's own SQL inside the closing transaction passes it on as is
     "query",
 }
@@ -319,6 +321,25 @@ def test_no_sql_text_is_built_from_a_value_outside_the_allow_list() -> None:
     offenders = [o for o in offenders if o[3]]
     assert not offenders, f"SQL text built from names not on the allow-list: {offenders}"
     assert len(_sql_calls()) >= 20  # the scan is really finding the calls
+
+
+def _unused(allow: set[str], calls: list[tuple[str, int, str, list[str]]]) -> list[str]:
+    """Allow-list entries that no scanned call interpolates any more."""
+    used = {e for _f, _line, _kind, exprs in calls for e in exprs}
+    return sorted(allow - used)
+
+
+def test_every_allow_list_entry_is_still_used() -> None:
+    """A stale entry would let a later, unrelated use of the same name pass unseen: each entry must match
+    an expression the scan finds in mandate_core today (remove the entry with the code that needed it)."""
+    unused = _unused(SQL_FRAGMENT_ALLOWLIST, _sql_calls())
+    assert not unused, f"allow-list entries no SQL call uses any more (remove them): {unused}"
+
+
+def test_the_unused_entry_check_reports_a_stale_name() -> None:
+    calls = [("metrics.py", 1, "f-string", ["_AGG", "where"])]
+    assert _unused({"_AGG", "where", "theme_filter"}, calls) == ["theme_filter"]
+    assert _unused({"_AGG", "where"}, calls) == []
 
 
 def test_the_static_check_catches_a_value_formatted_into_sql() -> None:
