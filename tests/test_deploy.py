@@ -129,3 +129,13 @@ def test_nginx_itself_accepts_the_rendered_config(tmp_path: Path) -> None:
                            "-e", str(tmp_path / "error.log")], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     assert "syntax is ok" in done.stderr
+
+
+def test_a_missing_nginx_skips_loudly_but_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="NGINX NOT INSTALLED"):
+        require_or_skip(False, "NGINX NOT INSTALLED: x")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true requires it"):
+        require_or_skip(False, "NGINX NOT INSTALLED: x")
+    require_or_skip(True, "never shown")  # present: nothing happens, in CI or not
