@@ -183,3 +183,50 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has stopped
+
+
+def test_an_upload_through_nginx_stays_on_its_process_and_every_process_sees_the_import(
+        two_processes: tuple[launcher.Running, str], new_page: Any, tmp_path: Path) -> None:
+    """The upload (a PUT to /_stcore/upload_file) reaches the process that holds the page's session — the
+    affinity streamlit issue 4173 needs — and the round it imports shows on the other process too."""
+    import csv
+
+    cluster, _ = two_processes
+    rnd = "2027 cluster upload"
+    file = tmp_path / "cluster-round.csv"
+    with open(file, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(importer.RESPONSE_COLUMNS)
+        for i, (person, role, group) in enumerate((("M01", "member", "Labour"), ("M02", "member", "Green"),
+                                                   ("O01", "officer", ""))):
+            for theme, sector in THEMES:
+                for h, horizon in enumerate(("now", "next", "ambition")):
+                    writer.writerow(["alpha", rnd, "2027-03-01", person, role, group, theme, sector, horizon,
+                                     1 + h + i % 2, "", ""])
+    page = new_page()
+    b.goto(page, cluster.url, "/Data?council=alpha")
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Responses files")
+    uploader.locator('input[type="file"]').set_input_files(str(file))
+    uploader.filter(has_text=file.name).wait_for()
+    b.wait_for_app(page)
+    page.get_by_role("button", name="Check and import").click()
+    page.locator('[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentError"]').filter(
+        has_text="mport").first.wait_for(timeout=60_000)
+    success = page.locator('[data-testid="stAlertContentSuccess"]')
+    assert success.count() >= 1, page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    route = _route(page)
+    uploaded = cluster.upstreams_seen("/_stcore/upload_file")
+    assert route in uploaded, "the upload did not go through nginx"
+    assert uploaded[route] == cluster.upstreams_seen()[route] == {_backend_of(cluster, route)}
+
+    # A browser on the other process opens the new round by a link.
+    for _ in range(30):
+        other = new_page()
+        b.goto(other, cluster.url, f"/Council?council=alpha&round={rnd.replace(' ', '+')}")
+        if _backend_of(cluster, _route(other)) != _backend_of(cluster, route):
+            break
+        other.context.close()
+    else:
+        pytest.fail("30 new browsers all landed on the uploader's process")
+    assert f"Workshop round {rnd}, held on 2027-03-01, with 3 participants" in b.main_text(other)
+    assert b.problems_on_page(other) == []
