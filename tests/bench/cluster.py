@@ -126,6 +126,12 @@ def running(processes: int, db: str | Path, prefix: Path | None = None, listen_p
     nginx = nginx_binary()
     if nginx is None:
         raise RuntimeError("nginx is not installed (Debian: apt-get install nginx)")
+    if "://" not in str(db) and not Path(db).exists():
+        # The dashboard builds the demo database when none exists (SPEC §3); built once here, before the
+        # processes start, so they do not all race to build the same file.
+        from mandate_core import demo
+
+        demo.ensure_database(db)
     ports = free_ports(processes + (listen_port is None))
     spec = deploy.Cluster(tuple(ports[:processes]), listen_port or ports[-1], listen_host)
     with contextlib.ExitStack() as stack:

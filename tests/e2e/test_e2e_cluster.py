@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from helpers_nginx import require_or_skip
 
-from mandate_core import importer, live
+from mandate_core import demo, importer, live, storage
 from tests.bench import cluster as launcher
 
 from . import browser as b
@@ -160,21 +160,19 @@ def test_an_answer_given_through_one_process_shows_on_the_other_processes_worksh
 
 
 def test_nginx_and_the_processes_are_stopped_afterwards(tmp_path: Path) -> None:
-    """The launcher leaves nothing running: every process it started is gone once the block ends."""
+    """The launcher builds a missing demo database once, before any process starts, and leaves nothing
+    running: every process it started is gone once the block ends."""
     require_or_skip(launcher.nginx_binary() is not None, "NGINX NOT INSTALLED: apt-get install nginx")
-    db = tmp_path / "empty.duckdb"
-    importer.import_files(db, _councils(tmp_path))
-    with launcher.running(1, db, prefix=tmp_path / "nginx") as cluster:
+    db = tmp_path / "fresh.duckdb"
+    with launcher.running(2, db, prefix=tmp_path / "nginx") as cluster:
+        # No page has run yet (a process builds the demo on its first page run, not at start-up), so the
+        # file is there because the launcher built it.
+        with storage.connect(db, read_only=True) as con:
+            assert demo.is_demo(con)
         pids = [*cluster.app_pids, cluster.nginx_pid]
         assert all(_alive(p) for p in pids)
     assert not any(_alive(p) for p in pids)
     assert not (tmp_path / "nginx" / "nginx.pid").exists()  # nginx shut down cleanly (it removes its pid file)
-
-
-def _councils(where: Path) -> Path:
-    path = where / "councils.csv"
-    path.write_text(COUNCILS)
-    return path
 
 
 def _alive(pid: int) -> bool:
