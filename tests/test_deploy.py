@@ -139,3 +139,27 @@ def test_a_missing_nginx_skips_loudly_but_fails_under_ci(monkeypatch: pytest.Mon
     with pytest.raises(pytest.fail.Exception, match="CI=true requires it"):
         require_or_skip(False, "NGINX NOT INSTALLED: x")
     require_or_skip(True, "never shown")  # present: nothing happens, in CI or not
+
+
+def test_print_commands_writes_a_config_nginx_accepts(tmp_path: Path) -> None:
+    """The by-hand recipe of docs/deployment.md: its config step prints a standalone file ``nginx -t`` takes."""
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    args = [sys.executable, "-m", "tests.bench.cluster", "--processes", "2", "--first-port", "9101", "--port", "9100",
+            "--prefix", str(tmp_path), "--db", "/srv/x.duckdb"]
+    commands = subprocess.run([*args, "--print-commands"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert commands.returncode == 0, commands.stderr
+    lines = commands.stdout.splitlines()
+    assert lines[0] == f"mkdir -p {tmp_path}" and "--print-standalone" in lines[1]
+    assert lines[2].startswith("MANDATE_DB=/srv/x.duckdb python -m streamlit run dashboard.py --server.port 9101 ")
+    assert "--server.port 9102" in lines[3] and lines[4].startswith(f"nginx -p {tmp_path} ")
+    config = subprocess.run([*args, "--print-standalone"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert config.returncode == 0, config.stderr
+    assert "server 127.0.0.1:9101 " in config.stdout and "listen 127.0.0.1:9100;" in config.stdout
+    nginx = launcher.nginx_binary()
+    require_or_skip(nginx is not None, "NGINX NOT INSTALLED: the printed config was not checked by nginx -t")
+    (tmp_path / "nginx.conf").write_text(config.stdout)
+    done = subprocess.run([str(nginx), "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
+                           "-e", str(tmp_path / "error.log")], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -186,7 +187,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefix", help="nginx's folder for its config, pid and logs (default: a temp folder)")
     parser.add_argument("--print-config", action="store_true",
                         help="print nginx's http { } part for app processes on ports from --first-port, and exit")
-    parser.add_argument("--first-port", type=int, default=8501, help="with --print-config (default: 8501)")
+    parser.add_argument("--print-standalone", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--print-commands", action="store_true",
+                        help="print the shell commands that start the same by hand (app processes on ports from "
+                        "--first-port, nginx on --prefix), and exit")
+    parser.add_argument("--first-port", type=int, default=8501,
+                        help="with --print-config/--print-commands (default: 8501)")
     args = parser.parse_args(argv)
     if args.processes < 1:
         parser.error("--processes is 1 or more")
@@ -195,6 +201,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.print_config:
             spec = deploy.cluster(args.processes, args.first_port, args.port, args.host)
             print(deploy.http_block(spec), end="")
+            return 0
+        if args.print_commands:
+            spec = deploy.cluster(args.processes, args.first_port, args.port, args.host)
+            where = Path(args.prefix or "/tmp/mandate-nginx").resolve()
+            print(f"mkdir -p {shlex.quote(str(where))}")
+            print(f"python -m tests.bench.cluster --print-standalone --processes {args.processes} "
+                  f"--first-port {args.first_port} --port {args.port} --host {shlex.quote(args.host)} "
+                  f"--prefix {shlex.quote(str(where))} > {shlex.quote(str(where / 'nginx.conf'))}")
+            print("\n".join(deploy.shell_commands(spec, db, where)))
+            return 0
+        if args.print_standalone:
+            spec = deploy.cluster(args.processes, args.first_port, args.port, args.host)
+            print(deploy.standalone_config(spec, Path(args.prefix or "/tmp/mandate-nginx").resolve()), end="")
             return 0
         prefix = Path(args.prefix).resolve() if args.prefix else None
         # A service manager stops with SIGTERM: make it unwind like Ctrl-C, so every process is stopped too.
