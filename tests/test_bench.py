@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers_nginx import require_or_skip
+
+from tests.bench import cluster, load, loadgen
 from tests.bench import core as bench
-from tests.bench import load, loadgen
 
 ROOT = Path(__file__).resolve().parent.parent
 #: A room of three phones, three themes, submitting within 0.1 s: the live part in about two seconds.
@@ -110,3 +112,35 @@ def test_load_run_against_a_server_and_a_baseline_ref(tmp_path: Path) -> None:
     assert result["held"]["this tree"] in (0, 2)
     worktrees = subprocess.run(["git", "worktree", "list"], cwd=ROOT, capture_output=True, text=True).stdout
     assert str(tmp_path) not in worktrees  # the baseline's worktree is gone
+
+
+def test_load_run_through_nginx_to_two_processes_and_to_one(tmp_path: Path) -> None:
+    """``--processes 2``: the same two sessions go to one process directly and through nginx to two; both
+    answer every page over real websockets, and the run says what each setup holds."""
+    require_or_skip(cluster.nginx_binary() is not None,
+                    "NGINX NOT INSTALLED: the bench's --processes path (tests/test_bench.py) did not run; "
+                    "apt-get install nginx")
+    args = [sys.executable, "-m", "tests.bench", "--load", "--processes", "2", "--sessions", "2", "--duration", "3",
+            "--think", "0.5", "--pages", "Overview,Themes", "--workdir", str(tmp_path), "--json"]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=400)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result["processes"] == {"this tree": 1, "2 processes (nginx)": 2}
+    for name, server in result["servers"].items():
+        assert set(server["single"]) == set(load.PAGE_LINKS), name
+        assert not any(one["exceptions"] for one in server["single"].values()), name
+        two = server["levels"]["2"]
+        assert two["sessions_opened"] == 2 and two["error_count"] == 0 and two["exceptions"] == 0, name
+        assert two["reruns"] >= 2 and two["rerun_p50_s"] <= two["rerun_p95_s"], name
+        assert two["server_cpu_share"] > 0, name
+    assert set(result["held"]) == {"this tree", "2 processes (nginx)"}
+    # The sessions went through nginx: its access log has their upgraded websockets, spread by route.
+    stream = [line for line in (tmp_path / "nginx" / "access.log").read_text().splitlines()
+              if " 101 GET /_stcore/stream " in line]
+    assert len(stream) >= 2 + len(load.PAGE_LINKS)
+
+
+def test_processes_must_be_two_or_more() -> None:
+    done = subprocess.run([sys.executable, "-m", "tests.bench", "--load", "--processes", "1"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "--processes is 2 or more" in done.stderr

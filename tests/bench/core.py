@@ -425,6 +425,17 @@ def _levels(text: str) -> tuple[int, ...]:
     return levels
 
 
+def _processes(text: str) -> int:
+    """``2`` -> 2: app processes behind nginx, 2 or more (one is what the run measures anyway)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the number of processes is a whole number (got {text!r})") from None
+    if n < 2:
+        raise argparse.ArgumentTypeError("--processes is 2 or more (one process is measured in every run)")
+    return n
+
+
 def _page_names(text: str) -> tuple[str, ...]:
     names = tuple(part.strip() for part in text.split(",") if part.strip())
     unknown = [n for n in names if n not in load.PAGE_LINKS]
@@ -439,7 +450,7 @@ def _main_load(args: argparse.Namespace) -> int:
         raise SystemExit("--duration must be above 0 and --think 0 or more")
     with load.workdir_for(args.workdir) as workdir:
         result = load.run_load(Path(workdir), args.answers, args.sessions, args.duration, args.think,
-                               args.pages, args.baseline)
+                               args.pages, args.baseline, processes=args.processes)
     rows = load.load_verdicts(result)
     result["targets_met"] = all(r[3] for r in rows)
     if args.json:
@@ -471,11 +482,11 @@ def main(argv: list[str] | None = None) -> int:
     live_args.add_argument("--live-spread", type=float, default=3.0, metavar="SECONDS",
                            help="for each theme, the phones submit at random within this many seconds "
                            "(default: 3)")
-    load_args = parser.add_argument_group("load (one app process, many sessions: tests/bench/load.py)")
+    load_args = parser.add_argument_group("load (app processes, many sessions: tests/bench/load.py)")
     load_args.add_argument("--load", action="store_true",
                            help="measure a real server under websocket sessions instead (no import, no live part)")
     load_args.add_argument("--sessions", type=_levels, default=load.LEVELS, metavar="N,N",
-                           help="load levels, sessions opening together (default: 10,25,50,100)")
+                           help="load levels, sessions opening together (default: 10,50,100,200)")
     load_args.add_argument("--duration", type=float, default=30.0, metavar="SECONDS",
                            help="how long each level runs (default: 30)")
     load_args.add_argument("--think", type=float, default=5.0, metavar="SECONDS",
@@ -483,6 +494,9 @@ def main(argv: list[str] | None = None) -> int:
     load_args.add_argument("--pages", type=_page_names, default=("Overview",), metavar="PAGE,PAGE",
                            help="the links the sessions open, handed out in turn (default: Overview; any of "
                            + ", ".join(load.PAGE_LINKS) + ")")
+    load_args.add_argument("--processes", type=_processes, default=None, metavar="N",
+                           help="also drive the same load through nginx to N app processes of this tree "
+                           "(tests/bench/cluster.py; needs Debian's nginx), alternately with one process")
     load_args.add_argument("--baseline", metavar="REF",
                            help="also measure a server of this git ref (e.g. main), alternately, in this run")
     parser.add_argument("--pages-child", metavar="DB", help=argparse.SUPPRESS)

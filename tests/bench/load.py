@@ -6,6 +6,12 @@ load generator (tests/bench/loadgen.py): first one user alone on every page (fir
 to back), then for each load level that many sessions opening the same link at the same moment (the room
 receiving the facilitator's link) and rerunning their page after a think time of about 5 s.
 
+With ``--processes N`` the same load also goes through nginx to N app processes of this tree on one copy of
+the database (tests/bench/cluster.py, the deployment of docs/deployment.md), level by level alternately
+with the one process reached directly, so "one process" and "N processes" come from the same run.  Each
+load session opens its own websocket without a route cookie, so nginx spreads them as it spreads new
+browsers.
+
 With ``--baseline REF`` the same is measured against a server of another git ref (``git worktree add`` into
 a temporary folder, removed afterwards), level by level alternately with this tree's server, so "before
 and after" come from one run on one machine under the same background load.
@@ -41,7 +47,7 @@ PAGE_LINKS: dict[str, tuple[str, str]] = {
     "Data": ("Data", ""),
     "Debrief": ("", "debrief=1"),
 }
-LEVELS = (10, 25, 50, 100)
+LEVELS = (10, 50, 100, 200)
 #: The issue's bar, at 50 sessions in one process (2 cores): p95 rerun and the first page of all 50.
 TARGETS = {"sessions": 50, "rerun_p95_s": 1.0, "first_page_p95_s": 3.0}
 
@@ -99,13 +105,16 @@ def baseline_tree(ref: str, where: Path) -> Iterator[Path]:
         subprocess.run(["git", "worktree", "prune"], cwd=ROOT, capture_output=True)
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process (Linux /proc), to show how busy the server was."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _cpu_seconds(*pids: int) -> float:
+    """User + system CPU of processes (Linux /proc), added up, to show how busy the servers were."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def prepare_database(workdir: Path, answers: int | None) -> tuple[Path, str]:
@@ -129,35 +138,59 @@ def prepare_database(workdir: Path, answers: int | None) -> tuple[Path, str]:
 def run_load(workdir: Path, answers: int | None = None, levels: tuple[int, ...] = LEVELS,
              duration_s: float = 30.0, think_s: float = 5.0, pages: tuple[str, ...] = ("Overview",),
              baseline: str | None = None, single_pages: tuple[str, ...] = tuple(PAGE_LINKS),
-             repeat: int = 10) -> dict[str, Any]:
-    """Every figure of a load run (see the module docstring), as one JSON-able dict."""
+             repeat: int = 10, processes: int | None = None) -> dict[str, Any]:
+    """Every figure of a load run (see the module docstring), as one JSON-able dict.
+
+    ``processes`` N adds "N processes (nginx)": this tree's N processes behind nginx, driven through nginx.
+    """
     db, data = prepare_database(workdir, answers)
     links = [PAGE_LINKS[p] for p in pages]
     trees: dict[str, Path] = {}
     result: dict[str, Any] = {"data": data, "cores": os.cpu_count(), "pages": list(pages),
                               "duration_s": duration_s, "think_s": think_s, "levels": list(levels),
-                              "load_average_before": os.getloadavg()[0], "servers": {}}
+                              "load_average_before": os.getloadavg()[0], "servers": {},
+                              "processes": {}}
     with contextlib.ExitStack() as stack:
         if baseline:
             trees[f"baseline ({baseline})"] = stack.enter_context(baseline_tree(baseline, workdir))
         trees["this tree"] = ROOT
-        ports: dict[str, tuple[int, int]] = {}
+        ports: dict[str, tuple[int, list[int]]] = {}
+        backends: list[int] = []  # the app ports behind nginx, with ``processes``
         for name, tree in trees.items():
             copy = workdir / f"server-{len(ports)}.duckdb"
             shutil.copyfile(db, copy)
-            ports[name] = stack.enter_context(server(tree, copy, workdir / f"server-{len(ports)}.log"))
+            port, pid = stack.enter_context(server(tree, copy, workdir / f"server-{len(ports)}.log"))
+            ports[name] = port, [pid]
             result["servers"][name] = {"single": {}, "levels": {}}
+            result["processes"][name] = 1
             if baseline:
                 result["servers"][name]["ref"] = baseline if name != "this tree" else "HEAD + working tree"
+        if processes:
+            from . import cluster
+
+            name = f"{processes} processes (nginx)"
+            copy = workdir / "cluster.duckdb"
+            shutil.copyfile(db, copy)
+            running = stack.enter_context(cluster.running(processes, copy, prefix=workdir / "nginx"))
+            ports[name] = running.spec.listen_port, [*running.app_pids, running.nginx_pid]
+            backends = list(running.spec.backend_ports)
+            result["servers"][name] = {"single": {}, "levels": {}}
+            result["processes"][name] = processes
         for name, (port, _) in ports.items():  # one user alone, every page; also fills the caches
             for page in single_pages:
                 page_name, query = PAGE_LINKS[page]
                 result["servers"][name]["single"][page] = loadgen.single_reruns(port, page_name, query, repeat)
+        if processes:
+            # Every process's caches filled, as the single server's are by its one-user pass (which, through
+            # nginx, reached only some of the processes): the first level then compares like with like.
+            for backend in backends:
+                for page in single_pages:
+                    loadgen.single_reruns(backend, *PAGE_LINKS[page], repeat=1)
         for n in levels:  # level by level, the servers alternately: the same machine load for both
-            for name, (port, pid) in ports.items():
-                cpu0 = _cpu_seconds(pid)
+            for name, (port, pids) in ports.items():
+                cpu0 = _cpu_seconds(*pids)
                 figures = loadgen.run_level(port, links, n, duration_s=duration_s, think_s=think_s)
-                figures["server_cpu_share"] = (_cpu_seconds(pid) - cpu0) / figures["wall_s"]
+                figures["server_cpu_share"] = (_cpu_seconds(*pids) - cpu0) / figures["wall_s"]
                 figures["load_average"] = os.getloadavg()[0]
                 result["servers"][name]["levels"][str(n)] = figures
                 time.sleep(2)  # let the server settle between levels
@@ -199,7 +232,9 @@ def _s(seconds: float | None) -> str:
 
 def print_load(result: dict[str, Any]) -> None:
     """The load run as tables: one user per page, then each level, the servers side by side."""
-    print(f"load: {result['data']}, one server process each, {result['cores']} cores; pages "
+    shape = ", ".join(f"{name} ({'one process' if n == 1 else f'{n} processes behind nginx'})"
+                      for name, n in result["processes"].items())
+    print(f"load: {result['data']}; servers {shape}; {result['cores']} cores; pages "
           f"{', '.join(result['pages'])}; think {result['think_s']:g} s ±40 %, {result['duration_s']:g} s a level, "
           f"sessions opening together; load average before {result['load_average_before']:.1f}")
     names = list(result["servers"])
@@ -213,19 +248,21 @@ def print_load(result: dict[str, Any]) -> None:
             cells.append(f"{one['first_s'] * 1000:.0f} / {one['rerun_p50_s'] * 1000:.0f}"
                          + (" (errors)" if one["exceptions"] else ""))
         print(f"  {page:<10}" + "".join(f"  {c:>24}" for c in cells))
-    print("sessions  server              rerun p50  rerun p95  first p50  first p95  reruns  errors  server CPU"
+    print("sessions  server                rerun p50  rerun p95  first p50  first p95  reruns  errors  server CPU"
           "  client CPU  load")
     for n in result["levels"]:
         for name in names:
             f = result["servers"][name]["levels"][str(n)]
-            print(f"{n:>8}  {name[:18]:<18}  {_s(f['rerun_p50_s']):>9}  {_s(f['rerun_p95_s']):>9}  "
+            print(f"{n:>8}  {name[:20]:<20}  {_s(f['rerun_p50_s']):>9}  {_s(f['rerun_p95_s']):>9}  "
                   f"{_s(f['first_page_p50_s']):>9}  {_s(f['first_page_p95_s']):>9}  {f['reruns']:>6}  "
                   f"{f['error_count'] + f['exceptions']:>6}  {f['server_cpu_share']:>9.0%}  "
                   f"{f['client_cpu_share']:>10.0%}  {f['load_average']:>4.1f}")
             for error in f["errors"][:3]:
                 print(f"          {error}")
     for name, n in result["held"].items():
-        print(f"{name}: one process holds {n} active users (the most sessions measured with rerun p95 ≤ 1 s "
+        count = result["processes"].get(name, 1)
+        who = "one process holds" if count == 1 else f"{count} processes behind nginx hold"
+        print(f"{name}: {who} {n} active users (the most sessions measured with rerun p95 ≤ 1 s "
               "and first page p95 ≤ 3 s)" if n else f"{name}: no level measured met rerun p95 ≤ 1 s")
 
 
