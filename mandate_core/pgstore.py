@@ -94,6 +94,8 @@ class PgStore:
         self.lock = threading.RLock()  # one writer or refresher in this process at a time
         self.model = duckdb.connect(":memory:")
         self._model_ready = False
+        self._columns: dict[str, list[tuple[str, str]]] = {}
+        self._tables: list[str] = []
         self._pg: Any = None
         self.versions: dict[str, int] = {}  # table -> version the read model holds (-1: reload)
         self.prints: dict[str, dict[tuple[Any, ...], tuple[int, int]]] = {}  # table -> partition -> print
@@ -136,16 +138,22 @@ class PgStore:
 
     def tables(self) -> list[str]:
         """The read model's data tables (the file store's schema)."""
-        rows = self.model.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND NOT internal "
-            "AND schema_name = 'main' ORDER BY 1").fetchall()
-        return [r[0] for r in rows]
+        if not self._tables:
+            rows = self.model.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND NOT internal "
+                "AND schema_name = 'main' ORDER BY 1").fetchall()
+            self._tables = [r[0] for r in rows]
+        return self._tables
 
     def columns(self, table: str) -> list[tuple[str, str]]:
+        """(name, DuckDB type) of a table's columns; the read model's schema is fixed once it is made."""
+        if table in self._columns:
+            return self._columns[table]
         rows = self.model.execute(
             "SELECT column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()
-        return [(str(n), str(t)) for n, t in rows]
+        self._columns[table] = [(str(n), str(t)) for n, t in rows]
+        return self._columns[table]
 
     def _column_spec(self, table: str) -> str:
         """A stable description of a table's columns, stored beside its version: if the schema grows,
