@@ -92,6 +92,9 @@ class PgStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.lock = threading.RLock()  # one writer or refresher in this process at a time
+        self.read_lock = threading.Lock()  # the readers' version-check connection
+        self._rpg: Any = None
+        self._depth = threading.local()  # how deep this thread is in write units (nested ones join)
         self.model = duckdb.connect(":memory:")
         self._model_ready = False
         self._columns: dict[str, list[tuple[str, str]]] = {}
@@ -113,6 +116,18 @@ class PgStore:
             raise PgStoreError(f"cannot reach the PostgreSQL store {describe(self.url)}: "
                                f"{_first_line(exc)}") from None
         return self._pg
+
+    def close(self) -> None:
+        """Close both connections and the read model (a process forgetting this store)."""
+        with self.read_lock:
+            if self._rpg is not None:
+                try:
+                    self._rpg.close()
+                except Exception:  # noqa: BLE001 - dropped anyway
+                    pass
+            self._rpg = None
+        self._reset()
+        self.model.close()
 
     def _reset(self) -> None:
         if self._pg is not None:
@@ -186,22 +201,16 @@ class PgStore:
 
     def has_store(self) -> bool:
         """Whether the PostgreSQL database holds a store (written at least once, by ``init`` say)."""
-        with self.lock:
-            try:
-                return bool(self._stored(self._connection()))
-            except _psycopg().Error as exc:
-                self._reset()
-                raise PgStoreError(f"cannot read the PostgreSQL store {describe(self.url)}: "
-                                   f"{_first_line(exc)}") from None
+        return bool(self._versions_now())
 
     def version_key(self) -> tuple[int, int, int, int]:
-        """A key that changes whenever any table of the store changes (for result caches)."""
-        with self.lock:
-            try:
-                stored = self._stored(self._connection())
-            except (PgStoreError, _psycopg().Error):
-                self._reset()
-                return (-1, -1, 0, 0)
+        """A key that changes whenever any table of the store changes (for result caches); one small
+        query, so a page can ask on every run.  (-1, ...) when the server cannot be reached: the page's
+        next read then says why."""
+        try:
+            stored = self._versions_now()
+        except PgStoreError:
+            return (-1, -1, 0, 0)
         return (sum(v for v, _ in stored.values()), len(stored), 0, 0)
 
     def sync(self, pg: Any) -> None:
@@ -341,20 +350,18 @@ class PgStore:
     def unit(self, read_only: bool, timeout: float, tables: Iterable[str] | None = None
              ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A DuckDB connection to the read model for one unit of work; a write is one PostgreSQL
-        transaction, committed when the unit of work ends without an error."""
+        transaction, committed when the unit of work ends without an error.
+
+        A reader waits for this process's writer only when the read model is behind PostgreSQL (the
+        version check has its own connection), so pages keep answering during a long import.  A unit of
+        work opened inside another on the same thread joins it: one transaction, written when the
+        outermost ends (as nested connections to one DuckDB file share its data).
+        """
         psycopg = _psycopg()
-        if read_only:
-            with self.lock:
-                try:
-                    pg = self._connection()
-                    if not self._stored(pg):
-                        raise PgStoreError(f"no database at {describe(self.url)}; create one with "
-                                           f"`python -m mandate_core init --db {describe(self.url)}`")
-                    self.sync(pg)
-                except psycopg.Error as exc:
-                    self._reset()
-                    raise PgStoreError(f"cannot read the PostgreSQL store {describe(self.url)}: "
-                                       f"{_first_line(exc)}") from None
+        depth = getattr(self._depth, "value", 0)
+        if read_only or depth:
+            if not depth:
+                self._catch_up()
             cur = self.model.cursor()
             try:
                 yield cur
@@ -364,6 +371,7 @@ class PgStore:
         with self.lock:
             pg = self._connection()
             cur = None
+            self._depth.value = depth + 1
             try:
                 pg.autocommit = False
                 self._take_lock(pg, timeout)
@@ -389,6 +397,7 @@ class PgStore:
                                        f"{_first_line(exc)}; nothing was written") from None
                 raise
             finally:
+                self._depth.value = depth
                 if cur is not None:
                     cur.close()
                 if self._pg is not None and not self._pg.closed:
@@ -396,6 +405,41 @@ class PgStore:
                         self._pg.autocommit = True
                     except Exception:  # noqa: BLE001
                         self._reset()
+
+    def _catch_up(self) -> None:
+        """Before a read: load whatever tables PostgreSQL holds at a newer version than the read model."""
+        stored = self._versions_now()
+        if not stored:
+            raise PgStoreError(f"no database at {describe(self.url)}; create one with "
+                               f"`python -m mandate_core init --db {describe(self.url)}`")
+        if self._model_ready and all(self.versions.get(t) == stored.get(t, (0, ""))[0] for t in self.tables()):
+            return
+        with self.lock:
+            try:
+                self.sync(self._connection())
+            except _psycopg().Error as exc:
+                self._reset()
+                raise PgStoreError(f"cannot read the PostgreSQL store {describe(self.url)}: "
+                                   f"{_first_line(exc)}") from None
+
+    def _versions_now(self) -> dict[str, tuple[int, str]]:
+        """The tables' versions in PostgreSQL, on the readers' own connection (not the writer's)."""
+        psycopg = _psycopg()
+        with self.read_lock:
+            try:
+                if self._rpg is None or self._rpg.closed or self._rpg.broken:
+                    self._rpg = psycopg.connect(self.url, autocommit=True, connect_timeout=10,
+                                                application_name="mandate-reader")
+                return self._stored(self._rpg)
+            except psycopg.Error as exc:
+                if self._rpg is not None:
+                    try:
+                        self._rpg.close()
+                    except Exception:  # noqa: BLE001 - dropped anyway
+                        pass
+                self._rpg = None
+                raise PgStoreError(f"cannot reach the PostgreSQL store {describe(self.url)}: "
+                                   f"{_first_line(exc)}") from None
 
     def _take_lock(self, pg: Any, timeout: float) -> None:
         """Queue behind writers in other processes, as a file store's writers queue on its lock."""
@@ -451,5 +495,4 @@ def forget(url: str) -> None:
     with _STORES_LOCK:
         old = _STORES.pop(url, None)
     if old is not None:
-        old._reset()
-        old.model.close()
+        old.close()

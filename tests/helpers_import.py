@@ -236,8 +236,7 @@ def open_read(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
             with fresh.unit(True, 30.0) as con:
                 yield con
         finally:
-            fresh._reset()
-            fresh.model.close()
+            fresh.close()
         return
     con = duckdb.connect(str(path), read_only=True)
     try:
