@@ -20,6 +20,7 @@ writes answers in the order they were imported).
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 import threading
 import time
@@ -211,7 +212,7 @@ class PgStore:
             stored = self._versions_now()
         except PgStoreError:
             return (-1, -1, 0, 0)
-        return (sum(v for v, _ in stored.values()), len(stored), 0, 0)
+        return (sum(v for v, _ in stored.values()), len(stored), stored.get("", (0, ""))[0], 0)
 
     def sync(self, pg: Any) -> None:
         """Bring every table of the read model up to the version PostgreSQL holds (under ``lock``)."""
@@ -322,6 +323,10 @@ class PgStore:
         cur = pg.cursor()
         cur.execute(f"CREATE TABLE IF NOT EXISTS {VERSIONS_TABLE} "
                     "(tbl text PRIMARY KEY, version bigint NOT NULL, columns text NOT NULL)")
+        # The store's identity: a random number in the versions, so a store dropped and made again
+        # never repeats an earlier store's version key (result caches are keyed by it).
+        cur.execute(f"INSERT INTO {VERSIONS_TABLE} VALUES ('', %s, '') ON CONFLICT (tbl) DO NOTHING",
+                    [secrets.randbits(62)])
         hinted = set(only) if only is not None else None
         for table in self.tables():
             before = self.prints.get(table, {})
