@@ -367,7 +367,7 @@ def delete_round(con: duckdb.DuckDBPyConnection, council_id: str, round_label: s
 def saved_access(db: str | os.PathLike[str] | None) -> tuple[list[tuple[Any, ...]], ...]:
     """Users, activity rows and saved peer sets, read before the demo rebuild replaces the whole file."""
     path = storage.resolve_db_path(db)
-    if not path.exists():
+    if not storage.exists(path):
         return [], [], []
     with storage.connect(path) as con:
         users = con.execute("SELECT email, role, council_id, added_at FROM users").fetchall()

@@ -168,7 +168,7 @@ _SESSION_ACTOR = "command line"
 def _cmd_init(args: argparse.Namespace) -> int:
     with storage.connect(args.db) as con:
         version = storage.schema_version(con)
-    print(f"database ready at {storage.resolve_db_path(args.db)} (schema version {version})",
+    print(f"database ready at {storage.describe(args.db)} (schema version {version})",
           file=sys.stderr)
     return 0
 
@@ -193,7 +193,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             errno.EACCES, errno.EPERM, errno.EROFS) else "io"
         raise storage.fault_error(kind, target, exc.strerror or str(exc)) from None
     access.restore_access(path, kept, access.CLI_ACTOR, "demo rebuilt")
-    print(f"demo database built at {path}", file=sys.stderr)
+    print(f"demo database built at {storage.describe(path)}", file=sys.stderr)
     return 0
 
 
@@ -230,7 +230,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     problems = maintenance.check(args.db)
     if problems:
         raise CliError("the database has problems:\n" + "\n".join(problems))
-    print(f"{storage.resolve_db_path(args.db)}: OK", file=sys.stderr)
+    print(f"{storage.describe(args.db)}: OK", file=sys.stderr)
     return 0
 
 
@@ -317,10 +317,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in ("report", "benchmark", "check", "export", "deck") or (
             args.command == "users" and args.users_command != "add") or (
             args.command == "session" and args.session_command != "open"):
-        db = storage.resolve_db_path(args.db)
-        if not db.exists():
-            print(f"error: no database at {db} (create one with `python -m mandate_core init` or "
-                  "`demo`)", file=sys.stderr)
+        try:
+            found = storage.exists(args.db)
+        except storage.StoreError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        if not found:
+            print(f"error: no database at {storage.describe(args.db)} (create one with "
+                  "`python -m mandate_core init` or `demo`)", file=sys.stderr)
             return 1
     try:
         return _COMMANDS[args.command](args)

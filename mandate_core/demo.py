@@ -240,11 +240,13 @@ def build_database(db: str | os.PathLike[str] | None = None) -> Path:
     half-built database and two dashboards starting at once cannot interleave.
     """
     target = storage.resolve_db_path(db)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    shared = storage.is_shared_store(target)
+    if not shared:
+        target.parent.mkdir(parents=True, exist_ok=True)
     councils_path, responses_path = DEMO_DIR / COUNCILS_FILE, DEMO_DIR / RESPONSES_FILE
     if not (councils_path.exists() and responses_path.exists()):
         councils_path, responses_path = write_files()
-    fd, tmp_name = tempfile.mkstemp(prefix=".demo-", suffix=".duckdb", dir=target.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=".demo-", suffix=".duckdb", dir=None if shared else target.parent)
     os.close(fd)
     os.remove(tmp_name)  # DuckDB must create the file itself
     try:
@@ -256,6 +258,9 @@ def build_database(db: str | os.PathLike[str] | None = None) -> Path:
             )
             con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'true')", [DEMO_MARK_KEY])
             con.execute("CHECKPOINT")
+        if shared:
+            _replace_shared(target, tmp_name)
+            return target
         wal = Path(str(target) + ".wal")
         if wal.exists():
             wal.unlink()
@@ -267,10 +272,31 @@ def build_database(db: str | os.PathLike[str] | None = None) -> Path:
     return target
 
 
+def _replace_shared(target: str | os.PathLike[str], built: str) -> None:
+    """Put the freshly built demo file's every table into a PostgreSQL store, in one transaction (a
+    reader sees the old data or the new, never a mixture)."""
+    with storage.connect(target) as con:
+        con.execute(f"ATTACH '{built.replace(chr(39), chr(39) * 2)}' AS demo_built (READ_ONLY)")
+        try:
+            tables = [r[0] for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'demo_built' AND NOT internal "
+                "ORDER BY 1").fetchall()]
+
+            def work() -> None:
+                for table in tables:
+                    quoted = '"' + table.replace('"', '""') + '"'
+                    con.execute(f"DELETE FROM {quoted}")
+                    con.execute(f"INSERT INTO {quoted} SELECT * FROM demo_built.{quoted}")
+
+            storage.run_in_transaction(con, work)
+        finally:
+            con.execute("DETACH demo_built")
+
+
 def ensure_database(db: str | os.PathLike[str] | None = None) -> Path:
     """The dashboard's start-up rule (SPEC §3): build the demo database when none exists."""
     target = storage.resolve_db_path(db)
-    if not target.exists():
+    if not storage.exists(target):
         build_database(target)
     return target
 

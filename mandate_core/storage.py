@@ -14,11 +14,14 @@ import os
 import re
 import secrets
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+from . import pgstore
 
 DEFAULT_DB = Path("data") / "mandate.duckdb"
 ENV_DB = "MANDATE_DB"
@@ -47,13 +50,53 @@ class StoreError(Exception):
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
-    """The database path rule of SPEC §3: ``--db``, else ``MANDATE_DB``, else ``data/mandate.duckdb``."""
+    """The database path rule of SPEC §3: ``--db``, else ``MANDATE_DB``, else ``data/mandate.duckdb``.
+
+    A PostgreSQL URL comes back unchanged, as a string (a ``Path`` would fold its ``//``): callers that
+    need to know which kind of store it is use :func:`is_shared_store`, :func:`exists` and
+    :func:`describe` rather than file operations.
+    """
     if cli_value:
+        if pgstore.is_url(cli_value):
+            return str(cli_value).strip()  # type: ignore[return-value]
         return Path(cli_value)
     env = os.environ.get(ENV_DB, "").strip()
     if env:
-        return Path(env)
+        return env if pgstore.is_url(env) else Path(env)  # type: ignore[return-value]
     return DEFAULT_DB
+
+
+def is_shared_store(db: str | os.PathLike[str] | None) -> bool:
+    """Whether ``db`` (after the ``--db`` / ``MANDATE_DB`` rule) is a PostgreSQL store."""
+    return pgstore.is_url(resolve_db_path(db))
+
+
+def exists(db: str | os.PathLike[str] | None) -> bool:
+    """Whether the store exists: the file, or a PostgreSQL database that holds a store."""
+    target = resolve_db_path(db)
+    if pgstore.is_url(target):
+        try:
+            return pgstore.store(str(target)).has_store()
+        except pgstore.PgStoreError as exc:
+            raise StoreError(str(exc)) from None
+    return Path(target).exists()
+
+
+def store_label(db: str | os.PathLike[str] | None) -> str:
+    """What a page may say the store is: a file's name (not the server's folders), or a PostgreSQL
+    database's name and host (not the user or password)."""
+    target = resolve_db_path(db)
+    if pgstore.is_url(target):
+        parts = urllib.parse.urlsplit(str(target))
+        name = parts.path.lstrip("/") or "(default)"
+        return f"Database: PostgreSQL database {name} on {parts.hostname or 'localhost'}"
+    return f"Database file: {Path(target).name}"
+
+
+def describe(db: str | os.PathLike[str] | None) -> str:
+    """The store as it may be shown to a user: a file path, or a URL without its password."""
+    target = resolve_db_path(db)
+    return pgstore.describe(str(target)) if pgstore.is_url(target) else str(target)
 
 
 def lock_timeout(read_only: bool) -> float:
@@ -359,8 +402,8 @@ def damage(path: str | os.PathLike[str] | None = None) -> StoreError | None:
     """Why the existing database file at ``path`` cannot be read in full, or None (also when it is absent
     or busy): for commands that are about to replace a file, so a damaged one is not thrown away unseen."""
     db = resolve_db_path(path)
-    if not db.exists():
-        return None
+    if pgstore.is_url(db) or not db.exists():
+        return None  # PostgreSQL checks its own pages; there is no file to read through
     try:
         con = duckdb.connect(str(db), read_only=True)
     except duckdb.Error as exc:
@@ -416,13 +459,20 @@ def connect(
     *,
     read_only: bool = False,
     timeout: float | None = None,
+    tables: tuple[str, ...] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """One short unit of work on the database, closed afterwards so other processes can get the lock.
 
     A read-write connection creates the file and upgrades the schema if needed.  A read-only one needs
-    an existing, current database.
+    an existing, current database.  On a PostgreSQL store the connection is to the process's read model
+    and a write is one PostgreSQL transaction (:mod:`pgstore`); ``tables`` may name the only tables the
+    unit of work changes, which spares a PostgreSQL store hashing the others (ignored for a file).
     """
     db = resolve_db_path(path)
+    if pgstore.is_url(db):
+        with _connect_shared(str(db), read_only, timeout, tables) as con:
+            yield con
+        return
     if read_only and not db.exists():
         raise StoreError(f"no database at {db}; create one with `python -m mandate_core init --db {db}`")
     if not read_only:
@@ -458,12 +508,34 @@ def connect(
             pass  # a connection to a damaged file may fail to close too; the error above says why
 
 
+@contextmanager
+def _connect_shared(url: str, read_only: bool, timeout: float | None,
+                    tables: tuple[str, ...] | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    wait = timeout if timeout is not None else lock_timeout(read_only)
+    try:
+        with pgstore.store(url).unit(read_only, wait, tables) as con:
+            if read_only:
+                version = schema_version(con)
+                if version != SCHEMA_VERSION:
+                    raise StoreError(
+                        f"the database {pgstore.describe(url)} has schema version {version}, this program "
+                        f"needs {SCHEMA_VERSION}; run `python -m mandate_core init` on it to upgrade it")
+            else:
+                ensure_schema(con)
+            yield con
+    except pgstore.PgStoreError as exc:
+        raise StoreError(str(exc), kind="io") from None
+
+
 def data_version(path: str | os.PathLike[str] | None = None) -> tuple[int, int, int, int]:
     """A cheap key that changes whenever the database file changes (for result caches).
 
-    It reads file metadata only, so a page can ask on every rerun without opening the database.
+    It reads file metadata only, so a page can ask on every rerun without opening the database; on a
+    PostgreSQL store it is one small query for the tables' versions.
     """
     db = resolve_db_path(path)
+    if pgstore.is_url(db):
+        return pgstore.store(str(db)).version_key()
     parts: list[int] = []
     for candidate in (db, Path(str(db) + ".wal")):
         try:

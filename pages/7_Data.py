@@ -5,7 +5,6 @@ This page works on an empty database too: it is where every other page sends a u
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -65,7 +64,7 @@ def _loaded_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Select
         span = s["first_date"] if s["first_date"] == s["last_date"] else f"{s['first_date']} to {s['last_date']}"
         # The file name only: the server's folders are not the audience's business (and not for a projector).
         st.caption(f"Workshops from {span}; {s['several_rounds']} councils have more than one round. "
-                   f"Database file: {views.md_escape(Path(ui.db_path()).name)}")
+                   f"{views.md_escape(storage.store_label(ui.db_path()))}")
     rows = views.loaded_rows(cat)  # ui.table and ui.downloads anonymise it when the view requires
     with st.expander("Councils and rounds", expanded=not sel.debrief):
         ui.table(rows, column_order=LOADED_ON_SCREEN, hide_index=True, width="stretch", height=320,

@@ -8,8 +8,6 @@ moment it is submitted; the only data shown is the session's own theme labels an
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from mandate_core import domain, live, storage
@@ -120,7 +118,7 @@ def render() -> None:
         _ask_code()
         return
     try:
-        if not Path(ui.db_path()).exists():  # never create an empty database from a phone's link
+        if not storage.exists(ui.db_path()):  # never create an empty database from a phone's link
             raise live.LiveError(live.WRONG_CODE)
         # Read-write like the submissions: in one process, read-only and read-write connections to one
         # file cannot be open at once, and a room of phones must not wait on each other for that.

@@ -38,7 +38,7 @@ HEADING_CSS = """
 
 
 @st.cache_resource(show_spinner=False)
-def _anon_key(db: str) -> str:
+def _anon_key(db: str, version: tuple[int, ...]) -> str:  # noqa: ARG001 - part of the cache key
     from mandate_core import anonymise
 
     return anonymise.shared_key(db)
@@ -48,7 +48,9 @@ def anon_key() -> str:
     """The secret behind peer numbers in anonymised views: the store's own (read once per store), so a
     peer keeps its number on every slide, page and download, in every dashboard process and the ``deck``
     command, across restarts — and nobody can recompute the numbering from ids."""
-    return _anon_key(db_path())
+    db = db_path()
+    # Keyed by the data version too: a rebuilt demo (or a store that got its key since) is read again.
+    return _anon_key(db, storage.data_version(db))
 
 
 def db_path() -> str:

@@ -9,7 +9,8 @@ same for AppTest, so tests see what users see on every rerun.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +30,31 @@ def _apptest_runs_the_entry_file_every_time(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(PagesManager, "__init__", init)
     yield
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """Run a store-level test on the DuckDB file and on PostgreSQL (tests/stores.py)."""
+    if request.param == "postgres":
+        from tests import stores
+
+        stores.require_pg()
+    return str(request.param)
+
+
+@pytest.fixture
+def make_store(store_kind: str, tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """A factory of new, empty stores of this test's kind; PostgreSQL databases are dropped afterwards."""
+    from tests import stores
+
+    made: list[str] = []
+
+    def make(name: str = "store") -> str:
+        db = stores.new_store(store_kind, tmp_path, name)
+        made.append(db)
+        return db
+
+    yield make
+    for db in made:
+        if stores.is_pg(db):
+            stores.drop_pg_db(db)

@@ -11,7 +11,8 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -207,7 +208,15 @@ def import_ok(db: Path, *responses: Path, councils: Path | None = None, replace:
     assert proc.returncode == 0, proc.stderr
 
 
-def copy_db(src: Path, dst: Path) -> Path:
+def copy_db(src: Path, dst: Path | str) -> Path | str:
+    """A copy of the database file ``src`` at ``dst``: a file path, or a PostgreSQL store's URL (loaded
+    through the store's own write path, as the demo rebuild does)."""
+    if isinstance(dst, str) and dst.startswith("postgresql://"):
+        from mandate_core import demo
+
+        demo._replace_shared(dst, str(src))
+        return dst
+    dst = Path(dst)
     shutil.copyfile(src, dst)
     wal = Path(str(src) + ".wal")
     if wal.exists():
@@ -223,10 +232,30 @@ _KEEP_ROWS = {"meta": "WHERE key <> ?"}
 _KEEP_PARAMS = {"meta": [storage.PEER_KEY_ROW]}
 
 
-def dump_db(path: Path) -> dict[str, Any]:
-    """Every data table's columns and rows (sorted), plus the view names: equal dumps = same database."""
+@contextmanager
+def open_read(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read a store as a new process would: a DuckDB file read-only, or a PostgreSQL store through a read
+    model of its own, loaded from what PostgreSQL has committed (not this process's shared one)."""
+    if isinstance(path, str) and path.startswith("postgresql://"):
+        from mandate_core import pgstore
+
+        fresh = pgstore.PgStore(path)
+        try:
+            with fresh.unit(True, 30.0) as con:
+                yield con
+        finally:
+            fresh.close()
+        return
     con = duckdb.connect(str(path), read_only=True)
     try:
+        yield con
+    finally:
+        con.close()
+
+
+def dump_db(path: Path | str) -> dict[str, Any]:
+    """Every data table's columns and rows (sorted), plus the view names: equal dumps = same database."""
+    with open_read(path) as con:
         tables = con.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1, 2"
         ).fetchall()
@@ -249,14 +278,11 @@ def dump_db(path: Path) -> dict[str, Any]:
             ).fetchall()
         )
         return out
-    finally:
-        con.close()
 
 
-def digest_db(path: Path) -> dict[str, tuple[Any, ...]]:
+def digest_db(path: Path | str) -> dict[str, tuple[Any, ...]]:
     """A cheap, order-independent fingerprint of every table: columns, row count and summed row hashes."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    with open_read(path) as con:
         out: dict[str, tuple[Any, ...]] = {}
         for schema, table in con.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1, 2"
@@ -273,16 +299,11 @@ def digest_db(path: Path) -> dict[str, tuple[Any, ...]]:
             ).fetchone()
             out[f"{schema}.{table}"] = (cols, *(row or ()))
         return out
-    finally:
-        con.close()
 
 
-def table_rows(path: Path, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+def table_rows(path: Path | str, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    with open_read(path) as con:
         return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 # --- reading messages ---------------------------------------------------------------------------------

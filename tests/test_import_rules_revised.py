@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,9 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db(template_db: Path, tmp_path: Path) -> Path:
-    return copy_db(template_db, tmp_path / "test.duckdb")
+def db(template_db: Path, make_store: Callable[..., str]) -> Path | str:
+    """A copy of the template in this test's store kind: a DuckDB file, then PostgreSQL."""
+    return copy_db(template_db, make_store("test"))
 
 
 def beta_rows() -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,8 +54,9 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db(template_db: Path, tmp_path: Path) -> Path:
-    return copy_db(template_db, tmp_path / "test.duckdb")
+def db(template_db: Path, make_store: Callable[..., str]) -> Path | str:
+    """A copy of the template in this test's store kind: a DuckDB file, then PostgreSQL."""
+    return copy_db(template_db, make_store("test"))
 
 
 def refused(db: Path, *responses: Path, councils: Path | None = None, replace: bool = False) -> str:

@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -24,8 +25,9 @@ THEMES = ["Good jobs=economy", "Homes for all=place"]
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "live.duckdb"
+def db(tmp_path: Path, make_store: Callable[..., str]) -> Path | str:
+    """A store with one council, on the DuckDB file and on PostgreSQL."""
+    path = make_store("live")
     councils = tmp_path / "councils.csv"
     councils.write_text(COUNCILS)
     importer.import_files(path, councils)
@@ -302,9 +304,16 @@ def test_two_facilitators_closing_at_once_store_the_round_once(db: Path) -> None
     outcomes: list[str] = []
     barrier = threading.Barrier(2)
 
+    # On the file both connections are open before either closes; on PostgreSQL a process's writers
+    # queue (one transaction at a time), so both start at the same moment instead.
+    queued = storage.is_shared_store(db)
+
     def close() -> None:
-        with storage.connect(db) as con:
+        if queued:
             barrier.wait()
+        with storage.connect(db) as con:
+            if not queued:
+                barrier.wait()
             try:
                 live.close_session(con, code)
                 outcomes.append("closed")

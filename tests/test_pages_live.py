@@ -6,6 +6,7 @@ Each test has its own small database (one council, no demo data), so nothing dep
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,9 @@ COUNCILS = ("council_id,name,nation,council_type,population,peer_group\n"
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pages.duckdb"
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_store: Callable[..., str]) -> Path | str:
+    """Two councils, on the DuckDB file and on PostgreSQL (the pages behave the same on both)."""
+    path = make_store("pages")
     councils = tmp_path / "councils.csv"
     councils.write_text(COUNCILS)
     importer.import_files(path, councils)
