@@ -393,6 +393,11 @@ def import_detail(council_upload: Upload | None, responses: Sequence[Upload], re
     return ", ".join(names)[:500] + (" (replace)" if replace else "")
 
 
+def problems_caption(outcome: Outcome) -> str:
+    """The line under the problems table: how many are not shown, then how to read or keep the list."""
+    return " ".join(filter(None, [outcome.more_text(), "Click a problem to read all of it, or download the list:"]))
+
+
 def file_rows(outcome: Outcome) -> list[dict[str, Any]]:
     """Rows read and stored per file, so a file read only in part shows at once."""
     return [{"File": f["file"], "Rows read": f["read"], "Rows stored": f["stored"]} for f in outcome.files]

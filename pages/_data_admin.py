@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mandate_core import access, demo, uploads, views
+from mandate_core.catalog import Catalog
 from pages import _layout as ui
 
 GEN = "data_upload_gen"
@@ -30,7 +31,7 @@ def _forget_outcome() -> None:
     st.session_state.pop(OUTCOME, None)
 
 
-def _show_outcome(cat) -> None:  # noqa: ANN001 - Catalog
+def _show_outcome(cat: Catalog) -> None:
     outcome = st.session_state.get(OUTCOME)
     if not isinstance(outcome, uploads.Outcome):
         return
@@ -45,12 +46,12 @@ def _show_outcome(cat) -> None:  # noqa: ANN001 - Catalog
     shown = uploads.web_problems(outcome.problems, st.session_state.get(COUNCILS_NAME))
     st.dataframe(shown, column_order=tuple(PROBLEM_CONFIG), hide_index=True, width="stretch",
                  column_config=PROBLEM_CONFIG)
-    st.caption(" ".join(filter(None, [outcome.more_text(),
-                                      "Click a problem to read all of it, or download the list:"])))
+    st.caption(uploads.problems_caption(outcome))
     ui.download_pair(shown, "import-problems", "data_dl_problems", columns=uploads.WEB_PROBLEM_COLUMNS)
 
 
-def import_section(cat) -> None:  # noqa: ANN001 - Catalog
+def import_section(cat: Catalog) -> None:
+    """Upload, check and import; the outcome is kept in the session so it survives the rerun after."""
     st.header("Import workshop results", anchor=False)
     gen = st.session_state.setdefault(GEN, 0)
     left, right = st.columns(2)
@@ -99,7 +100,8 @@ def import_section(cat) -> None:  # noqa: ANN001 - Catalog
     _show_outcome(cat)
 
 
-def demo_section(cat) -> None:  # noqa: ANN001 - Catalog
+def demo_section(cat: Catalog) -> None:
+    """Rebuild the demo database, only once its box is ticked: it replaces whatever is loaded."""
     st.header("Demo database", anchor=False)
     if st.session_state.pop(DEMO_DONE, False):
         st.success(f"The demo database was rebuilt: {len(cat.councils)} fictional councils are loaded.",

@@ -35,6 +35,7 @@ def _join(code: str, token: str | None) -> None:
 
 
 def choose_role(session: live.Session, known: live.Participant | None) -> None:
+    """Officer or member (and group); a phone that joined before keeps its participant number."""
     st.markdown("Your answers are anonymous: you get a random participant number, not your name.")
     roles = live.role_choices(session)
     with st.form("join_role"):  # an earlier choice is ticked again when the phone changes its role
@@ -63,6 +64,7 @@ def _save(code: str, token: str, labels: list[str], index: int, answered: list[s
 
 
 def theme_form(session: live.Session, me: live.Participant, index: int, mine: dict) -> None:
+    """One theme's three questions, filled in with this phone's earlier answers so it can change them."""
     theme = session.themes[index]
     given = live.given_answer(mine, theme.label)
     st.markdown(f"## {md_escape(theme.label)}")

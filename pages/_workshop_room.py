@@ -22,6 +22,7 @@ def watch(db: str, code: str, min_group: int) -> tuple[dict, list, bool, dict | 
 
 
 def join_screen(code: str) -> None:
+    """The QR code and the address to type, large enough to read from the back of the room."""
     url = live.join_url(live.app_base(st.context.url, "Workshop"), code)
     left, right = st.columns([2, 3], vertical_alignment="center")
     left.html(live.qr_img_html(url))
@@ -32,6 +33,7 @@ def join_screen(code: str) -> None:
 
 @st.fragment(run_every="3s")
 def live_view(code: str, min_group: int) -> None:
+    """Joined, answers stored and each theme's progress; the room's spectrum once revealed."""
     try:  # a fragment's own reruns are outside the page's error handling
         status, progress, revealed, room = watch(ui.db_path(), code, min_group)
     except (live.LiveError, storage.StoreError) as exc:

@@ -217,3 +217,11 @@ def test_file_rows_say_rows_read_and_stored_per_file() -> None:
     assert uploads.file_rows(outcome) == [{"File": "a.csv", "Rows read": 12, "Rows stored": 12},
                                           {"File": "b.xlsx", "Rows read": 7, "Rows stored": 5}]
     assert uploads.file_rows(uploads.Outcome(ok=False)) == []
+
+
+def test_problems_caption_counts_what_is_not_shown() -> None:
+    shown = [{"file": "r.csv", "row": 2, "column": "change", "reason": "x"}] * 3
+    assert uploads.problems_caption(uploads.Outcome(ok=False, problems=shown, total=3)) == (
+        "Click a problem to read all of it, or download the list:")
+    assert uploads.problems_caption(uploads.Outcome(ok=False, problems=shown, total=4)) == (
+        "… and 1 more problem (first 3 shown) Click a problem to read all of it, or download the list:")
