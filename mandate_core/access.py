@@ -89,6 +89,12 @@ class Principal:
         return self.email or LOCAL_ACTOR
 
 
+def actor_of(principal: Principal | None, fallback: str) -> str:
+    """Who the activity record names for a change made on a page: the principal, or ``fallback`` when the
+    page view has none (each page says which word it records then)."""
+    return principal.actor if principal is not None else fallback
+
+
 def may_open(principal: Principal | None, page_file: str) -> bool:
     """Whether a page belongs in this principal's navigation (the public pages are everyone's)."""
     if page_file in PUBLIC_PAGE_FILES:
@@ -126,6 +132,16 @@ def require_sign_in(environ: Mapping[str, str] | None = None) -> bool:
     """``MANDATE_REQUIRE_SIGN_IN=1`` (or true/yes/on): a server that must never run in local mode."""
     value = (environ if environ is not None else os.environ).get(ENV_REQUIRE_SIGN_IN, "")
     return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def sign_in_address(claims: Mapping[str, Any]) -> str | None:
+    """The address a signed-in visitor is known by, from the identity token's claims (``st.user``).
+
+    Entra ID gives ``email`` only when the tenant sets it; its ``preferred_username`` is the sign-in
+    address (UPN), so it stands in when there is no ``email`` claim.  None when the token has neither.
+    """
+    value = claims.get("email") or claims.get("preferred_username")
+    return str(value) if value else None
 
 
 def decide(auth_configured: bool, require: bool, logged_in: bool, email: str | None,
@@ -279,6 +295,18 @@ def record_to(db: str | os.PathLike[str] | None, actor: str, action: str, detail
     """Open the database for one write of the activity record (for callers without a connection)."""
     with storage.connect(db, timeout=timeout) as con:
         record(con, actor, action, detail)
+
+
+def try_record_to(db: str | os.PathLike[str] | None, actor: str, action: str, detail: str = "",
+                  timeout: float | None = None) -> bool:
+    """:func:`record_to` for a page whose action is already done (an import, a sign-in): a busy or faulty
+    file must not turn the action into a failure, so a line that cannot be written is skipped and False
+    returned (the caller may try again on the next page view)."""
+    try:
+        record_to(db, actor, action, detail, timeout=timeout)
+    except storage.StoreError:
+        return False
+    return True
 
 
 def activity(con: duckdb.DuckDBPyConnection, limit: int = 500) -> list[dict[str, Any]]:

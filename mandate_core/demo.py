@@ -293,6 +293,17 @@ def _replace_shared(target: str | os.PathLike[str], built: str) -> None:
             con.execute("DETACH demo_built")
 
 
+def rebuild_keeping_access(db: str | os.PathLike[str], actor: str) -> Path:
+    """Rebuild the demo database from the dashboard: who may sign in and the activity record survive the
+    new file (a rebuild must not lock the administrator out), and the rebuild is recorded as ``actor``."""
+    from . import access
+
+    kept = access.saved_access(db)
+    path = build_database(db)
+    access.restore_access(db, kept, actor, "demo rebuilt")
+    return path
+
+
 def ensure_database(db: str | os.PathLike[str] | None = None) -> Path:
     """The dashboard's start-up rule (SPEC §3): build the demo database when none exists."""
     target = storage.resolve_db_path(db)

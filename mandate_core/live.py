@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import json
 import os
 import re
@@ -555,6 +556,68 @@ def my_answers(con: duckdb.DuckDBPyConnection, code: object, device_token: str) 
     return found
 
 
+# --- what the phone page shows (pages/9_join.py lays it out) --------------------------------------------
+
+#: The roles a phone may choose, as the phone page words them (a member only where the session has groups).
+ROLE_WORDS = {"officer": "An officer (a senior manager)", "member": "A member (an elected councillor)"}
+#: The reminder of the change scale above each theme's questions (the bands of SPEC §1).
+SCALE_HINT = ("1–2 Better: do what we do, better · 3–4 Differently: do it in a different way · "
+              "5–6 New: do something not done before")
+
+
+def typed_code(text: object) -> str:
+    """What goes into the address for a typed code: the code as stored when it is one, else what was
+    typed, trimmed to 12 characters (so the page says "no session with this code" rather than nothing)."""
+    typed = str(text or "")
+    return normalise_code(typed) or typed.strip()[:12]
+
+
+def role_choices(session: Session) -> dict[str, str]:
+    """The roles this session offers: officers always, members only when it lists political groups."""
+    return {k: v for k, v in ROLE_WORDS.items() if k != "member" or session.groups}
+
+
+def index_of(options: Sequence[Any], value: Any) -> int | None:
+    """The position of an earlier choice among the options, or None (nothing chosen yet) when it is gone."""
+    return list(options).index(value) if value is not None and value in options else None
+
+
+def phone_view(con: duckdb.DuckDBPyConnection, code: object,
+               device_token: object) -> tuple[Session, Participant | None, dict[str, dict[str, Any]]]:
+    """Everything a phone's page view reads, in one connection: the open session, this phone's
+    participant (None: it joins afresh) and its answers so far."""
+    session = session_for_join(con, code)
+    me = participant_of(con, session.code, device_token)
+    return session, me, my_answers(con, session.code, me.device_token) if me else {}
+
+
+def given_answer(mine: Mapping[str, dict[str, Any]], label: str) -> dict[str, Any]:
+    """This phone's answer to a theme, or an empty one, as :func:`my_answers` shapes them."""
+    return mine.get(label, {"changes": {}, "risks": {}, "note": None})
+
+
+def theme_menu(session: Session, mine: Mapping[str, Any]) -> tuple[int, int, dict[int, str]]:
+    """The phone's theme list: how many themes are answered, the first one still open (the number of
+    themes when all are answered) and each theme's label, ticked when answered."""
+    answered = sum(1 for t in session.themes if t.label in mine)
+    first_open = next((i for i, t in enumerate(session.themes) if t.label not in mine), len(session.themes))
+    labels = {i: ("✓ " if t.label in mine else "") + t.label for i, t in enumerate(session.themes)}
+    return answered, first_open, labels
+
+
+def next_theme(labels: Sequence[str], answered: Iterable[str], saved: str) -> int:
+    """The theme a phone goes on to after saving ``saved``: the first one not yet answered, in the
+    session's order, or ``len(labels)`` (the thank-you screen) when every theme is answered."""
+    done = {*answered, saved}
+    return next((i for i, label in enumerate(labels) if label not in done), len(labels))
+
+
+def taking_part(me: Participant) -> str:
+    """"You are taking part as a member (Labour), participant P1A2B3C4." (plain text, not Markdown)."""
+    who = "an officer" if me.role == "officer" else f"a member ({me.group})"
+    return f"You are taking part as {who}, participant {me.participant}."
+
+
 # --- the facilitator's view ---------------------------------------------------------------------------
 
 def status(con: duckdb.DuckDBPyConnection, code: object) -> dict[str, Any]:
@@ -572,6 +635,40 @@ def theme_progress(con: duckdb.DuckDBPyConnection, code: object) -> list[tuple[s
     counts = dict(con.execute("SELECT theme, count(DISTINCT participant) FROM live_answers WHERE code = ? "
                               "GROUP BY theme", [session.code]).fetchall())
     return [(t.label, int(counts.get(t.label, 0))) for t in session.themes]
+
+
+def watch(con: duckdb.DuckDBPyConnection, code: object,
+          min_group: int) -> tuple[dict[str, Any], list[tuple[str, int]], bool, dict[str, Any] | None]:
+    """The facilitator's live view in one connection: the status counts, each theme's progress, whether
+    the room's spectrum is revealed and, only once it is, the room's report (every disclosure rule)."""
+    session = get_session(con, code)
+    room = room_report(con, code, min_group) if session.revealed else None
+    return status(con, code), theme_progress(con, code), session.revealed, room
+
+
+#: The session picker's choice that opens the form for a new session.
+NEW_SESSION = "new"
+
+
+def session_menu(sessions: Iterable[Session], councils: Sequence[str],
+                 name_of: Callable[[str], str]) -> tuple[dict[str, Session], dict[str, str]]:
+    """The Workshop page's session picker: the open sessions of the councils this view may name (by code)
+    and every choice's label, "Open a new session…" last."""
+    shown = {s.code: s for s in sessions if s.council_id in councils}
+    labels = {c: f"{c} · {name_of(s.council_id)} · {s.round}" for c, s in shown.items()}
+    return shown, {**labels, NEW_SESSION: "Open a new session…"}
+
+
+def editor_rows(themes: Sequence[Theme]) -> list[dict[str, Any]]:
+    """The open form's theme table to start from: the council's last themes, or one empty row."""
+    return [{"theme": t.label, "sector": t.sector} for t in themes] or [{"theme": "", "sector": None}]
+
+
+def themes_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Theme]:
+    """The themes typed into the open form's table; a wholly empty row is no theme (a half-filled one is
+    kept, so :func:`open_session` says what is missing)."""
+    return [Theme(str(r.get("theme") or ""), str(r.get("sector") or ""))
+            for r in rows if r.get("theme") or r.get("sector")]
 
 
 def set_revealed(con: duckdb.DuckDBPyConnection, code: object, revealed: bool) -> None:
@@ -707,3 +804,10 @@ def qr_svg_data_uri(url: str, scale: int = 10) -> str:
     import segno
 
     return str(segno.make(url, error="m").svg_data_uri(scale=scale, border=4, dark="#000", light="#fff"))
+
+
+def qr_img_html(url: str) -> str:
+    """The join screen's QR code as an ``<img>`` whose text alternative is the address (both escaped for
+    HTML: the address holds the app's host name, which the page does not choose)."""
+    return (f'<img data-testid="ws-qr" alt="QR code of {html.escape(url)}" style="width:100%;max-width:420px" '
+            f'src="{html.escape(qr_svg_data_uri(url))}">')

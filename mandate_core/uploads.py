@@ -375,6 +375,34 @@ def success_text(outcome: Outcome) -> str:
     return text + (f"; {plural(outcome.councils, 'council')} imported or updated." if outcome.councils else ".")
 
 
+def upload_of(file: Any) -> Upload:
+    """An :class:`Upload` from what a file uploader hands over (anything with ``name`` and ``getvalue()``),
+    so the rest of this module never sees a web framework's file object."""
+    return Upload(name=str(getattr(file, "name", "upload")), data=bytes(file.getvalue()))
+
+
+def checking_label(count: int) -> str:
+    """The status line while the files are checked: "Checking and importing 2 files…"."""
+    return f"Checking and importing {plural(count, 'file')}…"
+
+
+def import_detail(council_upload: Upload | None, responses: Sequence[Upload], replace: bool) -> str:
+    """The activity record's detail for an import: the files' names (at most 500 characters, so a long
+    list cannot fill the record) and whether loaded rounds were replaced."""
+    names = [u.name for u in ([council_upload] if council_upload else []) + list(responses)]
+    return ", ".join(names)[:500] + (" (replace)" if replace else "")
+
+
+def problems_caption(outcome: Outcome) -> str:
+    """The line under the problems table: how many are not shown, then how to read or keep the list."""
+    return " ".join(filter(None, [outcome.more_text(), "Click a problem to read all of it, or download the list:"]))
+
+
+def file_rows(outcome: Outcome) -> list[dict[str, Any]]:
+    """Rows read and stored per file, so a file read only in part shows at once."""
+    return [{"File": f["file"], "Rows read": f["read"], "Rows stored": f["stored"]} for f in outcome.files]
+
+
 def imported_rows(outcome: Outcome, name_of: Any) -> list[dict[str, Any]]:
     """The rounds written, every column named ("What happened": added or replaced)."""
     return [{"Council": name_of(r["council_id"]), "Council id": r["council_id"], "Round": r["round"],

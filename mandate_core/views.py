@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from . import anonymise, benchmarking, domain, metrics, reports, takeaways
+from . import anonymise, benchmarking, domain, metrics, reports, storage, takeaways
 from .catalog import Catalog
 
 #: Steady means "moved less than this", so rounding noise is not called a rise or a fall.
@@ -442,6 +442,23 @@ def benchmark_rows(view: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def benchmark_table(rows: Sequence[Mapping[str, Any]], metric: str) -> list[dict[str, str | int]]:
+    """The Benchmark page's table from :func:`benchmark_rows`, in the page's words and number formats.
+
+    Quartiles and a percentile of two or three councils mean little: those cells say "–" (blank in the
+    download too) and the row's words say to compare with care.  Built here, not on the page, so the
+    rule is tested once and the page only lays the table out."""
+    def middle(r: Mapping[str, Any]) -> str:
+        if r["p25"] is None or few_peers(r):
+            return "–"
+        return f"{fmt(r['p25'], metric)} to {fmt(r['p75'], metric)}"
+
+    return [{"Theme": r["theme_label"], "This council": fmt(r["value"], metric),
+             "Peer median": fmt(r["median"], metric), "Middle half": middle(r),
+             "Percentile": "–" if r["percentile"] is None or few_peers(r) else f"{r['percentile']:.0f}",
+             "Peers": r["peers"], "Where it sits": r["in_words"]} for r in rows]
+
+
 def peer_point_rows(view: Mapping[str, Any], labels: Mapping[str, str], debrief: bool) -> list[dict[str, Any]]:
     """Each peer's value behind the dots (anonymised in debrief mode), for the second download."""
     rows = [
@@ -722,6 +739,33 @@ def loaded_summary(cat: Catalog) -> dict[str, Any]:
         "last_date": dates[-1] if dates else None,
         "several_rounds": len(councils_with_rounds(cat)),
     }
+
+
+def loaded_caption(summary: Mapping[str, Any], db_file: str) -> str | None:
+    """The Data page's line under the counts: the span of workshop dates, how many councils have more
+    than one round, and the database file's name only (the server's folders are not the audience's
+    business, and not for a projector) or a PostgreSQL store's name and host (never its credentials).
+    None when nothing has a date yet."""
+    first, last = summary["first_date"], summary["last_date"]
+    if not first:
+        return None
+    span = first if first == last else f"{first} to {last}"
+    return (f"Workshops from {span}; {summary['several_rounds']} councils have more than one round. "
+            f"{md_escape(storage.store_label(db_file))}")
+
+
+def demo_rebuild_words(cat: Catalog) -> tuple[str, str]:
+    """What rebuilding the demo database replaces, and the confirming box's label: an empty database
+    is offered the demo; one with data is told what is deleted (and, for imported results, how to back
+    them up first)."""
+    if cat.empty and not cat.councils:
+        return ("Load the fictional demo councils to see what the dashboard does before importing your own.",
+                "Yes, load the demo database")
+    what = ("the demo data now loaded" if cat.is_demo else
+            "everything now loaded, including imported results (back it up first with "
+            "`python -m mandate_core export`)")
+    return (f"Rebuilding replaces {what} with the fictional demo councils.",
+            "Yes, delete what is loaded and rebuild the demo database")
 
 
 def _slice_columns(prefix: str, s: Mapping[str, Any]) -> dict[str, Any]:

@@ -81,14 +81,7 @@ def render() -> None:
     ui.chart(fig, views.HOW_TO_READ_BENCHMARK, key="bm_strip", numbers_table=False)
 
     rows = views.benchmark_rows(view)
-    # Quartiles and a percentile of two or three councils mean little: those rows say "–" (blank in the download
-    # too) and the words say to compare with care.
-    table = [{"Theme": r["theme_label"], "This council": views.fmt(r["value"], metric),
-              "Peer median": views.fmt(r["median"], metric),
-              "Middle half": (f"{views.fmt(r['p25'], metric)} to {views.fmt(r['p75'], metric)}"
-                              if r["p25"] is not None and not views.few_peers(r) else "–"),
-              "Percentile": ("–" if r["percentile"] is None or views.few_peers(r) else f"{r['percentile']:.0f}"),
-              "Peers": r["peers"], "Where it sits": r["in_words"]} for r in rows]
+    table = views.benchmark_table(rows, metric)  # "–" where too few peers make quartiles meaningless
     # A static table wraps its text, so the sentences stay whole on a projector (no user text in it).
     if ui.narrow():  # a phone: each theme a block, so no column is lost off the side of the screen
         with st.expander("Numbers behind the chart") if sel.debrief else st.container():

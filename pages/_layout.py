@@ -463,6 +463,16 @@ def downloads(rows: Sequence[dict[str, Any]] | Any, name: str, key: str,
     )
 
 
+def download_pair(rows: Sequence[dict[str, Any]] | Any, name: str, key: str, *, debrief: bool = False,
+                  columns: Sequence[str] | None = None) -> None:
+    """:func:`downloads` as every page lays them out: the CSV and XLSX buttons side by side, on the left,
+    in a box as wide as the pair (wider in debrief mode, for the room's larger type)."""
+    from mandate_core import views
+
+    with st.container(width=views.download_pair_px(debrief)):
+        downloads(rows, name, key=key, columns=columns)
+
+
 def takeaway_header(title: str, caption: str | None = None) -> None:
     st.header(title, anchor=False)
     if caption:

@@ -13,7 +13,8 @@ from typing import Any
 
 import streamlit as st
 
-from mandate_core import access, storage
+from mandate_core import access
+from mandate_core.takeaways import md_escape
 
 PRINCIPAL = "_principal"
 SIGNED_IN_AS = "_signed_in_recorded"
@@ -47,31 +48,23 @@ def _sign_ins_recorded() -> set[tuple[str | None, Any]]:
 def current_gate(db: str, council_ids: list[str]) -> access.Gate:
     """The gate for this page view; also records each sign-in once in the activity record."""
     configured = auth_configured()
-    logged_in = False
-    email = None
-    if configured:
-        logged_in = bool(getattr(st.user, "is_logged_in", False))
-        # Entra ID gives ``email`` only when the tenant sets it; its ``preferred_username`` is the sign-in
-        # address (UPN), so it stands in when there is no ``email`` claim.
-        email = (st.user.get("email") or st.user.get("preferred_username")) if logged_in else None
-    row = _user_row(str(email)) if logged_in and email else None
-    gate = access.decide(configured, access.require_sign_in(os.environ), logged_in,
-                         str(email) if email else None, row, council_ids)
+    logged_in = configured and bool(getattr(st.user, "is_logged_in", False))
+    email = access.sign_in_address(st.user) if logged_in else None  # an e-mail claim, or the sign-in name
+    row = _user_row(email) if email else None
+    gate = access.decide(configured, access.require_sign_in(os.environ), logged_in, email, row, council_ids)
     st.session_state[PRINCIPAL] = gate.principal
     if gate.state == "signed_in" and gate.principal and st.session_state.get(SIGNED_IN_AS) != gate.principal.email:
         # One line per sign-in: the identity token's issue time tells a new sign-in from a reload or a
         # second tab of the same one (which start new sessions); without it, once per session.
         issued = st.user.get("iat")
-        seen = _sign_ins_recorded()
         key = (gate.principal.email, issued)
-        if issued is None or key not in seen:
-            try:  # a long import holding the file must not hold up the sign-in: the next page view retries
-                access.record_to(db, gate.principal.actor, "sign-in", gate.principal.role,
-                                 timeout=SIGN_IN_WAIT_S)
-            except storage.StoreError:
+        if issued is None or key not in _sign_ins_recorded():  # one set per server process
+            # A long import holding the file must not hold up the sign-in: the next page view retries.
+            if not access.try_record_to(db, gate.principal.actor, "sign-in", gate.principal.role,
+                                        timeout=SIGN_IN_WAIT_S):
                 return gate
             if issued is not None:
-                seen.add(key)
+                _sign_ins_recorded().add(key)
         st.session_state[SIGNED_IN_AS] = gate.principal.email
     return gate
 
@@ -98,17 +91,11 @@ def _refused_page() -> None:
 
 def _no_access_page() -> None:
     st.title("No access", anchor=False)
-    email = str(st.user.get("email") or st.user.get("preferred_username") or "")
-    st.warning("You are signed in as " + _escape(email) + ", but this address has no access to the "
+    email = access.sign_in_address(st.user) or ""
+    st.warning("You are signed in as " + md_escape(email) + ", but this address has no access to the "
                "dashboard. Ask your administrator to add it.", icon=":material/block:")
     if st.button("Sign out", key="signout_main", icon=":material/logout:"):
         st.logout()
-
-
-def _escape(text: str) -> str:
-    from mandate_core.takeaways import md_escape
-
-    return md_escape(text)
 
 
 def gate_pages(gate: access.Gate, public: list[Any]) -> list[Any]:
@@ -128,6 +115,6 @@ def sidebar_account(p: access.Principal | None) -> None:
     if p.local_mode:
         sb.caption("Local mode — no sign-in")
         return
-    sb.caption("Signed in as " + _escape(p.email or "") + f" ({p.role})")
+    sb.caption("Signed in as " + md_escape(p.email or "") + f" ({p.role})")
     if sb.button("Sign out", key="signout_sidebar", icon=":material/logout:"):
         st.logout()

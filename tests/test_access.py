@@ -252,3 +252,55 @@ def test_deleting_a_council_deletes_its_live_sessions(db: Path) -> None:
                 for t in ("live_sessions", "live_participants", "live_answers")}
         assert left == {"live_sessions": 1, "live_participants": 0, "live_answers": 0}
         assert con.execute("SELECT code FROM live_sessions").fetchone()[0] == other.code
+
+
+def test_rebuild_keeping_access_records_the_actor(tmp_path: Path) -> None:
+    # What the Data page's rebuild button runs: one admin and one council user before, both after, and
+    # the rebuild recorded first under the page's actor.
+    from mandate_core import demo
+
+    path = demo.build_database(tmp_path / "demo.duckdb")
+    with storage.connect(path) as con:
+        access.add_user(con, "boss@example.org", "admin")
+        access.add_user(con, "c@example.org", "council", "aldermoor")
+    assert demo.rebuild_keeping_access(path, "boss@example.org") == path
+    with storage.connect(path) as con:
+        assert [u["email"] for u in access.list_users(con)] == ["boss@example.org", "c@example.org"]
+        log = access.activity(con)
+        assert [e["action"] for e in log][:3] == ["demo rebuilt", "user added", "user added"]
+        assert log[0]["who"] == "boss@example.org"
+        assert demo.is_demo(con)
+
+
+def test_actor_of_names_the_principal_or_the_pages_fallback() -> None:
+    admin = access.Principal(email="boss@example.org", role="admin")
+    assert access.actor_of(admin, "unknown") == "boss@example.org"
+    assert access.actor_of(None, "unknown") == "unknown"
+    assert access.actor_of(None, "dashboard") == "dashboard"
+    local = access.Principal(email=None, role="admin", local_mode=True)
+    assert access.actor_of(local, "dashboard") == access.LOCAL_ACTOR == "local user"
+
+
+def test_try_record_to_writes_or_skips_a_busy_file(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert access.try_record_to(db, "boss@example.org", "import", "a.csv, b.csv") is True
+    with storage.connect(db) as con:
+        line = access.activity(con)[0]
+    assert (line["who"], line["action"], line["detail"]) == ("boss@example.org", "import", "a.csv, b.csv")
+
+    def busy(*args: object, **kwargs: object) -> None:
+        raise storage.StoreError("the database file is busy")
+
+    monkeypatch.setattr(access.storage, "connect", busy)
+    assert access.try_record_to(db, "boss@example.org", "import", "c.csv") is False  # no exception
+    monkeypatch.undo()
+    with storage.connect(db) as con:
+        assert [e["detail"] for e in access.activity(con)] == ["a.csv, b.csv"]
+
+
+def test_sign_in_address_prefers_the_email_claim() -> None:
+    assert access.sign_in_address({"email": "Ana@Example.org", "preferred_username": "ana@tenant.example"}) \
+        == "Ana@Example.org"
+    # Entra ID without an e-mail claim: the sign-in name (UPN) stands in.
+    assert access.sign_in_address({"email": None, "preferred_username": "ana@tenant.example"}) == "ana@tenant.example"
+    assert access.sign_in_address({"email": "", "preferred_username": ""}) is None
+    assert access.sign_in_address({}) is None

@@ -408,3 +408,78 @@ def test_join_address_and_qr_code(monkeypatch: pytest.MonkeyPatch) -> None:
     assert live.join_url(base, "ABC347") == "https://mandate.example.gov.uk/join?code=ABC347"
     uri = live.qr_svg_data_uri("https://mandate.example.gov.uk/join?code=ABC347")
     assert uri.startswith("data:image/svg+xml") and "svg" in uri
+
+
+# --- what the phone page and the facilitator's page show ---------------------------------------------
+
+def test_phone_page_choices_and_theme_menu(db: Path) -> None:
+    assert live.typed_code(" ace-347 ") == "ACE347"  # a code: as stored
+    assert live.typed_code(" abc347 ") == "abc347"  # B is no code letter: as typed, trimmed
+    assert live.typed_code("no such code, typed long") == "no such code"  # trimmed to 12
+    assert live.typed_code(None) == ""
+    with storage.connect(db) as con:
+        session = _open(con)
+        assert list(live.role_choices(session)) == ["officer", "member"]
+        p = live.join(con, session.code, "member", "Green")
+        live.submit_theme(con, session.code, p.device_token, "Homes for all", {"now": 2, "next": 3, "ambition": 5},
+                          {}, "")
+        got, me, mine = live.phone_view(con, session.code, p.device_token)
+        assert got.code == session.code and me == p and list(mine) == ["Homes for all"]
+        assert live.phone_view(con, session.code, "unknown-token")[1:] == (None, {})
+    # Two themes, the second answered: one answered, the first still open, the second ticked.
+    assert live.theme_menu(got, mine) == (1, 0, {0: "Good jobs", 1: "✓ Homes for all"})
+    assert live.given_answer(mine, "Homes for all")["changes"] == {"now": 2, "next": 3, "ambition": 5}
+    assert live.given_answer(mine, "Good jobs") == {"changes": {}, "risks": {}, "note": None}
+    assert live.taking_part(me) == f"You are taking part as a member (Green), participant {me.participant}."
+    officer = live.Participant("t", "P0000ABCD", "officer", None)
+    assert live.taking_part(officer) == "You are taking part as an officer, participant P0000ABCD."
+
+
+def test_role_choices_without_groups_and_index_of() -> None:
+    session = live.Session("ABC347", "alpha", "R", "2026-05-01", (live.Theme("T", "economy"),), (), "open",
+                           False, 0, dt.datetime(2026, 5, 1), None)
+    assert live.role_choices(session) == {"officer": "An officer (a senior manager)"}
+    assert live.index_of(["officer", "member"], "member") == 1
+    assert live.index_of(("Labour", "Green"), "Green") == 1
+    assert live.index_of(["officer"], "member") is None  # a choice no longer offered: nothing ticked
+    assert live.index_of(["officer"], None) is None
+
+
+def test_next_theme_goes_to_the_first_unanswered() -> None:
+    labels = ["A", "B", "C"]
+    assert live.next_theme(labels, [], "A") == 1
+    assert live.next_theme(labels, ["B"], "A") == 2
+    assert live.next_theme(labels, ["A", "C"], "B") == 3  # all answered: the thank-you screen
+    assert live.next_theme(labels, [], "C") == 0  # saved out of order: back to the first open one
+
+
+def test_watch_session_menu_and_the_open_forms_rows(db: Path) -> None:
+    with storage.connect(db) as con:
+        session = _open(con)
+        _fill(con, session.code, 2)
+        status, progress, revealed, room = live.watch(con, session.code, 3)
+        assert (status["participants"], status["answers"]) == (2, 12)  # 2 people × 2 themes × 3 horizons
+        assert progress == [("Good jobs", 2), ("Homes for all", 2)] and revealed is False and room is None
+        live.set_revealed(con, session.code, True)
+        *_, revealed, room = live.watch(con, session.code, 3)
+        assert revealed is True and room == live.room_report(con, session.code, 3)
+        assert room["overall"]["now"] == {"suppressed": True}  # two people, under the threshold of three
+        sessions = live.open_sessions(con)
+    shown, labels = live.session_menu(sessions, ["alpha"], lambda cid: f"Council {cid}")
+    assert list(shown) == [session.code]
+    assert labels == {session.code: f"{session.code} · Council alpha · Live 2026",
+                      live.NEW_SESSION: "Open a new session…"}
+    assert live.session_menu(sessions, ["beta"], str) == ({}, {"new": "Open a new session…"})
+    themes = [live.Theme("Good jobs", "economy"), live.Theme("Homes", "place")]
+    assert live.editor_rows(themes) == [{"theme": "Good jobs", "sector": "economy"},
+                                        {"theme": "Homes", "sector": "place"}]
+    assert live.editor_rows([]) == [{"theme": "", "sector": None}]
+    rows = [{"theme": "Good jobs", "sector": "economy"}, {"theme": "", "sector": None},
+            {"theme": "Half", "sector": None}]
+    assert live.themes_from_rows(rows) == [live.Theme("Good jobs", "economy"), live.Theme("Half", "")]
+
+
+def test_qr_img_html_escapes_the_address() -> None:
+    tag = live.qr_img_html('http://h/join?code=ABC347&x="<b>"')
+    assert tag.startswith('<img data-testid="ws-qr" alt="QR code of http://h/join?code=ABC347&amp;x=&quot;&lt;b&gt;&quot;"')
+    assert 'src="data:image/svg+xml' in tag and "<b>" not in tag

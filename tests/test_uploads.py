@@ -185,3 +185,43 @@ def test_two_uploads_with_the_same_name_are_both_kept(db: Path) -> None:
     outcome = uploads.import_uploads(db, COUNCILS, [one, two])
     assert outcome.ok, outcome.problems
     assert _rounds(db) == [("alpha", "2024 baseline"), ("beta", "2024 baseline")]
+
+
+class _Uploaded:
+    """What a file uploader hands over: a name and ``getvalue()``."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name, self._data = name, data
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+def test_upload_of_and_the_import_words() -> None:
+    got = uploads.upload_of(_Uploaded("councils.csv", b"council_id\n"))
+    assert got == uploads.Upload(name="councils.csv", data=b"council_id\n") and got.size == 11
+    assert uploads.checking_label(1) == "Checking and importing 1 file…"
+    assert uploads.checking_label(3) == "Checking and importing 3 files…"
+    council = uploads.Upload("c.csv", b"")
+    answers = [uploads.Upload("r1.csv", b""), uploads.Upload("r2.xlsx", b"")]
+    assert uploads.import_detail(council, answers, replace=False) == "c.csv, r1.csv, r2.xlsx"
+    assert uploads.import_detail(None, answers, replace=True) == "r1.csv, r2.xlsx (replace)"
+    many = [uploads.Upload("x" * 95 + ".csv", b"") for _ in range(6)]  # 6 × 99 + 5 × 2 = 604 characters
+    assert uploads.import_detail(None, many, replace=True) == (", ".join(u.name for u in many))[:500] + " (replace)"
+    assert len(uploads.import_detail(None, many, replace=False)) == 500
+
+
+def test_file_rows_say_rows_read_and_stored_per_file() -> None:
+    outcome = uploads.Outcome(ok=True, files=[{"file": "a.csv", "read": 12, "stored": 12},
+                                              {"file": "b.xlsx", "read": 7, "stored": 5}])
+    assert uploads.file_rows(outcome) == [{"File": "a.csv", "Rows read": 12, "Rows stored": 12},
+                                          {"File": "b.xlsx", "Rows read": 7, "Rows stored": 5}]
+    assert uploads.file_rows(uploads.Outcome(ok=False)) == []
+
+
+def test_problems_caption_counts_what_is_not_shown() -> None:
+    shown = [{"file": "r.csv", "row": 2, "column": "change", "reason": "x"}] * 3
+    assert uploads.problems_caption(uploads.Outcome(ok=False, problems=shown, total=3)) == (
+        "Click a problem to read all of it, or download the list:")
+    assert uploads.problems_caption(uploads.Outcome(ok=False, problems=shown, total=4)) == (
+        "… and 1 more problem (first 3 shown) Click a problem to read all of it, or download the list:")

@@ -380,3 +380,52 @@ def test_sector_overview_and_report_rows_flatten_without_suppressed_numbers() ->
     care = rows[1]
     assert care["ambition_suppressed"] is True and care["ambition_position"] is None and care["ambition_n"] is None
     assert rows[2]["ambition_position"] == pytest.approx(16 / 3) and rows[2]["gap"] == pytest.approx(16 / 3 - 3)
+
+
+def test_benchmark_table_words_and_few_peers() -> None:
+    # Hand-made rows as benchmark_rows gives them: five peers (quartiles shown), two peers (blanked as
+    # benchmark_rows blanks them, and "–" even if a quartile slipped through), and a gap row (signed).
+    rows = [
+        {"theme_label": "Overall", "value": 4.26, "median": 3.0, "p25": 2.5, "p75": 3.74, "percentile": 80.4,
+         "peers": 5, "in_words": "above the peer median"},
+        {"theme_label": "Economy", "value": 3.0, "median": 2.0, "p25": 1.0, "p75": 2.5, "percentile": 50.0,
+         "peers": 2, "in_words": "only 2 peers: compare with care"},
+        {"theme_label": "Health", "value": None, "median": None, "p25": None, "p75": None, "percentile": None,
+         "peers": 0, "in_words": "no peers"},
+    ]
+    table = views.benchmark_table(rows, "position")
+    assert table[0] == {"Theme": "Overall", "This council": "4.3", "Peer median": "3.0",
+                        "Middle half": "2.5 to 3.7", "Percentile": "80", "Peers": 5,
+                        "Where it sits": "above the peer median"}
+    assert table[1]["Middle half"] == "–" and table[1]["Percentile"] == "–"
+    assert table[1]["This council"] == "3.0" and table[1]["Peers"] == 2
+    assert table[2]["This council"] == "–" and table[2]["Middle half"] == "–" and table[2]["Percentile"] == "–"
+    gap = views.benchmark_table([{**rows[0], "value": 1.0, "median": -0.5}], "gap")
+    assert gap[0]["This council"] == "+1.0" and gap[0]["Peer median"] == "-0.5"
+    assert gap[0]["Middle half"] == "+2.5 to +3.7"
+
+
+def test_loaded_caption_names_the_span_and_only_the_files_name() -> None:
+    summary = {"first_date": "2024-01-10", "last_date": "2025-03-02", "several_rounds": 2}
+    assert views.loaded_caption(summary, "/srv/secret/folder/mandate.duckdb") == (
+        "Workshops from 2024-01-10 to 2025-03-02; 2 councils have more than one round. "
+        "Database file: mandate\\.duckdb")  # the name as Markdown text: its dot escaped
+    one_day = {"first_date": "2024-01-10", "last_date": "2024-01-10", "several_rounds": 0}
+    assert views.loaded_caption(one_day, "data/x_y.duckdb").startswith("Workshops from 2024-01-10; 0 councils")
+    assert views.loaded_caption(one_day, "data/x_y.duckdb").endswith("Database file: x\\_y\\.duckdb")
+    assert views.loaded_caption({"first_date": None, "last_date": None, "several_rounds": 0}, "a.duckdb") is None
+
+
+def test_demo_rebuild_words_follow_what_is_loaded() -> None:
+    empty = Catalog(councils=[], rounds={})
+    assert views.demo_rebuild_words(empty) == (
+        "Load the fictional demo councils to see what the dashboard does before importing your own.",
+        "Yes, load the demo database")
+    council = [{"council_id": "a", "name": "A"}]
+    demo_cat = Catalog(councils=council, rounds={}, is_demo=True)
+    assert views.demo_rebuild_words(demo_cat) == (
+        "Rebuilding replaces the demo data now loaded with the fictional demo councils.",
+        "Yes, delete what is loaded and rebuild the demo database")
+    caption, label = views.demo_rebuild_words(Catalog(councils=council, rounds={}))
+    assert "including imported results" in caption and "`python -m mandate_core export`" in caption
+    assert label == "Yes, delete what is loaded and rebuild the demo database"
