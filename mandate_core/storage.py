@@ -44,7 +44,7 @@ class StoreError(Exception):
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
-    """The database path rule of SPEC §3: ``--db``, else ``MANDATE_DB``, else ``data/mandate.duckdb``."""
+    """The database path: ``--db``, else ``MANDATE_DB``, else ``data/mandate.duckdb`` (docs/architecture.md#storage)."""
     if cli_value:
         return Path(cli_value)
     env = os.environ.get(ENV_DB, "").strip()
@@ -121,7 +121,7 @@ _SCHEMA_V1 = [
         FROM answers GROUP BY ALL""",
 ]
 
-# Version 2: who may sign in, with which role, and the record of who did what (SPEC §8).
+# Version 2: who may sign in, with which role, and the record of who did what (docs/signin.md).
 _SCHEMA_V2 = [
     """CREATE TABLE IF NOT EXISTS users (
         email      VARCHAR PRIMARY KEY,
@@ -137,7 +137,7 @@ _SCHEMA_V2 = [
     )""",
 ]
 
-# Version 3: live workshop sessions and the answers given in them before they are stored (SPEC §9).
+# Version 3: live workshop sessions and the answers given in them before they are stored (docs/live.md).
 _SCHEMA_V3 = [
     """CREATE TABLE IF NOT EXISTS live_sessions (
         code          VARCHAR PRIMARY KEY,

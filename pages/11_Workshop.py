@@ -1,8 +1,8 @@
 """Workshop: open a live session, project its join screen, watch answers arrive, reveal the room, close it.
 
 The live view is a fragment that refreshes every 3 s from a cached status query (counts only); the room's
-spectrum is the report of its answers so far (mandate_core.live.room_report: every §4 rule applies), shown
-only once revealed.  Closing stores the round as importing the same answers would (mandate_core.live).
+spectrum is the report of its answers so far (mandate_core.live.room_report: every rule of docs/disclosure.md applies),
+shown only once revealed.  Closing stores the round as importing the same answers would (mandate_core.live).
 """
 
 from __future__ import annotations

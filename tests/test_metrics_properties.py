@@ -84,7 +84,7 @@ def workshops(draw: st.DrawFn) -> tuple[list[tuple], int]:
 
 
 def _ref_alignment(rows: list[tuple], m: int) -> float | None:
-    """Alignment over the groups the breakdown rule leaves shown (SPEC §4 rule 4)."""
+    """Alignment over the groups the breakdown rule leaves shown (rule 4 of docs/disclosure.md)."""
     hidden = reference_hidden_cells(rows, m)
     members = [r for r in rows if r[1] == "member"]
     positions = []
