@@ -6,7 +6,7 @@
 * docs/cli.md: every command of the parser is documented, and every documented command exists.
 * docs/architecture.md: every module of mandate_core/ and pages/ is placed on the map.
 * docs/formats.md: every column the importer accepts, and every sector key, is documented.
-* Links between the docs (and from the README) point at files that exist.
+* Links between the docs (and from the README) point at files that exist; the README links every page.
 * The repository cites its own docs: no file cites the product spec, which lives outside the repository
   (its section numbers point at nothing a reader of the repository has), and every ``docs/<page>.md`` and
   ``docs/<page>.md#<heading>`` cited anywhere names a page and a heading that exist.
@@ -363,3 +363,11 @@ def test_every_cited_doc_and_heading_exists() -> None:
     # The code cites the docs about a hundred times; a scan that found few would pass vacuously.
     assert cited >= 80
     assert problems == []
+
+
+def test_readme_links_every_doc_page() -> None:
+    """The repository's README lists every page of docs/, so a reader of the front page finds them all."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    pages = sorted(p.name for p in DOCS.glob("*.md") if p.name != "README.md")
+    assert len(pages) >= 10
+    assert [name for name in pages if f"](docs/{name})" not in readme] == []
