@@ -31,7 +31,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if _DEBRIEF_IN_URL else "auto",
 )
 
-#: The participants' phone page (SPEC §9): its path is pinned as /join, the only page open without sign-in.
+#: The participants' phone page (docs/live.md): its path is pinned as /join, the only page open without sign-in.
 #: The file name is lower case so that a phone's link opened as a fresh server's first request (the old
 #: pages-folder mode, matched by file name) finds the page instead of a "Page not found" dialog.
 JOIN_SPEC = ("pages/9_join.py", "Join", ":material/smartphone:", "join")
@@ -204,7 +204,7 @@ CHIPS_CSS = """
 
 @st.cache_resource(show_spinner="Preparing the demo database…")
 def _ensure_database(path: str) -> str:
-    """Build the demo database once per process when none exists (SPEC §3)."""
+    """Build the demo database once per process when none exists (docs/architecture.md#storage)."""
     demo.ensure_database(path)
     return path
 
@@ -372,9 +372,9 @@ def main() -> None:
         st.navigation(signin.gate_pages(gate, _public_pages())).run()
         return
     if st.query_params.get("code") is not None and not _workshop_link(gate.principal):
-        # (also for a phone that has not signed in, SPEC §8)
+        # (also for a phone that has not signed in, docs/signin.md)
         # A phone's join link: the join page alone, with no sidebar (so no council list) and its code and
-        # device token left in the address bar for a reload to resume (SPEC §9).
+        # device token left in the address bar for a reload to resume (docs/live.md).
         st.navigation(_join_only(), position="hidden").run()
         return
     who = gate.principal

@@ -1,4 +1,4 @@
-"""Who may see and do what (SPEC §8): the signed-in principal, the users table and the activity record.
+"""Who may see and do what (docs/signin.md): the signed-in principal, the users table and the activity record.
 
 Identity comes from the sign-in provider (an e-mail address); the role comes only from our ``users``
 table, never from the provider's claims, because claims differ between tenants.  Everything here is
@@ -34,7 +34,7 @@ ROLE_LABELS = {
     "council": "Council — one council named, every other council shown as Peer N; no imports",
 }
 ENV_REQUIRE_SIGN_IN = "MANDATE_REQUIRE_SIGN_IN"
-#: Pages a visitor reaches without signing in (the participants' phone page of SPEC §9).  The one place
+#: Pages a visitor reaches without signing in (the participants' phone page, docs/live.md).  The one place
 #: this is decided: the entry file adds these to the navigation in every gate state but "refused".
 PUBLIC_PAGE_FILES = frozenset({"pages/9_join.py"})
 #: Pages only for the roles that may use them: no other role has them in its navigation, so not even a
@@ -108,7 +108,7 @@ def may_open(principal: Principal | None, page_file: str) -> bool:
     return True
 
 
-#: One person on their own machine, no sign-in configured: full access (SPEC §8).
+#: One person on their own machine, no sign-in configured: full access (docs/signin.md#local-mode).
 LOCAL = Principal(email=None, role="admin", local_mode=True)
 
 
@@ -268,7 +268,7 @@ def remove_user(con: duckdb.DuckDBPyConnection, email: object, actor: str = CLI_
 
 
 def list_users(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Every user as ``{"email", "role", "council_id"}`` (SPEC §5), by e-mail."""
+    """Every user as ``{"email", "role", "council_id"}`` (docs/cli.md#users-list), by e-mail."""
     rows = con.execute("SELECT email, role, council_id FROM users ORDER BY email").fetchall()
     return [{"email": e, "role": r, "council_id": c if r == "council" else None} for e, r, c in rows]
 

@@ -4,10 +4,10 @@ Debrief mode uses it today, and a sign-in role scoped to one council will use th
 must name no other council builds one :class:`Anonymiser` and passes everything it emits through it —
 figures (every string, however deep: labels, hover templates, customdata), table rows, downloads, text.
 
-What an anonymised view must not show of a peer (SPEC §4 rule 6, §7): its name, its id, its round labels,
-its descriptors, or any text that contains its name or id.  And no ordering may give a peer away: rows
-come out in Peer-number order, and Peer numbers are the ranks of a *keyed* hash of the council id.  The key
-is a secret, because with a known key — or none — anyone holding the list of ids could recompute the
+What an anonymised view must not show of a peer (rule 6 of docs/disclosure.md; docs/dashboard.md#debrief-mode): its
+name, its id, its round labels, its descriptors, or any text that contains its name or id.  And no ordering may give a
+peer away: rows come out in Peer-number order, and Peer numbers are the ranks of a *keyed* hash of the council id.  The
+key is a secret, because with a known key — or none — anyone holding the list of ids could recompute the
 numbering.  The dashboard and the ``deck`` command use the store's own random secret (:func:`shared_key`),
 so every process numbers a store's peers alike and a restart does not renumber them; a caller that passes
 no key gets one secret per process.

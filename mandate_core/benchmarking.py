@@ -1,4 +1,4 @@
-"""Peer sets and peer benchmarks (SPEC §4 "peer benchmark").
+"""Peer sets and peer benchmarks (docs/metrics.md#peer-benchmark).
 
 A benchmark compares one value of a focus council with the same value of its peers, each in its latest
 round.  Values are computed for every council in one grouped query and only then filtered to the peer
@@ -51,7 +51,7 @@ def quantile(values: Sequence[float], q: float) -> float:
 
 
 def percentile_rank(x: float, peer_values: Sequence[float]) -> float:
-    """Share of peers below x, ties counting half (SPEC §4), in percent."""
+    """Share of peers below x, ties counting half (docs/metrics.md#peer-benchmark), in percent."""
     below = sum(1 for v in peer_values if v < x)
     equal = sum(1 for v in peer_values if v == x)
     return 100.0 * (below + 0.5 * equal) / len(peer_values)
@@ -117,7 +117,7 @@ def _metric_rows(
     """Every council's value, latest round (the focus council in its named round), in one query.
 
     The value is that of the council's overall slice, or of its sector cell with a theme — both built
-    from shown themes only (SPEC §4 rule 3), the same rule as the report's overall slice.
+    from shown themes only (rule 3 of docs/disclosure.md), the same rule as the report's overall slice.
     """
     horizons = _GAP_HORIZONS if metric == "gap" else (horizon, horizon)
     focus_id, focus_round = focus if focus else (None, None)
@@ -229,7 +229,7 @@ def benchmark(
     peers: str,
     min_group: int | None = None,
 ) -> dict[str, Any]:
-    """The SPEC §5 benchmark document for a focus council and round that are known to exist."""
+    """The ``benchmark --json`` document (docs/cli.md#benchmark) of a focus council and round known to exist."""
     horizon = validate_metric(metric, horizon, sector_theme)
     members = set(peer_ids(con, council_id, peers))
     m = storage.min_group_size(min_group)

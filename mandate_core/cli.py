@@ -1,4 +1,4 @@
-"""The command line of SPEC §5 — a stable interface that tests outside the project call.
+"""The command line (docs/cli.md) — a stable interface that tests outside the project call.
 
 Exit codes: 0 success, 1 bad input (a clear message on stderr), 2 wrong usage (argparse).  With
 ``--json`` exactly one JSON document goes to stdout.  Only the standard library, duckdb and mandate_core
@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", required=True, help="print JSON (required)")
     _users_parser(sub)
     _session_parser(sub)
-    p = command("deck", "write a council's debrief deck (SPEC §7): .pptx with native charts, or .html, the "
+    p = command("deck", "write a council's debrief deck: .pptx with native charts, or .html, the "
                 "offline pack; other councils shown as Peer 1, Peer 2, ...")
     p.add_argument("--council", metavar="ID", required=True)
     p.add_argument("--round", metavar="LABEL", help="round label (default: the latest by date)")
@@ -88,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _users_parser(sub: argparse._SubParsersAction) -> None:
-    """``users add|remove|list`` (SPEC §5, §8): who may sign in, with which role."""
+    """``users add|remove|list`` (docs/cli.md#users-add, docs/signin.md): who may sign in, with which role."""
     users = sub.add_parser("users", help="who may sign in to the dashboard, and with which role",
                            description="Manage who may sign in and their role (roles come from here, never "
                            "from the sign-in provider). Adding an e-mail that is already listed changes its role.")
@@ -108,7 +108,7 @@ def _users_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _session_parser(sub: argparse._SubParsersAction) -> None:
-    """``session open|status|close`` (SPEC §5, §9): a live workshop session that phones answer."""
+    """``session open|status|close`` (docs/cli.md, docs/live.md): a live workshop session that phones answer."""
     session = sub.add_parser("session", help="open, watch and close a live workshop session",
                              description="A live session: participants answer on their phones at /join?code=CODE; "
                              "closing it stores the round exactly as importing the same answers would.")

@@ -91,7 +91,7 @@ def _rgb(colour: str | None) -> str | None:
 
 
 def band_colour(value: float) -> str:
-    """The palette colour of the band a mean falls in (SPEC §1), as ``RRGGBB``."""
+    """The palette colour of the band a mean falls in (docs/metrics.md#position-and-band), as ``RRGGBB``."""
     return BAND_COLOURS[domain.band_of(value)][1:].upper()
 
 
@@ -691,7 +691,7 @@ def build_pptx(deck: Deck, *, peer_set: str = "", generated: dt.datetime | None 
             elif spec.key:
                 _key(slide, spec.key, top + height - 0.1)
         frame.name = f"Chart: {item.heading}"
-        # The chart's text alternative is its takeaway (SPEC §7, accessibility).
+        # The chart's text alternative is its takeaway (docs/accessibility.md).
         frame._element.nvGraphicFramePr.cNvPr.set("descr", item.takeaway)
         _notes(slide, "\n\n".join(notes))
 

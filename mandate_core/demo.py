@@ -191,9 +191,10 @@ def generate(seed: int = SEED) -> tuple[list[dict[str, str]], list[dict[str, str
 
 
 #: The council whose workshop also ran a breakout session on one theme, answered by two people: its
-#: numbers are hidden, the overall slices leave it out and say so (SPEC §4 rule 3), and it shares a
+#: numbers are hidden, the overall slices leave it out and say so (rule 3 of docs/disclosure.md), and it shares a
 #: sector theme with one of the council's main themes, so the Themes grid shows the same rule.  It has
-#: four main themes, so with the breakout it stays within SPEC §6's 3–6 themes a workshop.
+#: four main themes, so with the breakout it stays within the demo data's 3–6 themes a workshop
+#: (docs/formats.md#the-demo-data).
 _BREAKOUT_COUNCIL = "varrock-links"
 _BREAKOUT_THEME = "Breakout: a four-day week"
 
@@ -305,7 +306,7 @@ def rebuild_keeping_access(db: str | os.PathLike[str], actor: str) -> Path:
 
 
 def ensure_database(db: str | os.PathLike[str] | None = None) -> Path:
-    """The dashboard's start-up rule (SPEC §3): build the demo database when none exists."""
+    """The dashboard's start-up rule (docs/architecture.md#storage): build the demo database when none exists."""
     target = storage.resolve_db_path(db)
     if not storage.exists(target):
         build_database(target)

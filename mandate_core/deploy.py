@@ -1,4 +1,4 @@
-"""Several app processes behind one nginx: the configuration, rendered from a few numbers (SPEC §10).
+"""Several app processes behind one nginx: the configuration, rendered from a few numbers (docs/deployment.md).
 
 One Streamlit process runs every session's script under one interpreter lock, so more people means more
 processes (README "One process, many users", docs/deployment.md). A Streamlit session lives inside the

@@ -1,7 +1,7 @@
 """Disclosure control: which numbers may be shown, and which must be hidden to protect a small group.
 
-The rules are pinned by the product spec (SPEC §4, "Disclosure control"; in plain words in
-``docs/disclosure.md`` and the README).  This module owns the threshold comparison, the one reason text,
+The rules are pinned by the product contract and set out, with why and examples, in
+``docs/disclosure.md`` (in short in the README).  This module owns the threshold comparison, the one reason text,
 and the breakdown rule; :mod:`mandate_core.metrics` applies them to every statistic it returns.
 
 1. **Primary.**  A slice with fewer than ``min_group_size`` participants is suppressed; risk is withheld on
@@ -66,7 +66,7 @@ class Suppressed:
     suppressed: bool = field(default=True, init=False)
 
     def to_json(self) -> dict[str, bool]:
-        """SPEC §5 form of a suppressed SLICE."""
+        """A suppressed SLICE of ``report --json`` (docs/cli.md#report)."""
         return {"suppressed": True}
 
 

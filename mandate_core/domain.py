@@ -1,8 +1,8 @@
 """The vocabulary of the Innovation Mandate, in one place.
 
 Band names, thresholds, horizons, roles, nations, risk levels and the sector theme keys are pinned by
-the product spec (SPEC §1, §2.3).  Every importer check, metric, chart and table reads them from here so
-that a label can never drift between the command line, the pages and the downloads.
+the product contract (docs/metrics.md#the-scales, docs/formats.md#sector-themes).  Every importer check, metric, chart
+and table reads them from here so that a label can never drift between the command line, the pages and the downloads.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ DIFFERENTLY = "Differently"
 NEW = "New"
 BANDS: tuple[str, ...] = (BETTER, DIFFERENTLY, NEW)
 
-#: What each band means, in words a councillor would use (SPEC §1, glossed with the iESE model).
+#: What each band means, in words a councillor would use (docs/metrics.md#the-scales, glossed with the iESE model).
 BAND_MEANING: dict[str, str] = {
     BETTER: "do what we already do, but better (service efficiency)",
     DIFFERENTLY: "do what we already do, in a different way (redesign around need)",
     NEW: "do something not done before (design out the need)",
 }
 
-#: Lower edges of the Differently and New bands on the 1–6 change scale (SPEC §1).
+#: Lower edges of the Differently and New bands on the 1–6 change scale (docs/metrics.md#the-scales).
 DIFFERENTLY_FROM = 2.5
 NEW_FROM = 4.5
 
@@ -71,7 +71,7 @@ DEFAULT_MIN_GROUP = 3
 
 
 def band_of(mean: float) -> str:
-    """Band of a mean change score, with the spec's half-open thresholds."""
+    """Band of a mean change score, with half-open thresholds (docs/metrics.md#position-and-band)."""
     if mean < DIFFERENTLY_FROM:
         return BETTER
     if mean < NEW_FROM:

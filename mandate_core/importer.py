@@ -1,4 +1,4 @@
-"""Validated import of councils and responses files (SPEC §2), as one all-or-nothing transaction.
+"""Validated import of councils and responses files (docs/formats.md), as one all-or-nothing transaction.
 
 Every file is read into a temporary DuckDB table of text columns and checked there with set-based SQL, so
 a million-row file is validated at close to the speed of a bare ``read_csv``.  All problems of all files
@@ -463,7 +463,7 @@ class _Loader:
                 return None, problems
             rows: list[list[str]] = []
             width = len(names)
-            # A date-time cell in workshop_date counts as its date (SPEC §2); elsewhere it stays as shown.
+            # A date-time cell in workshop_date counts as its date (docs/formats.md); elsewhere it stays as shown.
             date_at = names.index("workshop_date") if "workshop_date" in names else -1
             counter = _RowCounter()
             for row_no, values in enumerate(it, start=2):
@@ -694,7 +694,7 @@ def _response_group_rules(con: duckdb.DuckDBPyConnection, table: str) -> list[st
         parts.append(_first_of_group_sql(table, "council_id, round, participant", "lower({p}role)", "role",
                                          "a participant keeps one role:", 102))
     if groups:
-        # A blank group is not a second value (SPEC §2): an officer may name a directorate on some rows
+        # A blank group is not a second value (docs/formats.md): an officer may name a directorate on some rows
         # only, and a member's blank group is reported once per row, as required, by the value rules.
         parts.append(_first_of_group_sql(table, "council_id, round, participant", "{p}grp", "group",
                                          "a participant keeps one group:", 103))

@@ -1,4 +1,4 @@
-"""Live capture in the workshop (SPEC §9): sessions, phones joining, answers, and closing into a round.
+"""Live capture in the workshop (docs/live.md): sessions, phones joining, answers, and closing into a round.
 
 A facilitator opens a *session* for a council and round; participants join on their phones with a short
 code and answer theme by theme; closing the session stores the round.  Closing writes the answers to a
@@ -50,7 +50,7 @@ JOIN_PATH = "/join"
 
 WRONG_CODE = "There is no session with this code. Check the code on the screen and try again."
 
-#: The words a phone shows beside each score (SPEC §1), so every phone reads the scale the same way.
+#: The words a phone shows beside each score (docs/metrics.md#the-scales), so every phone reads the scale the same way.
 CHANGE_WORDS = {n: f"{n} · {domain.band_of(n)}" for n in range(domain.CHANGE_MIN, domain.CHANGE_MAX + 1)}
 RISK_WORDS = {n: f"{n} · {word}" for n, word in domain.RISK_LEVELS.items()}
 QUESTIONS = {"now": "Now: where is the change programme today?",
@@ -67,7 +67,7 @@ class LiveError(Exception):
 
 @dataclass(frozen=True)
 class Theme:
-    """One of the session's themes: the council's own label and its sector key (SPEC §2.3)."""
+    """One of the session's themes: the council's own label and its sector key (docs/formats.md#sector-themes)."""
 
     label: str
     sector: str
@@ -97,7 +97,7 @@ class Session:
         return self.expires_at is not None and (now or _now()) >= self.expires_at
 
     def open_json(self) -> dict[str, Any]:
-        """``session open --json`` (SPEC §5), exactly."""
+        """``session open --json`` (docs/cli.md#session-open), exactly."""
         return {"code": self.code, "council_id": self.council_id, "round": self.round, "state": "open",
                 "join_path": join_path(self.code)}
 
@@ -136,7 +136,7 @@ def _now() -> dt.datetime:
 
 
 def join_path(code: str) -> str:
-    """The address a phone opens, relative to the app (SPEC §9)."""
+    """The address a phone opens, relative to the app (docs/live.md)."""
     return f"{JOIN_PATH}?code={code}"
 
 
@@ -157,7 +157,7 @@ def new_code() -> str:
 # --- parsing what a facilitator typed -------------------------------------------------------------------
 
 def parse_theme(text: str) -> Theme:
-    """``LABEL=SECTOR_KEY`` as given to ``session open --theme``, with the import's rules (SPEC §2)."""
+    """``LABEL=SECTOR_KEY`` as given to ``session open --theme``, with the import's rules (docs/formats.md)."""
     if "=" not in text:
         raise LiveError(f"theme {text.strip()[:40]!r}: write it as LABEL=SECTOR_KEY, e.g. "
                         "\"Net zero by 2040=environment\"")
@@ -361,7 +361,7 @@ def round_stored(con: duckdb.DuckDBPyConnection, council_id: str, round_label: s
 
 
 def _record(con: duckdb.DuckDBPyConnection, actor: str, action: str, detail: str, when: dt.datetime) -> None:
-    """Who did what (SPEC §8), in the same transaction as the change."""
+    """Who did what (docs/signin.md), in the same transaction as the change."""
     has_table = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'activity'"
                             ).fetchone()
     if has_table and has_table[0]:
@@ -560,7 +560,7 @@ def my_answers(con: duckdb.DuckDBPyConnection, code: object, device_token: str) 
 
 #: The roles a phone may choose, as the phone page words them (a member only where the session has groups).
 ROLE_WORDS = {"officer": "An officer (a senior manager)", "member": "A member (an elected councillor)"}
-#: The reminder of the change scale above each theme's questions (the bands of SPEC §1).
+#: The reminder of the change scale above each theme's questions (the bands (docs/metrics.md#the-scales)).
 SCALE_HINT = ("1–2 Better: do what we do, better · 3–4 Differently: do it in a different way · "
               "5–6 New: do something not done before")
 
@@ -621,7 +621,7 @@ def taking_part(me: Participant) -> str:
 # --- the facilitator's view ---------------------------------------------------------------------------
 
 def status(con: duckdb.DuckDBPyConnection, code: object) -> dict[str, Any]:
-    """``session status --json`` (SPEC §5): joined participants and stored answers (one per theme × horizon)."""
+    """``session status --json`` (docs/cli.md): joined participants and stored answers (one per theme × horizon)."""
     session = get_session(con, code)
     row = con.execute("SELECT count(*) FROM live_answers WHERE code = ?", [session.code]).fetchone()
     return {"code": session.code, "council_id": session.council_id, "round": session.round,
@@ -681,7 +681,7 @@ def set_revealed(con: duckdb.DuckDBPyConnection, code: object, revealed: bool) -
 
 
 def answer_rows(con: duckdb.DuckDBPyConnection, code: object) -> list[list[Any]]:
-    """The session's answers as rows of a responses file (SPEC §2.2, columns in importer order)."""
+    """The session's answers as rows of a responses file (docs/formats.md#responses, columns in importer order)."""
     session = get_session(con, code)
     sectors = {t.label: t.sector for t in session.themes}
     order = {t.label: i for i, t in enumerate(session.themes)}
@@ -706,7 +706,8 @@ def write_csv(rows: Iterable[Sequence[Any]], path: Path) -> Path:
 
 
 def room_report(con: duckdb.DuckDBPyConnection, code: object, min_group: int) -> dict[str, Any] | None:
-    """The room's own results so far, as ``report --json`` would give them once stored (every §4 rule).
+    """The room's own results so far, as ``report --json`` would give them once stored (every rule of
+    docs/disclosure.md).
 
     The answers are imported, through the importer, into a private in-memory database that holds only this
     council, and the report is computed there, so the reveal and the stored round cannot disagree.  None

@@ -2,7 +2,7 @@
 
 ``export`` is the backup and migration path, so it writes every value exactly as stored — no spreadsheet
 formula escaping, unlike the dashboard's downloads — in files that re-import to an identical database.
-``check`` re-applies the SPEC §2 rules to what is stored, so damage from outside the importer shows.
+``check`` re-applies the rules of docs/formats.md to what is stored, so damage from outside the importer shows.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ _CHECKS: list[tuple[str, str]] = [
     ("a theme with more than one sector theme",
      "SELECT council_id || ' / ' || round, theme FROM answers GROUP BY council_id, round, theme "
      "HAVING count(DISTINCT sector_theme) > 1"),
-    # A blank group is not a second value (SPEC §2): an officer may give a directorate on some rows only.
+    # A blank group is not a second value (docs/formats.md): an officer may give a directorate on some rows only.
     ("a participant with more than one role or group",
      "SELECT council_id || ' / ' || round, participant FROM answers GROUP BY council_id, round, "
      "participant HAVING count(DISTINCT role) > 1 OR count(DISTINCT grp) > 1"),

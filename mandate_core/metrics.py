@@ -1,4 +1,4 @@
-"""Slice statistics and the metrics derived from them (SPEC §4), computed in DuckDB.
+"""Slice statistics and the metrics derived from them (docs/metrics.md), computed in DuckDB.
 
 Every function that reads the database returns numbers only through :func:`_disclose`, which turns a
 raw tally into :class:`SliceStats` when at least ``min_group`` participants stand behind it and into a
@@ -44,7 +44,7 @@ class SliceStats:
     suppressed: bool = field(default=False, init=False)
 
     def to_json(self) -> dict[str, Any]:
-        """SPEC §5 SLICE."""
+        """A SLICE of ``report --json`` (docs/cli.md#report)."""
         return {
             "n": self.n,
             "position": self.position,
@@ -124,7 +124,7 @@ def _tally_columns(ok: str | None, risk_ok: str | None) -> str:
 
 #: Every row of the slice (a slice that is one theme × horizon, or a breakdown cell).
 _AGG = _tally_columns(None, None)
-#: Rows of shown themes only, and for risk rows of themes whose risk is shown (SPEC §4 rule 3); needs the
+#: Rows of shown themes only, and for risk rows of themes whose risk is shown (rule 3 of docs/disclosure.md); needs the
 #: ``ok`` and ``risk_ok`` columns of :func:`_marked_rows_sql`.
 _AGG_SHOWN = _tally_columns("ok", "risk_ok") + """,
     count(DISTINCT theme) AS themes_total,
@@ -219,7 +219,7 @@ _LATEST_ROUNDS = """
 
 
 def latest_round(con: duckdb.DuckDBPyConnection, council_id: str) -> str | None:
-    """The round a council's pages open on by default (SPEC §5: latest by workshop date)."""
+    """The round a council's pages open on by default (docs/cli.md#report: latest by workshop date)."""
     row = con.execute(
         """SELECT round FROM rounds WHERE council_id = ?
            ORDER BY workshop_date DESC, round DESC LIMIT 1""",
@@ -582,7 +582,7 @@ def council_summary(
     round_label: str,
     min_group: int | None = None,
 ) -> dict[str, Any]:
-    """The body of the SPEC §5 report (participants, overall, themes) for one workshop, in one query.
+    """The body of ``report --json`` (participants, overall, themes; docs/cli.md#report) for one workshop, in one query.
 
     ``coverage`` (not part of the report JSON) says, per horizon, how many themes the overall slice
     covers of those present, so a page can say when a hidden theme is left out (rule 3).
@@ -776,8 +776,8 @@ def sector_overview(
 
     The overall slice of a horizon covers only the council's shown themes (rule 3), exactly as the
     council's report does.  Rows: ``{council_id, name, nation, council_type, peer_group, round,
-    workshop_date, participants, now, next, ambition: SLICE, gap, coverage}`` with SLICE in the SPEC §5
-    form and ``coverage`` ``{horizon: {"themes_covered", "themes"}}``.
+    workshop_date, participants, now, next, ambition: SLICE, gap, coverage}`` with SLICE as in
+    docs/cli.md#report and ``coverage`` ``{horizon: {"themes_covered", "themes"}}``.
     """
     m = storage.min_group_size(min_group)
     pick_sql, params = _picked_rounds_sql(round_label)

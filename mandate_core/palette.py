@@ -1,10 +1,10 @@
 """Colours, from one colour-blind-safe palette (Okabe–Ito), so a band looks the same on every screen.
 
-Better / Differently / New keep fixed colours everywhere (SPEC §7).  They were picked from Okabe–Ito to
-stay distinct under deuteranopia, protanopia and tritanopia.
+Better / Differently / New keep fixed colours everywhere (docs/dashboard.md#across-pages).  They were picked from
+Okabe–Ito to stay distinct under deuteranopia, protanopia and tritanopia.
 
 Every colour a chart, the debrief pack or the page CSS draws with lives here, in three kinds, because
-WCAG 2.2 AA asks different things of each (SPEC §7; docs/accessibility.md):
+WCAG 2.2 AA asks different things of each (docs/accessibility.md):
 
 - **areas** (band zones, heatmap cells, stacked-bar fills): the Okabe–Ito colours themselves and their
   pale tints.  An area is a background for text and marks, or carries its value as text in it, or has a

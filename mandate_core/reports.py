@@ -1,4 +1,4 @@
-"""The JSON documents of ``report --json`` and ``benchmark --json`` (SPEC §5), exactly as pinned.
+"""The JSON documents of ``report --json`` and ``benchmark --json`` (docs/cli.md), exactly as pinned.
 
 Input a user typed (council id, round label, metric, horizon, theme, peers) is checked here and turned
 into a :class:`ReportError` with a message the command line prints as is; everything else is delegated

@@ -50,7 +50,7 @@ class StoreError(Exception):
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
-    """The database path rule of SPEC §3: ``--db``, else ``MANDATE_DB``, else ``data/mandate.duckdb``.
+    """The database path: ``--db``, else ``MANDATE_DB``, else ``data/mandate.duckdb`` (docs/architecture.md#storage).
 
     A PostgreSQL URL comes back unchanged, as a string (a ``Path`` would fold its ``//``): callers that
     need to know which kind of store it is use :func:`is_shared_store`, :func:`exists` and
@@ -167,7 +167,7 @@ _SCHEMA_V1 = [
         FROM answers GROUP BY ALL""",
 ]
 
-# Version 2: who may sign in, with which role, and the record of who did what (SPEC §8).
+# Version 2: who may sign in, with which role, and the record of who did what (docs/signin.md).
 _SCHEMA_V2 = [
     """CREATE TABLE IF NOT EXISTS users (
         email      VARCHAR PRIMARY KEY,
@@ -183,7 +183,7 @@ _SCHEMA_V2 = [
     )""",
 ]
 
-# Version 3: live workshop sessions and the answers given in them before they are stored (SPEC §9).
+# Version 3: live workshop sessions and the answers given in them before they are stored (docs/live.md).
 _SCHEMA_V3 = [
     """CREATE TABLE IF NOT EXISTS live_sessions (
         code          VARCHAR PRIMARY KEY,

@@ -41,7 +41,7 @@ def num(value: float) -> str:
 
 
 def shown(slice_: Mapping[str, Any] | None) -> bool:
-    """Whether a SPEC §5 SLICE carries numbers (not suppressed, not missing)."""
+    """Whether a SLICE (docs/cli.md#report) carries numbers (not suppressed, not missing)."""
     return bool(slice_) and not slice_.get("suppressed") and slice_.get("position") is not None
 
 
@@ -285,7 +285,7 @@ def consensus_sentence(value: float) -> str:
 
 
 def officer_member_takeaway(themes: Sequence[Mapping[str, Any]], horizon: str, min_group: int) -> str:
-    """ "Members want to go further than officers on 4 of 5 themes" (SPEC §4 officer–member gap)."""
+    """ "Members want to go further than officers on 4 of 5 themes" (docs/metrics.md#officermember-gap)."""
     gaps = [t["officer_member_gap"][horizon] for t in themes
             if (t.get("officer_member_gap") or {}).get(horizon) is not None]
     if not gaps:
@@ -500,7 +500,7 @@ def how_to_read_distribution(min_group: int) -> str:
     )
 
 
-# --- aggregates that leave a hidden theme out (SPEC §4 rule 3) --------------------------------------------
+# --- aggregates that leave a hidden theme out (rule 3 of docs/disclosure.md) ------------------------------
 
 
 def overall_coverage_note(report: Mapping[str, Any]) -> str | None:

@@ -29,7 +29,7 @@ MAX_SHOWN = importer.MAX_REPORTED
 
 PROBLEM_COLUMNS = ("file", "row", "column", "reason")
 
-#: The Data page's description of the two files (README "The data files", SPEC §2).
+#: The Data page's description of the two files (README "The data files", docs/formats.md).
 FORMAT_HELP = """
 **councils** — one row per council: `council_id`, `name`, `nation` (England, Scotland, Wales, Northern
 Ireland), `council_type`, and optionally `population` and `peer_group`. Councils already loaded are updated.
@@ -411,7 +411,7 @@ def imported_rows(outcome: Outcome, name_of: Any) -> list[dict[str, Any]]:
 
 # --- templates to start from -----------------------------------------------------------------------------
 
-#: One example row each, in the README's format (SPEC §2); the ids are made up so an import of the
+#: One example row each, in the format of docs/formats.md; the ids are made up so an import of the
 #: template as it is cannot touch a real council.
 TEMPLATES: dict[str, list[dict[str, str]]] = {
     "councils": [{"council_id": "example-council", "name": "Example Borough Council", "nation": "England",

@@ -154,7 +154,7 @@ class ThemeGrid:
 
     measure: str
     councils: list[tuple[str, str]]  # (council_id, label), focus first, then by label
-    themes: list[tuple[str, str]]  # (sector key, sector label), in SPEC order, only themes in use
+    themes: list[tuple[str, str]]  # (sector key, sector label), in domain.SECTOR_THEMES order, only themes in use
     cells: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     focus: str | None = None
     rounds: dict[str, str] = field(default_factory=dict)  # council_id -> round shown
@@ -395,7 +395,7 @@ def benchmark_view(
         "peer_ids": members,
         "rows": rows,
         "not_covered": [k for k in domain.SECTOR_THEMES if k not in covered],
-        # the overall row covers shown themes only (SPEC §4 rule 3): say so when one is left out
+        # the overall row covers shown themes only (rule 3 of docs/disclosure.md): say so when one is left out
         "coverage_note": takeaways.overall_coverage_note(summary) if summary else None,
     }
 

@@ -2,8 +2,8 @@
 
 The live view (pages/_workshop_room.py) is a fragment that refreshes every 3 s from a cached status query
 (counts only); the room's spectrum is the report of its answers so far (mandate_core.live.room_report:
-every §4 rule applies), shown only once revealed.  Closing stores the round as importing the same answers
-would (mandate_core.live).
+every rule of docs/disclosure.md applies), shown only once revealed.  Closing stores the round as importing the same
+answers would (mandate_core.live).
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ def render() -> None:
     st.caption("What is loaded, importing new workshop results, and the data behind every view.")
     _loaded_section(cat, sel, labels)
     st.divider()
-    if admin:  # imports and the rebuild change or wipe the data: administrators only (SPEC §8)
+    if admin:  # imports and the rebuild change or wipe the data: administrators only (docs/signin.md)
         _data_admin.import_section(cat)
         st.divider()
     elif who is not None and who.can_import:

@@ -1,4 +1,4 @@
-"""Join: the participants' phone page (SPEC §9) — no sign-in, one theme a screen, never refreshes by itself.
+"""Join: the participants' phone page (docs/live.md) — no sign-in, one theme a screen, never refreshes by itself.
 
 The code and this phone's device token live in the address (``/join?code=…&device=…``), so a reload, a
 locked phone or a dropped connection resumes where it was.  Nothing here polls: one Streamlit process

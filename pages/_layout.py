@@ -84,7 +84,7 @@ def principal() -> Any:
 
 
 def _guard(target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    """Where data is read: a council user's query may name no council but their own (SPEC §8)."""
+    """Where data is read: a council user's query may name no council but their own (docs/signin.md)."""
     if not (args or kwargs) or target.startswith("access."):
         return  # the catalog and the sign-in lookup take no council
     from mandate_core import access
@@ -237,7 +237,7 @@ def _first_column(data: Any, order: Sequence[str] | None) -> str | None:
 
 
 def council_report(sel: Selection, min_group: int) -> dict[str, Any] | None:
-    """The chosen council's report (SPEC §5), or None after telling the user why there is none."""
+    """The chosen council's report (docs/cli.md#report), or None after telling the user why there is none."""
     from mandate_core.metrics import ReportError
     from mandate_core.takeaways import md_escape
 
@@ -383,7 +383,7 @@ def plotly_chart(fig: Any, *, alt: str | None = None, key: str | None = None) ->
 
 
 def numbers(rows: Sequence[dict[str, Any]], label: str = NUMBERS_LABEL) -> None:
-    """A chart's numbers as a table, collapsed under the chart (SPEC §7: every chart's numbers in a table)."""
+    """A chart's numbers as a table, collapsed under the chart, as docs/accessibility.md promises for every chart."""
     from mandate_core.charts.base import EMPTY_CELL
     from mandate_core.charts.spectrum import display_table
 

@@ -1,4 +1,4 @@
-"""The sign-in gate on screen (SPEC §8): which mode the app is in, and the pages shown without data.
+"""The sign-in gate on screen (docs/signin.md): which mode the app is in, and the pages shown without data.
 
 The rules live in mandate_core.access; this file only gathers the facts Streamlit knows (is ``[auth]``
 configured, is the visitor signed in, as whom), asks the users table for the role, and draws the

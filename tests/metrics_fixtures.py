@@ -218,7 +218,7 @@ def reference_rows(con: duckdb.DuckDBPyConnection, council_id: str, round_label:
 
 
 def reference_slice(rows: list[tuple], m: int) -> dict:
-    """SPEC §4 straight from the definition, written independently of mandate_core.metrics."""
+    """The metrics of docs/metrics.md straight from their definitions, written independently of mandate_core.metrics."""
     import math
 
     people = {r[0] for r in rows}
@@ -240,7 +240,7 @@ def reference_slice(rows: list[tuple], m: int) -> dict:
 
 
 def reference_hidden_cells(th_rows: list[tuple], m: int) -> set[str]:
-    """SPEC §4 rule 2 for one theme × horizon, straight from the text (independent of disclosure.py).
+    """Rule 2 of docs/disclosure.md for one theme × horizon, straight from the text (independent of disclosure.py).
 
     Cells are named "total", "officers", "members" and "group:NAME"; absent cells are never hidden.
     """
@@ -274,7 +274,7 @@ def reference_hidden_cells(th_rows: list[tuple], m: int) -> set[str]:
 
 
 def reference_aggregate(raw: list[tuple], horizon: str, m: int, sector: str | None = None) -> dict:
-    """SPEC §4 rule 3: an overall slice (or a sector cell) from the shown themes' rows only."""
+    """Rule 3 of docs/disclosure.md: an overall slice (or a sector cell) from the shown themes' rows only."""
     rows = [r for r in raw if r[5] == horizon and (sector is None or r[4] == sector)]
     themes = {r[3] for r in rows}
     shown, risk_shown = [], []

@@ -1,5 +1,5 @@
 """Unit tests of mandate_core.access: roles, the gate, scoping, users, the activity record, deletions,
-and the ``users`` command (SPEC §5, §8)."""
+and the ``users`` command (docs/signin.md, docs/cli.md#users-add)."""
 
 from __future__ import annotations
 

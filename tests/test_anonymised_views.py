@@ -1,9 +1,9 @@
 """Every page in debrief mode, on a database built to catch leaks: nothing names a peer, nothing orders by name.
 
-SPEC §4 rule 6 and §7: an anonymised view shows no other council's name, id, round label or notes, nor any
-text containing them, in the page elements, chart specs or downloads; anonymised rows are ordered by value
-or by Peer number, never in the order of the real names.  The database is made so that each way of leaking
-shows: a peer's round label holds its id and name, another's is glued to its id, the focus council's note
+Rule 6 of docs/disclosure.md and docs/dashboard.md#debrief-mode: an anonymised view shows no other council's name, id,
+round label or notes, nor any text containing them, in the page elements, chart specs or downloads; anonymised rows are
+ordered by value or by Peer number, never in the order of the real names.  The database is made so that each way of
+leaking shows: a peer's round label holds its id and name, another's is glued to its id, the focus council's note
 names peers (one with a Turkish dotted İ, which used to crash the anonymiser), peers write notes of their
 own, and the peers' alphabetical order is the reverse of their value order.
 

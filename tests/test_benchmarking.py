@@ -1,4 +1,4 @@
-"""Peer sets, quartiles and percentile ranks (SPEC §4 "peer benchmark")."""
+"""Peer sets, quartiles and percentile ranks (docs/metrics.md#peer-benchmark)."""
 
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ def test_group_positions_values_colours_and_hidden_rows(rows: list[dict]) -> Non
     assert ticks[3] == "Green (n=4)"
     assert ticks[4] == "Labour" and ticks[5] == "SNP"  # no n for hidden groups
     notes = [a.text for a in fig.layout.annotations if a.text]
-    # one text for the small group and for its partner (SPEC §4 rule 5)
+    # one text for the small group and for its partner (rule 5 of docs/disclosure.md)
     assert notes.count("not shown — small group") == 2
     assert not any("protect" in n or "fewer" in n for n in notes)
     text = shown_json(fig)

@@ -1,5 +1,5 @@
-"""Contrast (WCAG 2.2 AA, SPEC §7): the ratio function against hand-computed values, every ink/background pair
-the palette declares, and every colour the real figures draw with — so a literal cannot sneak back into a
+"""Contrast (WCAG 2.2 AA, docs/accessibility.md): the ratio function against hand-computed values, every ink/background
+pair the palette declares, and every colour the real figures draw with — so a literal cannot sneak back into a
 chart builder, and a new ink cannot skip the check.
 
 Worked values (WCAG 2.x relative luminance, L = 0.2126 R + 0.7152 G + 0.0722 B of the linearised channels):

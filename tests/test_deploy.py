@@ -24,11 +24,11 @@ def _block(text: str, head: str) -> str:
     return text[start:i - 1]
 
 
-SPEC = deploy.Cluster((8601, 8602, 8603), 8080)
+CLUSTER = deploy.Cluster((8601, 8602, 8603), 8080)
 
 
 def test_every_process_is_an_upstream_server_picked_by_the_route_cookie() -> None:
-    text = deploy.http_block(SPEC)
+    text = deploy.http_block(CLUSTER)
     upstream = _block(text, "upstream mandate_app")
     assert re.findall(r"server (\S+) ", upstream) == ["127.0.0.1:8601", "127.0.0.1:8602", "127.0.0.1:8603"]
     assert "hash $route_key consistent;" in upstream
@@ -43,7 +43,7 @@ def test_every_process_is_an_upstream_server_picked_by_the_route_cookie() -> Non
 
 
 def test_the_websocket_location_upgrades_and_stays_open() -> None:
-    text = deploy.http_block(SPEC)
+    text = deploy.http_block(CLUSTER)
     stream = _block(text, "location /_stcore/stream")
     assert "proxy_set_header Upgrade $http_upgrade;" in stream
     assert "proxy_set_header Connection $connection_upgrade;" in stream
@@ -56,7 +56,7 @@ def test_the_websocket_location_upgrades_and_stays_open() -> None:
 
 
 def test_upload_limit_and_listen_address_follow_the_app() -> None:
-    text = deploy.http_block(SPEC)
+    text = deploy.http_block(CLUSTER)
     assert f"client_max_body_size {uploads.MAX_UPLOAD_MB}m;" in text and uploads.MAX_UPLOAD_MB == 200
     assert "listen 127.0.0.1:8080;" in text
     six = deploy.http_block(deploy.Cluster((8601,), 443, listen_host="::"))
@@ -66,13 +66,13 @@ def test_upload_limit_and_listen_address_follow_the_app() -> None:
 
 
 def test_standalone_config_keeps_every_file_under_its_prefix(tmp_path: Path) -> None:
-    text = deploy.standalone_config(SPEC, tmp_path)
+    text = deploy.standalone_config(CLUSTER, tmp_path)
     assert "daemon off;" in text and f'pid "{tmp_path}/nginx.pid";' in text
     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         assert f'{kind}_temp_path "{tmp_path}/tmp-{kind}";' in text
     assert f'access_log "{tmp_path}/access.log" mandate_upstream;' in text
     assert not text.startswith("user")
-    assert deploy.standalone_config(SPEC, tmp_path, user="www-data").startswith("user www-data;\n")
+    assert deploy.standalone_config(CLUSTER, tmp_path, user="www-data").startswith("user www-data;\n")
 
 
 @pytest.mark.parametrize(("make", "words"), [
@@ -84,8 +84,8 @@ def test_standalone_config_keeps_every_file_under_its_prefix(tmp_path: Path) -> 
     (lambda: deploy.Cluster((8601,), 80, listen_host="x; include /etc/passwd"), "not a host"),
     (lambda: deploy.Cluster((8601,), 80, max_upload_mb=0), "megabytes"),
     (lambda: deploy.cluster(0, 8601, 80), "1 or more"),
-    (lambda: deploy.standalone_config(SPEC, '/tmp/x"; evil'), "may not contain"),
-    (lambda: deploy.standalone_config(SPEC, "/tmp/x", user="root; x"), "not a user name"),
+    (lambda: deploy.standalone_config(CLUSTER, '/tmp/x"; evil'), "may not contain"),
+    (lambda: deploy.standalone_config(CLUSTER, "/tmp/x", user="root; x"), "not a user name"),
     (lambda: deploy.streamlit_command(0), "from 1 to 65535"),
 ])
 def test_settings_that_cannot_work_get_a_clear_error(make: object, words: str) -> None:
@@ -124,7 +124,7 @@ def test_nginx_itself_accepts_the_rendered_config(tmp_path: Path) -> None:
     nginx = launcher.nginx_binary()
     require_or_skip(nginx is not None, "NGINX NOT INSTALLED: the rendered config was not checked by nginx -t "
                     "(apt-get install nginx)")
-    (tmp_path / "nginx.conf").write_text(deploy.standalone_config(SPEC, tmp_path))
+    (tmp_path / "nginx.conf").write_text(deploy.standalone_config(CLUSTER, tmp_path))
     done = subprocess.run([str(nginx), "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
                            "-e", str(tmp_path / "error.log")], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr

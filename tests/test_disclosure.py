@@ -30,7 +30,7 @@ def _hidden(reasons: dict) -> set[str]:
     return {_name(c) for c, r in reasons.items() if r is not None}
 
 
-# --- the rule on counts (SPEC §4 rule 2) -----------------------------------------------------------------
+# --- the rule on counts (rule 2 of docs/disclosure.md) ---------------------------------------------------
 
 
 def test_nothing_hidden_when_every_cell_is_big_enough() -> None:
@@ -57,7 +57,7 @@ def test_two_small_groups_that_together_reach_the_threshold_protect_each_other()
 
 
 def test_two_one_member_groups_take_a_third_group_with_them() -> None:
-    # SPEC §4 finding 4: members total and Lab shown would give away the two councillors' combined
+    # Rule 2c of docs/disclosure.md: members total and Lab shown would give away the two councillors' combined
     # answers (1 + 1 = 2 < 3), so the smallest shown group (Lab, 4) is hidden too: 1 + 1 + 4 = 6.
     reasons = breakdown_suppression(14, 3, 11, {"Lab": 4, "Con": 1, "Green": 1, "SNP": 5}, 3)
     assert _hidden(reasons) == {"group:Con", "group:Green", "group:Lab"}

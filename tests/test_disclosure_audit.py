@@ -18,8 +18,8 @@ rule) it takes one of ``L``'s answers ``r`` and asks:
 
 The same is done for risk scores.  Each hidden-cell scenario the issue describes (a breakout theme, two
 themes sharing a sector key, alignment using a hidden partner, two one-member groups) is a fixed case
-here, and hypothesis draws many more workshops.  On the code before the SPEC §4 revision the fixed
-cases fail (see the commit message).
+here, and hypothesis draws many more workshops.  On the code before the revision of these rules (docs/disclosure.md) the
+fixed cases fail (see the commit message).
 """
 
 from __future__ import annotations

@@ -6,7 +6,10 @@
 * docs/cli.md: every command of the parser is documented, and every documented command exists.
 * docs/architecture.md: every module of mandate_core/ and pages/ is placed on the map.
 * docs/formats.md: every column the importer accepts, and every sector key, is documented.
-* Links between the docs (and from the README) point at files that exist.
+* Links between the docs (and from the README) point at files that exist; the README links every page.
+* The repository cites its own docs: no file cites the product spec, which lives outside the repository
+  (its section numbers point at nothing a reader of the repository has), and every ``docs/<page>.md`` and
+  ``docs/<page>.md#<heading>`` cited anywhere names a page and a heading that exist.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import io
 import json
 import re
 import shlex
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -292,3 +296,78 @@ def test_links_in_docs_and_readme_resolve() -> None:
     for doc in DOCS.glob("*.md"):
         if doc.name != "README.md":
             assert f"({doc.name})" in index, f"docs/README.md does not link {doc.name}"
+
+
+# --- the code cites docs/, not the spec outside the repository ---------------------------------------
+
+#: A citation of the product spec: the word in capitals, or a section sign before a section number.
+_SPEC_CITATION = re.compile(r"\bSPEC\b|\u00a7\s*\d")
+#: A citation of a doc page, with an optional heading anchor ("docs/metrics.md#peer-benchmark").
+_DOC_CITATION = re.compile(r"\bdocs/([\w.-]+\.md)(?:#([\w-]+))?")
+
+
+def _tracked_text_files() -> list[Path]:
+    """Every file git tracks (or, outside a git checkout, every file but .venv/.git) that reads as text."""
+    try:
+        names = subprocess.run(["git", "ls-files"], cwd=REPO, check=True, capture_output=True,
+                               text=True).stdout.splitlines()
+        paths = [REPO / n for n in names]
+    except (OSError, subprocess.CalledProcessError):
+        paths = [p for p in REPO.rglob("*") if not {".venv", ".git"} & set(p.relative_to(REPO).parts)]
+    out = []
+    for path in paths:
+        if path.is_file() and not path.is_symlink() and path.stat().st_size < 2_000_000:
+            try:
+                path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue
+            out.append(path)
+    return out
+
+
+def _spec_citations(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if _SPEC_CITATION.search(line)]
+
+
+def test_the_spec_citation_finder_finds_one() -> None:
+    """The scanner itself: it catches a citation by section sign and by name, and passes plain code."""
+    sign, word = chr(0xA7), "SP" + "EC"  # spelt apart, so this file does not cite the spec itself
+    text = f"x = 1  # ({word} {sign}4 rule 3)\n# see {sign} 2.4\nJOIN_{word} = PAGE_{word}S  # docs/cli.md\n"
+    assert _spec_citations(text) == [f"x = 1  # ({word} {sign}4 rule 3)", f"# see {sign} 2.4"]
+    assert _DOC_CITATION.findall("(docs/metrics.md#peer-benchmark), docs/cli.md.") == [
+        ("metrics.md", "peer-benchmark"), ("cli.md", "")]
+
+
+def test_no_file_cites_the_spec_outside_the_repository() -> None:
+    files = _tracked_text_files()
+    assert len(files) >= 100, "the scan found too few files to mean anything"
+    found = [f"{p.relative_to(REPO)}: {line}" for p in files for line in _spec_citations(p.read_text("utf-8"))]
+    assert found == [], "cite the doc in docs/ that holds it (docs/README.md lists them)"
+
+
+def test_every_cited_doc_and_heading_exists() -> None:
+    """``docs/<page>.md`` and ``docs/<page>.md#<anchor>`` in code, tests, requirements and the README resolve."""
+    cited = 0
+    problems: list[str] = []
+    for path in _tracked_text_files():
+        if path.parent == DOCS:
+            continue  # links inside docs/ are relative and checked by test_links_in_docs_and_readme_resolve
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for name, anchor in _DOC_CITATION.findall(line):
+                cited += 1
+                target = DOCS / name
+                if not target.is_file():
+                    problems.append(f"{path.relative_to(REPO)}:{lineno}: docs/{name} does not exist")
+                elif anchor and anchor not in _anchors(target):
+                    problems.append(f"{path.relative_to(REPO)}:{lineno}: docs/{name} has no heading #{anchor}")
+    # The code cites the docs about a hundred times; a scan that found few would pass vacuously.
+    assert cited >= 80
+    assert problems == []
+
+
+def test_readme_links_every_doc_page() -> None:
+    """The repository's README lists every page of docs/, so a reader of the front page finds them all."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    pages = sorted(p.name for p in DOCS.glob("*.md") if p.name != "README.md")
+    assert len(pages) >= 10
+    assert [name for name in pages if f"](docs/{name})" not in readme] == []

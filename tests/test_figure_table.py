@@ -1,5 +1,5 @@
-"""Text alternatives of charts (SPEC §7): the takeaway as alt text, and the numbers read off the figure as a
-table — exactly what the chart draws, nothing hidden, and anonymised when the figure is."""
+"""Text alternatives of charts (docs/accessibility.md): the takeaway as alt text, and the numbers read off the figure as
+a table — exactly what the chart draws, nothing hidden, and anonymised when the figure is."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Import behaviour (SPEC §2.4, §3, §5, §6): formats agree, --replace, crash safety, demo data, CLI basics."""
+"""Import behaviour: formats agree, --replace, crash safety, demo data, CLI basics (docs/formats.md, docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -364,7 +364,7 @@ def test_wrong_usage_exits_2(args: list[str]) -> None:
     assert not (REPO / "x.duckdb").exists()
 
 
-# --- database path rule (SPEC §3) -----------------------------------------------------------------------
+# --- database path rule (docs/architecture.md#storage) --------------------------------------------------
 
 def test_db_path_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MANDATE_DB", raising=False)

@@ -1,4 +1,4 @@
-"""SPEC §2 as revised in issue 11: officers' directorates, date-time cells, whole workbooks, row counts.
+"""docs/formats.md as revised in issue 11: officers' directorates, date-time cells, whole workbooks, row counts.
 
 Each of these valid files used to be refused or, worse, imported in part without a word.  Most tests run
 the importer in-process (the command line is the same code; one test goes through it for stdout).

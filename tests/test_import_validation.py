@@ -1,7 +1,7 @@
-"""Every validation rule of SPEC §2, through the command line.
+"""Every validation rule of docs/formats.md, through the command line.
 
-Each refusal test writes a small bad file and checks the contract of §2.4: exit code 1, a stderr line
-naming the file, the row (header = row 1) and the column, and a database that is exactly as before.
+Each refusal test writes a small bad file and checks the contract of docs/formats.md#what-an-import-does: exit code 1, a
+stderr line naming the file, the row (header = row 1) and the column, and a database that is exactly as before.
 """
 
 from __future__ import annotations

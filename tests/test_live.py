@@ -1,4 +1,4 @@
-"""Live sessions (SPEC §9): the lifecycle, every rule, closing as an import, and the session command.
+"""Live sessions (docs/live.md): the lifecycle, every rule, closing as an import, and the session command.
 
 Each test builds its own small database with one council (no demo data), so no number here depends on the
 demo or on the metric code's details: closing is compared with importing the same answers as a CSV.

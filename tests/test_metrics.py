@@ -1,4 +1,4 @@
-"""Slice statistics and derived metrics against hand-computed values (SPEC §4)."""
+"""Slice statistics and derived metrics against hand-computed values (docs/metrics.md)."""
 
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ def test_slice_filters_role_group_and_sector() -> None:
 
 
 def test_position_is_a_mean_over_rows_in_an_overall_slice() -> None:
-    # One person answering two themes counts once in n but twice in the mean (SPEC: mean over rows).
+    # One person answering two themes counts once in n but twice in the mean (docs/metrics.md#position-and-band).
     con = new_db()
     add_council(con, "K")
     add_round(con, "K", "r1", "2024-01-10")
@@ -164,7 +164,7 @@ def test_every_metric_suppressed_at_n_2() -> None:
     for grp in ("A", "B"):
         assert isinstance(metrics._slice_stats(con, "Z", "r", group=grp, min_group=m), Suppressed)
     # members (n = 4) pass the primary rule, but the 2 officers do not, so members are hidden with
-    # them (T = O + M, SPEC §4 rule 2b) → no officer–member gap
+    # them (T = O + M, rule 2b of docs/disclosure.md) → no officer–member gap
     members = metrics._slice_stats(con, "Z", "r", role="member", horizon="now", min_group=m)
     assert isinstance(members, SliceStats) and members.n == 4
     cells = {(r["cell"], r["group"]): r for r in metrics.group_breakdown(con, "Z", "r", min_group=m)

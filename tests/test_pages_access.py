@@ -1,4 +1,4 @@
-"""AppTest of sign-in and roles (SPEC §8): what each role's pages show, with ``at.user`` and ``at.secrets``.
+"""AppTest of sign-in and roles (docs/signin.md): what each role's pages show, with ``at.user`` and ``at.secrets``.
 
 A signed-in view is simulated by an ``[auth]`` section in ``at.secrets`` and ``at.user`` carrying
 ``is_logged_in`` and an e-mail; the role comes from the users table of a copy of the demo database.  The
@@ -154,7 +154,7 @@ def test_signed_out_visitor_sees_only_the_sign_in_screen(db: Path, others: list[
 
 def test_a_phone_that_has_not_signed_in_reaches_the_join_page(db: Path, monkeypatch: pytest.MonkeyPatch,
                                                               others: list[str]) -> None:
-    """The join page is the one page open without sign-in (SPEC §8, §9); it names no other council."""
+    """The join page is the one page open without sign-in (docs/signin.md, docs/live.md); it names no other council."""
     from mandate_core import live
 
     with storage.connect(db) as con:

@@ -1,4 +1,4 @@
-"""AppTest of the Workshop and Join pages (SPEC §9): open, join, answer, resume, reveal, close.
+"""AppTest of the Workshop and Join pages (docs/live.md): open, join, answer, resume, reveal, close.
 
 Each test has its own small database (one council, no demo data), so nothing depends on demo numbers.
 """

@@ -292,7 +292,7 @@ def test_user_text_is_shown_as_text(demo_db: Path, tmp_path: Path, monkeypatch: 
     assert "&lt;b&gt;x&lt;/b&gt;" in chart
 
 
-# --- aggregates that leave a hidden theme out say so (SPEC §4 rule 3) ------------------------------------
+# --- aggregates that leave a hidden theme out say so (rule 3 of docs/disclosure.md) ----------------------
 
 
 def test_council_page_says_its_overall_leaves_out_the_breakout_theme(demo_env: Path) -> None:

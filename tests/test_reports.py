@@ -1,4 +1,4 @@
-"""The SPEC §5 JSON documents, field by field, and the errors a user can fix."""
+"""The JSON documents of docs/cli.md (``report``, ``benchmark``), field by field, and the errors a user can fix."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_full_report_field_by_field() -> None:
         "participants": 10,
         "min_group_size": 3,
         "overall": {
-            # SPEC §4 rule 3: an overall slice covers only the themes shown for that horizon.  Zero waste
+            # Rule 3 of docs/disclosure.md: an overall slice covers only the themes shown for that horizon.  Zero waste
             # now and ambition have 2 people (hidden), so overall now / ambition are Care at home alone.
             "now": _slice(10, 2.8, "Differently", 18 / 7, 0.6303447810417161),
             # next: both themes shown: Care 37 plus Zero 4+5+2 = 11 → 48 over 13 rows = 3.6923; no risk
@@ -59,7 +59,7 @@ def test_full_report_field_by_field() -> None:
                 "gap": approx(4.5 - 2.8),
                 # Green (1 member) is hidden; members (7) are shown, so the hidden groups must hold 3:
                 # the smaller of Labour and Conservative (3 each; tie → name) is hidden too, leaving one
-                # shown group → no alignment (SPEC §4 rules 2c and 4).
+                # shown group → no alignment (rules 2c and 4 of docs/disclosure.md).
                 "cross_party_alignment": NONE3,
                 # members − officers: now 21/7 − 7/3 = 2/3; next 27/7 − 10/3 = 11/21;
                 # ambition 32/7 − 13/3 = 5/21

@@ -130,7 +130,7 @@ def test_theme_grid_puts_the_focus_first_and_hides_suppressed_numbers() -> None:
     labels = {"a": "Council a", "b": "Council b", "c": "Council c"}
     grid = views.theme_grid(MATRIX, "c", "ambition", labels)
     assert [cid for cid, _ in grid.councils] == ["c", "a", "b"]
-    assert [k for k, _ in grid.themes] == ["economy", "health"]  # SPEC order
+    assert [k for k, _ in grid.themes] == ["economy", "health"]  # domain.SECTOR_THEMES order
     assert grid.cells[("a", "health")] == {"status": "suppressed", "value": None, "band": None, "n": None,
                                            "ambition": None, "now": None, "gap": None}
     assert grid.cells[("b", "economy")]["value"] == 4.0
@@ -207,7 +207,7 @@ def test_benchmark_view_equals_the_cli_report_and_hand_computed_values() -> None
     overall, economy, health = view["rows"]
     for row in view["rows"]:
         assert row["doc"] == reports.benchmark_report(con, "A", "position", "ambition", row["theme"], "peer_group")
-    # A's overall ambition covers only its shown themes (SPEC §4 rule 3): economy (5, 5, 6) = 16 / 3;
+    # A's overall ambition covers only its shown themes (rule 3 of docs/disclosure.md): economy (5, 5, 6) = 16 / 3;
     # health has 2 people and is left out (with it, 28 / 5 would give health away by subtraction).
     assert overall["doc"]["value"] == pytest.approx(16 / 3)
     # Economy peers: B 3, C 13/3, D 3 → median 3, p25 3, p75 3 + (13/3 − 3)/2, A above them all.

@@ -96,8 +96,8 @@ def change_axis(fig: go.Figure, axis: str = "x", *, debrief: bool = False, title
 
 
 def suppressed_text(min_group: int) -> str:
-    """The words every chart and table uses for a hidden value: one text for every hidden cell (SPEC §4
-    rule 5), so a chart never tells the small cell from the one hidden to protect it."""
+    """The words every chart and table uses for a hidden value: one text for every hidden cell (rule 5 of
+    docs/disclosure.md), so a chart never tells the small cell from the one hidden to protect it."""
     del min_group  # the threshold is explained once, in "how to read this", not in each hidden cell
     return disclosure.HIDDEN
 
@@ -129,7 +129,7 @@ def plain(text: object) -> str:
 
 
 def figure_alt(fig: go.Figure) -> str:
-    """A chart's text alternative: its takeaway title as plain words (SPEC §7: every chart has a one-line
+    """A chart's text alternative: its takeaway title as plain words (docs/accessibility.md: every chart has a one-line
     takeaway title; a screen reader gets the same sentence the sighted reader gets)."""
     return plain(fig.layout.title.text) or "Chart"
 
@@ -162,7 +162,7 @@ def _is_number(value: Any) -> bool:
 def figure_table(fig: go.Figure) -> list[dict[str, Any]]:
     """The numbers a figure draws, as table rows: one row per category (theme, council, round, group), one
     column per series (now, next step, ambition, …), so a screen-reader or keyboard user gets what the
-    chart shows (SPEC §7).
+    chart shows (docs/accessibility.md).
 
     Built from the figure alone, it can hold nothing the figure does not: a hidden cell (never a mark in
     any figure) is an empty cell here, and an anonymised figure gives an anonymised table.  Legend-only

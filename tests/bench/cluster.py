@@ -128,8 +128,8 @@ def running(processes: int, db: str | Path, prefix: Path | None = None, listen_p
     if nginx is None:
         raise RuntimeError("nginx is not installed (Debian: apt-get install nginx)")
     if "://" not in str(db) and not Path(db).exists():
-        # The dashboard builds the demo database when none exists (SPEC §3); built once here, before the
-        # processes start, so they do not all race to build the same file.
+        # The dashboard builds the demo database when none exists (docs/architecture.md#storage); built once here,
+        # before the processes start, so they do not all race to build the same file.
         from mandate_core import demo
 
         demo.ensure_database(db)

@@ -6,7 +6,7 @@ within one run is what can be compared).  It generates a synthetic sector with a
 the validated import, ``report`` and ``benchmark`` in-process and as whole processes, every dashboard
 page through AppTest (cold and warm) and the app process's peak memory.
 
-It also times live capture (SPEC §9): rooms of 30 and 100 phones submitting every theme concurrently,
+It also times live capture (docs/live.md): rooms of 30 and 100 phones submitting every theme concurrently,
 each phone a thread with its own device token going through ``live.submit_theme`` as the Join page does
 (p50/p95 from submit to stored), and the facilitator view's refresh (``--live-only`` runs just that).
 
@@ -185,7 +185,7 @@ def run(answers: int, workdir: Path, pages: bool = True) -> dict[str, Any]:
     return result
 
 
-# --- live capture (SPEC §9, issue 14) -------------------------------------------------------------------
+# --- live capture (docs/live.md, issue 14) --------------------------------------------------------------
 
 LIVE_SIZES = (30, 100)
 LIVE_GROUPS = ("Labour", "Conservative", "Green", "Independent")

@@ -73,7 +73,7 @@ def browser(chromium_path: str) -> Iterator[Any]:
 
 def _serve(tmp_path_factory: pytest.TempPathFactory, browser: Any, name: str,
            db: Path | None = None, warm: bool = True) -> Iterator[b.Server]:
-    """A dashboard on ``db`` (default: a fresh path, so the demo is built on first load, SPEC §3).
+    """A dashboard on ``db`` (default: a fresh path, so the demo is built on first load, docs/architecture.md#storage).
 
     ``warm`` opens the home page once before any test: the first load builds the demo database, and the
     first run of the entry file is what turns on st.navigation (see test_deep_link_on_a_fresh_server).

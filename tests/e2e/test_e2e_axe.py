@@ -1,5 +1,5 @@
 """axe-core in Chromium on every page, normal and debrief, the join page, Admin and the offline debrief pack
-(SPEC §7: "every page in both modes passes axe-core with no violation").
+(docs/accessibility.md: every page in both modes passes axe-core with no violation).
 
 axe runs all its rules (WCAG 2.0–2.2 A/AA and its best practices: heading order, landmarks, names) after the
 page has finished its run and its charts have drawn, with every expander opened so the tables and notes in

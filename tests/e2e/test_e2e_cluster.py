@@ -1,4 +1,4 @@
-"""Two app processes behind nginx, in real Chromium (SPEC §10, docs/deployment.md).
+"""Two app processes behind nginx, in real Chromium (docs/deployment.md, docs/deployment.md).
 
 Both processes serve one store (``MANDATE_DB``: here a DuckDB file they take turns on; the PostgreSQL URL
 plugs in the same way). Through nginx: the pages load and the websocket connects, every request of one

@@ -1,7 +1,7 @@
 """Debrief mode on a projector-sized screen: every slide draws, and no other council is named in the page.
 
-SPEC §7: in debrief mode every council other than the focus council is anonymised everywhere, including
-the page source; only a browser sees the page as the room does.  Each slide is saved as a screenshot.
+docs/dashboard.md#debrief-mode: in debrief mode every council other than the focus council is anonymised everywhere,
+including the page source; only a browser sees the page as the room does.  Each slide is saved as a screenshot.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A live workshop in real Chromium (SPEC §9): 30 phones answer at once, the round is stored as an import.
+"""A live workshop in real Chromium (docs/live.md): 30 phones answer at once, the round is stored as an import.
 
 One test drives a whole workshop on its own server and database: the facilitator's join screen (its QR code
 decodes to the address shown beside it), 30 phone-sized contexts joining and submitting every theme at the

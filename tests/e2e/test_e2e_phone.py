@@ -1,4 +1,4 @@
-"""Every page on a phone, 390×844 (issue 16, SPEC §7: "pages reflow on a phone"), normal and debrief.
+"""Every page on a phone, 390×844 (issue 16, docs/accessibility.md: pages reflow on a phone), normal and debrief.
 
 A phone here is what a phone's browser sends and shows: an iPhone user agent (the server lays charts out
 for it, pages/_layout.narrow), a 390×844 touch viewport.  On each page, measured in Chromium:

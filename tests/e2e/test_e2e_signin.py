@@ -1,4 +1,4 @@
-"""Sign-in through a real OpenID Connect flow in Chromium (SPEC §8), as each role.
+"""Sign-in through a real OpenID Connect flow in Chromium (docs/signin.md), as each role.
 
 ``oidc-provider-mock`` serves discovery, authorize, token and userinfo on loopback in this process; its
 authorize page lets the test type the user's ``sub``, which it also gives as the ``email`` claim.  The
@@ -126,7 +126,7 @@ def test_anonymous_visitor_reaches_only_the_sign_in_screen(signin_server: b.Serv
 
 
 def test_anonymous_visitor_reaches_the_join_page(signin_server: b.Server, page: Any, others: list[str]) -> None:
-    """The participants' phone page is the one page open without sign-in (SPEC §9); it names no council."""
+    """The participants' phone page is the one page open without sign-in (docs/live.md); it names no council."""
     b.goto(page, signin_server.url, "/join?code=ZZZZZZ")
     assert "Innovation Mandate workshop" in b.main_text(page)
     assert page.get_by_role("button", name="Sign in").count() == 0
