@@ -60,6 +60,10 @@ QUESTIONS = {"now": "Now: where is the change programme today?",
 _WRITE_LOCK = threading.RLock()
 T = TypeVar("T")
 
+#: The only tables a phone's join, answers and page view change: a shared store then need not hash the
+#: answers table for each of a room's taps (storage.connect's ``tables``).
+PHONE_TABLES = ("live_sessions", "live_participants", "live_answers")
+
 
 class LiveError(Exception):
     """Bad input or a session that cannot do what was asked; the message is shown to the user as is."""

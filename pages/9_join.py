@@ -52,7 +52,7 @@ def render() -> None:
             raise live.LiveError(live.WRONG_CODE)
         # Read-write like the submissions: in one process, read-only and read-write connections to one
         # file cannot be open at once, and a room of phones must not wait on each other for that.
-        with storage.connect(ui.db_path()) as con:
+        with storage.connect(ui.db_path(), tables=live.PHONE_TABLES) as con:
             session, me, mine = live.phone_view(con, code, st.query_params.get("device"))
     except (live.LiveError, storage.StoreError) as exc:
         st.error(str(exc) if isinstance(exc, live.LiveError) else BUSY)

@@ -24,7 +24,7 @@ def said(text: str | None = None) -> None:
 def _join(code: str, token: str | None) -> None:
     state = st.session_state
     try:
-        with storage.connect(ui.db_path()) as con:
+        with storage.connect(ui.db_path(), tables=live.PHONE_TABLES) as con:
             me = live.join(con, code, state.get("join_role_choice") or "", state.get("join_group"), token)
     except (live.LiveError, storage.StoreError) as exc:
         said(str(exc))
@@ -54,7 +54,7 @@ def _save(code: str, token: str, labels: list[str], index: int, answered: list[s
     changes = {h: state.get(f"j{index}_{h}_change") for h in domain.HORIZONS}
     risks = {h: state.get(f"j{index}_{h}_risk") for h in domain.HORIZONS}
     try:
-        with storage.connect(ui.db_path()) as con:
+        with storage.connect(ui.db_path(), tables=live.PHONE_TABLES) as con:
             live.submit_theme(con, code, token, labels[index], changes, risks, state.get(f"j{index}_note"))
     except (live.LiveError, storage.StoreError) as exc:
         said(str(exc))

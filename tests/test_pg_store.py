@@ -210,9 +210,15 @@ def test_a_refused_import_changes_nothing_and_replace_swaps_a_round_whole(pg_dem
 
 def test_a_unit_of_work_that_changes_a_table_it_did_not_name_is_refused(pg_demo: str) -> None:
     before = digest_db(pg_demo)
-    with pytest.raises(storage.StoreError, match="changed councils"):
+    with storage.connect(pg_demo, tables=("users",)) as con:  # a small table is compared anyway
+        con.execute("UPDATE councils SET name = 'Renamed' WHERE council_id = 'aldermoor'")
+    assert table_rows(pg_demo, "SELECT name FROM councils WHERE council_id = 'aldermoor'") == [("Renamed",)]
+    with storage.connect(pg_demo) as con:
+        con.execute("UPDATE councils SET name = 'Aldermoor Borough Council' WHERE council_id = 'aldermoor'")
+    assert digest_db(pg_demo) == before
+    with pytest.raises(storage.StoreError, match="changed answers"):
         with storage.connect(pg_demo, tables=("users",)) as con:
-            con.execute("DELETE FROM councils WHERE council_id = 'aldermoor'")
+            con.execute("DELETE FROM answers WHERE council_id = 'aldermoor'")
     assert digest_db(pg_demo) == before
 
 
