@@ -1,11 +1,11 @@
-"""Two app processes behind nginx, in real Chromium (docs/deployment.md, docs/deployment.md).
+"""Two app processes behind nginx, in real Chromium (docs/deployment.md).
 
-Both processes serve one store (``MANDATE_DB``: here a DuckDB file they take turns on; the PostgreSQL URL
-plugs in the same way). Through nginx: the pages load and the websocket connects, every request of one
-browser reaches one process (nginx's access log names the process of each request by the browser's route
-cookie), and a phone that joins and answers through one process shows on the facilitator's Workshop page
-served by the *other* process within its 3 s refresh. Without nginx the test skips with one loud line;
-under CI (``CI=true``) it fails instead (.ci/run installs nginx).
+Both processes serve one store (``MANDATE_DB``): a DuckDB file they take turns on, then PostgreSQL.
+Through nginx: the pages load and the websocket connects, every request of one browser reaches one
+process (nginx's access log names the process of each request by the browser's route cookie), and a
+phone that joins and answers through one process shows on the facilitator's Workshop page served by the
+*other* process within its 3 s refresh. Without nginx the test skips with one loud line; under CI
+(``CI=true``) it fails instead (.ci/run installs nginx and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pytest
 from helpers_nginx import require_or_skip
 
 from mandate_core import demo, importer, live, storage
+from tests import stores
 from tests.bench import cluster as launcher
 
 from . import browser as b
@@ -34,10 +35,12 @@ COUNCILS = "council_id,name,nation,council_type,population,peer_group\nalpha,Alp
 REFRESH_WITHIN_S = 20.0
 
 
-@pytest.fixture(scope="module")
-def two_processes(tmp_path_factory: pytest.TempPathFactory, browser: Any
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def two_processes(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, browser: Any
                   ) -> Iterator[tuple[launcher.Running, str]]:
-    """Two app processes behind nginx on one database with an open live session: (the cluster, its code).
+    """Two app processes behind nginx on one store with an open live session: (the cluster, its code) —
+    first on a DuckDB file the processes take turns on, then on PostgreSQL (each process its own read
+    model, tests/stores.py gives the database).
 
     Each process is opened once directly first, as conftest's servers are: a process's first run of the
     entry file is what turns on st.navigation, so a deep link before it would land on the home page.
@@ -48,7 +51,10 @@ def two_processes(tmp_path_factory: pytest.TempPathFactory, browser: Any
     work = tmp_path_factory.mktemp("cluster")
     councils = work / "councils.csv"
     councils.write_text(COUNCILS)
-    db = work / "cluster.duckdb"
+    db: Path | str = work / "cluster.duckdb"
+    if request.param == "postgres":
+        db = stores.new_pg_db()  # skips loudly without a server (fails under CI)
+        request.addfinalizer(lambda: stores.drop_pg_db(str(db)))
     importer.import_files(db, councils)
     done = subprocess.run(
         [sys.executable, "-m", "mandate_core", "session", "open", "--db", str(db), "--council", "alpha",
