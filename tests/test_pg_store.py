@@ -259,3 +259,38 @@ def test_demo_rebuild_keeps_users_on_postgresql(pg_demo: str) -> None:
     assert done.returncode == 0, done.stderr
     assert table_rows(pg_demo, "SELECT email FROM users WHERE email = 'keep@example.org'") == [
         ("keep@example.org",)]
+
+
+def test_a_writer_waits_for_another_processs_write_then_gives_up_clearly(pg_demo: str, tmp_path: Path) -> None:
+    import psycopg
+
+    rows = workshop("aldermoor", "2027 waits", "2027-04-01")
+    path = write_csv(tmp_path / "w.csv", rows)
+    with psycopg.connect(pg_demo, autocommit=True) as holder:  # another program in the middle of a write
+        holder.execute("SELECT pg_advisory_lock(%s)", [pgstore.LOCK_KEY])
+        done = _cli("import", "--db", pg_demo, str(path), env={storage.ENV_LOCK_TIMEOUT: "1.5"})
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert "is being written by another program; waited 2 s" in done.stderr
+        holder.execute("SELECT pg_advisory_unlock(%s)", [pgstore.LOCK_KEY])
+    assert table_rows(pg_demo, "SELECT count(*) FROM rounds WHERE round = '2027 waits'") == [(0,)]
+    assert _cli("import", "--db", pg_demo, str(path)).returncode == 0  # and goes through once it is free
+
+
+def test_users_sessions_and_the_deck_on_postgresql(pg_demo: str, tmp_path: Path) -> None:
+    assert _cli("users", "add", "--db", pg_demo, "--email", "Chief@Example.org", "--role", "council",
+                "--council", "aldermoor").returncode == 0
+    listed = _cli("users", "list", "--db", pg_demo, "--json")
+    assert listed.returncode == 0
+    assert [u["email"] for u in json.loads(listed.stdout)] == ["chief@example.org"]
+    opened = _cli("session", "open", "--db", pg_demo, "--council", "aldermoor", "--round", "Live 2027",
+                  "--date", "2027-05-01", "--theme", "Good jobs=economy", "--json")
+    assert opened.returncode == 0, opened.stderr
+    code = json.loads(opened.stdout)["code"]
+    status = _cli("session", "status", "--db", pg_demo, "--code", code, "--json")
+    assert status.returncode == 0 and json.loads(status.stdout)["participants"] == 0
+    deck = tmp_path / "deck.pptx"
+    made = _cli("deck", "--db", pg_demo, "--council", "aldermoor", "--out", str(deck))
+    assert made.returncode == 0, made.stderr
+    assert deck.stat().st_size > 10_000
+    assert _cli("users", "remove", "--db", pg_demo, "--email", "chief@example.org").returncode == 0
+    assert table_rows(pg_demo, "SELECT count(*) FROM users") == [(0,)]
