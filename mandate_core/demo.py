@@ -277,7 +277,7 @@ def _replace_shared(target: str | os.PathLike[str], built: str) -> None:
     """Put the freshly built demo file's every table into a PostgreSQL store, in one transaction (a
     reader sees the old data or the new, never a mixture)."""
     with storage.connect(target) as con:
-        con.execute(f"ATTACH '{built.replace(chr(39), chr(39) * 2)}' AS demo_built (READ_ONLY)")
+        con.execute("ATTACH ? AS demo_built (READ_ONLY)", [built])
         try:
             tables = [r[0] for r in con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = 'demo_built' AND NOT internal "

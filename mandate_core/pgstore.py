@@ -321,7 +321,6 @@ class PgStore:
         skipped table is checked by row count, and a change there is refused rather than lost.  Returns
         table -> (new version, new fingerprint) for the tables written, to be taken on once the
         transaction has committed."""
-        from psycopg import sql
 
         written: dict[str, tuple[int, dict[tuple[Any, ...], tuple[int, int]]]] = {}
         stored = self._stored(pg)
@@ -349,9 +348,9 @@ class PgStore:
             whole = rebuilt or len(changed) > max(8, len(after) // 2)
             self._push(pg, con, table, changed, whole)
             row = cur.execute(
-                sql.SQL(f"INSERT INTO {VERSIONS_TABLE} (tbl, version, columns) VALUES (%s, 1, %s) "
-                        f"ON CONFLICT (tbl) DO UPDATE SET version = {VERSIONS_TABLE}.version + 1, "
-                        "columns = EXCLUDED.columns RETURNING version"),
+                f"INSERT INTO {VERSIONS_TABLE} (tbl, version, columns) VALUES (%s, 1, %s) "
+                f"ON CONFLICT (tbl) DO UPDATE SET version = {VERSIONS_TABLE}.version + 1, "
+                "columns = EXCLUDED.columns RETURNING version",
                 [table, self._column_spec(table)]).fetchone()
             written[table] = (int(row[0]), after)
         return written
