@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from mandate_core import access, demo, reports, storage, uploads, views
+from mandate_core import access, demo, metrics, reports, storage, uploads, views
 from pages import _layout as ui
 
 GEN = "data_upload_gen"
@@ -168,16 +168,16 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
         with st.container(width=views.download_pair_px(sel.debrief)):
             ui.downloads(rows, name, key=key, columns=columns)
 
-    overview = views.sector_overview_rows(ui.core("metrics.sector_overview", None, m))
+    overview = views.sector_overview_rows(ui.cached(metrics.sector_overview, None, m))
     item("Sector overview", "every council's latest round: now, next step and ambition, and the gap",
          overview, "sector-overview", "data_dl_overview")
-    matrix = ui.core("metrics.theme_matrix", m)
+    matrix = ui.cached(metrics.theme_matrix, m)
     item("Theme matrix", "councils × sector themes: ambition, now and the gap",
          matrix, "theme-matrix", "data_dl_matrix",
          views.THEME_MATRIX_COLUMNS)
     if focus is not None:
         try:
-            report = ui.core("reports.council_report", focus, sel.round, m)
+            report = ui.cached(reports.council_report, focus, sel.round, m)
         except reports.ReportError as exc:
             st.caption(f"No report for the chosen council: {views.md_escape(exc)}.")
             return

@@ -34,7 +34,7 @@ def render() -> None:
         st.info("Choose a council first (turn debrief mode off to see the council list).")
         return
     try:
-        deck = ui.core("debrief.build_deck", sel.council, sel.round, sel.peers, ui.anon_key(),
+        deck = ui.cached(debrief.build_deck, sel.council, sel.round, sel.peers, ui.anon_key(),
                        storage.min_group_size())
     except ReportError as exc:
         st.warning("The debrief cannot be shown: " + takeaways.md_escape(exc))
@@ -45,7 +45,7 @@ def render() -> None:
     st.session_state["debrief_slide"] = number
     # A phone gets the same slides with its charts laid out for its width (the downloads stay as they are).
     phone = ui.narrow()
-    screen = ui.core("debrief.build_deck", sel.council, sel.round, sel.peers, ui.anon_key(),
+    screen = ui.cached(debrief.build_deck, sel.council, sel.round, sel.peers, ui.anon_key(),
                      storage.min_group_size(), narrow=True) if phone else deck
     slide = screen.slides[min(number, len(screen.slides)) - 1]
 
@@ -81,7 +81,7 @@ def render() -> None:
         st.markdown(slide.how_to_read)
     if numbers is not None:
         with numbers:
-            ui.numbers(figure_table(slide.figure))
+            ui.numbers(lambda: figure_table(slide.figure), key="db_numbers")
 
     st.sidebar.download_button(
         "Download the debrief pack (HTML)",

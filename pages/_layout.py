@@ -6,18 +6,18 @@ database's data version, so a new import shows at once and repeated views cost n
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
-import importlib
 import pickle
 import re
 import threading
 import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import duckdb
 import streamlit as st
@@ -50,23 +50,34 @@ def db_path() -> str:
     return str(storage.resolve_db_path(None))
 
 
+#: The signature of a core function a page reads through :func:`cached`: a connection first, then its own
+#: parameters, which the type checker carries over to the call.
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_call(db: str, version: tuple[int, ...], target: str, args: tuple[Any, ...],
+def _cached_call(db: str, version: tuple[int, ...], target: str, _func: Callable[..., Any], args: tuple[Any, ...],
                  kwargs: tuple[tuple[str, Any], ...]) -> Any:
-    module_name, func_name = target.rsplit(".", 1)
-    func = getattr(importlib.import_module(f"mandate_core.{module_name}"), func_name)
+    # ``target`` (the function's module and name) is the cache key; ``_func`` itself is not hashed.
     with storage.connect(db, read_only=True) as con:
-        return func(con, *args, **dict(kwargs))
+        return _func(con, *args, **dict(kwargs))
 
 
-def core(target: str, *args: Any, **kwargs: Any) -> Any:
-    """Call ``mandate_core.<module>.<function>(con, *args, **kwargs)`` on a short read-only connection.
+def cached(func: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """``func(con, *args, **kwargs)`` — a function of mandate_core taking a connection first — on a short
+    read-only connection, cached per database, data version and arguments; a copy is returned each time.
 
-    Results are cached per data version of the database file; a copy is returned each time.
+    Pages pass the function itself (``ui.cached(metrics.trend, council, m)``), not its name, so a type
+    checker checks the arguments and "find references" finds every page that reads it.
     """
+    module = getattr(func, "__module__", "") or ""
+    if not module.startswith("mandate_core.") or "<" in func.__qualname__:
+        raise TypeError(f"ui.cached reads mandate_core's own module-level functions, not {func!r}")
     db = db_path()
-    _guard(target, args, kwargs)
-    return _cached_call(db, storage.data_version(db), target, tuple(args), tuple(sorted(kwargs.items())))
+    _guard(module, args, kwargs)
+    return _cached_call(db, storage.data_version(db), f"{module}.{func.__qualname__}", func, tuple(args),
+                        tuple(sorted(kwargs.items())))
 
 
 def principal() -> Any:
@@ -76,9 +87,9 @@ def principal() -> Any:
     return _signin.principal()
 
 
-def _guard(target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+def _guard(module: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Where data is read: a council user's query may name no council but their own (SPEC §8)."""
-    if not (args or kwargs) or target.startswith("access."):
+    if not (args or kwargs) or module == "mandate_core.access":
         return  # the catalog and the sign-in lookup take no council
     from mandate_core import access
 
@@ -231,6 +242,7 @@ def _first_column(data: Any, order: Sequence[str] | None) -> str | None:
 
 def council_report(sel: Selection, min_group: int) -> dict[str, Any] | None:
     """The chosen council's report (SPEC §5), or None after telling the user why there is none."""
+    from mandate_core import reports
     from mandate_core.metrics import ReportError
     from mandate_core.takeaways import md_escape
 
@@ -238,7 +250,7 @@ def council_report(sel: Selection, min_group: int) -> dict[str, Any] | None:
         st.info("Choose a council in the sidebar.")
         return None
     try:
-        return core("reports.council_report", sel.council, sel.round, min_group=min_group)
+        return cached(reports.council_report, sel.council, sel.round, min_group=min_group)
     except ReportError as exc:
         st.warning("This council's results could not be shown: " + md_escape(exc))
         return None
@@ -375,26 +387,54 @@ def plotly_chart(fig: Any, *, alt: str | None = None, key: str | None = None) ->
     st.plotly_chart(fig, width="stretch", key=key, config=TOOLBAR_CONFIG, alt=alt or figure_alt(fig))
 
 
-def numbers(rows: Sequence[dict[str, Any]], label: str = NUMBERS_LABEL) -> None:
-    """A chart's numbers as a table, collapsed under the chart (SPEC §7: every chart's numbers in a table)."""
+@contextlib.contextmanager
+def folded(label: str, key: str) -> Iterator[bool]:
+    """A collapsed expander whose content is built only while it is open: ``with ui.folded(...) as shown:``
+    then ``if shown:`` around what it holds.
+
+    A plain ``st.expander`` runs and sends its content on every rerun, open or not, and a numbers table is
+    a DataFrame built and serialised for nobody.  This one tracks its state (``on_change="rerun"``, Streamlit
+    1.67), so opening it reruns the page once with the table and a collapsed one costs nothing; what the
+    page source holds while it is collapsed is the label alone.  ``key`` keeps it open across reruns.
+    """
+    box = st.expander(label, key=key, on_change="rerun")
+    with box:
+        yield bool(box.open)
+
+
+def numbers(rows: Sequence[dict[str, Any]] | Callable[[], Sequence[dict[str, Any]]], key: str,
+            label: str = NUMBERS_LABEL) -> None:
+    """A chart's numbers as a table, collapsed under the chart (SPEC §7: every chart's numbers in a table).
+
+    ``rows`` may be a function giving them, called only when the table is opened (:func:`folded`).  Rows
+    given as a list that are empty show no expander at all; a function's are only known once opened.
+    """
     from mandate_core.charts.base import EMPTY_CELL
     from mandate_core.charts.spectrum import display_table
 
-    if not rows:
+    if not callable(rows) and not rows:
         return
-    with st.expander(label):
-        table(display_table(rows), hide_index=True, width="stretch")
-        if any(EMPTY_CELL in r.values() for r in rows):
+    with folded(label, key) as shown:
+        if not shown:
+            return
+        shown_rows = list(rows() if callable(rows) else rows)
+        if not shown_rows:
+            st.caption("This chart draws no numbers.")
+            return
+        table(display_table(shown_rows), hide_index=True, width="stretch")
+        if any(EMPTY_CELL in r.values() for r in shown_rows):
             st.caption(f"{EMPTY_CELL} : nothing drawn (too few people to show, or no answers).")
 
 
-def chart(fig: Any, how_to_read: str, key: str | None = None, *, alt: str | None = None,
+def chart(fig: Any, how_to_read: str, key: str, *, alt: str | None = None,
           rows: Sequence[dict[str, Any]] | None = None, numbers_table: bool = True) -> None:
     """A chart with its takeaway title (set by the builder), a collapsed "How to read this" and its numbers.
 
     ``alt`` is the text alternative (default: the title, as plain words).  The numbers are ``rows`` when
     given, else read off the (anonymised) figure itself, so they hold exactly what the chart shows and
-    nothing hidden; ``numbers_table=False`` when the page already shows a table of this chart's numbers.
+    nothing hidden; they are read only when their expander is opened (:func:`folded`).
+    ``numbers_table=False`` when the page already shows a table of this chart's numbers.  "How to read
+    this" stays a plain expander: it holds a fixed text, which costs less to send than a rerun to open it.
     """
     from mandate_core.charts.base import figure_table
 
@@ -406,7 +446,9 @@ def chart(fig: Any, how_to_read: str, key: str | None = None, *, alt: str | None
     with st.expander("How to read this"):
         st.markdown(how_to_read)
     if numbers_table:
-        numbers(list(rows) if rows is not None else _figure_numbers(fig, token, anon, figure_table))
+        shown = fig
+        numbers(list(rows) if rows is not None else (lambda: _figure_numbers(shown, token, anon, figure_table)),
+                key=f"{key}_numbers")
 
 
 def _figure_numbers(fig: Any, token: str | None, anon: Any, read: Callable[[Any], list]) -> list:
