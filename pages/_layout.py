@@ -64,6 +64,15 @@ def _cached_call(db: str, version: tuple[int, ...], target: str, _func: Callable
         return _func(con, *args, **dict(kwargs))
 
 
+def _core_name(func: Callable[..., Any]) -> tuple[str, str]:
+    """(module, "module.function") of a module-level function of mandate_core; anything else is refused."""
+    module = getattr(func, "__module__", "") or ""
+    qualname = getattr(func, "__qualname__", "") or ""
+    if not module.startswith("mandate_core.") or not qualname or "<" in qualname:
+        raise TypeError(f"ui.cached reads mandate_core's own module-level functions, not {func!r}")
+    return module, f"{module}.{qualname}"
+
+
 def cached(func: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
     """``func(con, *args, **kwargs)`` — a function of mandate_core taking a connection first — on a short
     read-only connection, cached per database, data version and arguments; a copy is returned each time.
@@ -71,13 +80,44 @@ def cached(func: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *args: 
     Pages pass the function itself (``ui.cached(metrics.trend, council, m)``), not its name, so a type
     checker checks the arguments and "find references" finds every page that reads it.
     """
-    module = getattr(func, "__module__", "") or ""
-    if not module.startswith("mandate_core.") or "<" in func.__qualname__:
-        raise TypeError(f"ui.cached reads mandate_core's own module-level functions, not {func!r}")
+    module, name = _core_name(func)
     db = db_path()
     _guard(module, args, kwargs)
-    return _cached_call(db, storage.data_version(db), f"{module}.{func.__qualname__}", func, tuple(args),
-                        tuple(sorted(kwargs.items())))
+    return _cached_call(db, storage.data_version(db), name, func, tuple(args), tuple(sorted(kwargs.items())))
+
+
+def cached_shared(func: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *args: P.args,
+                  **kwargs: P.kwargs) -> R:
+    """:func:`cached`, but the result is one object per database, data version and arguments, shared by
+    every session and never copied: for a result whose copy costs more than the page (a debrief deck's
+    copy is an unpickling that rebuilds and re-validates each of its Plotly figures — 230 ms of a 300 ms
+    rerun, docs/performance.md).  The access guard runs first, as for :func:`cached`.  Read-only: no
+    caller may change the result; :func:`kept_with` keeps a derived copy with it."""
+    module, name = _core_name(func)
+    db = db_path()
+    _guard(module, args, kwargs)
+    version = storage.data_version(db)
+    key = _digest(func, (db, version, args), kwargs)
+
+    def build() -> tuple[str, Any]:
+        with storage.connect(db, read_only=True) as con:
+            return uuid.uuid4().hex, func(con, *args, **kwargs)
+
+    if key is None:  # arguments that do not pickle: a copy of the cached result instead
+        return _cached_call(db, version, name, func, tuple(args), tuple(sorted(kwargs.items())))
+    token, value = _FIGURES.get(("core", key), build)
+    _remember(value, token)
+    return value
+
+
+def kept_with(owner: Any, name: str, build: Callable[[], R]) -> R:
+    """``build()`` — something derived from ``owner``, a shared result of :func:`cached_shared` or
+    :func:`figure` — made once and kept with that very object (keyed by its build token, so never handed
+    to a view of another result); built afresh when ``owner`` is not a shared one."""
+    token = _shared_token(owner)
+    if token is None:
+        return build()
+    return _FIGURES.get(("kept", token, name), build)
 
 
 def principal() -> Any:
@@ -331,14 +371,20 @@ def figure(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if key is None:
         return build(*args, **kwargs)
     token, fig = _FIGURES.get(key, lambda: (uuid.uuid4().hex, build(*args, **kwargs)))
-    with _SHARED_LOCK:
-        entry = _SHARED.get(id(fig))
-        if entry is None or entry[0]() is not fig:
-            try:
-                _SHARED[id(fig)] = (weakref.ref(fig, functools.partial(_forget, id(fig))), token)
-            except TypeError:  # not weakly referable (not a Plotly figure): anonymised afresh in chart()
-                pass
+    _remember(fig, token)
     return fig
+
+
+def _remember(value: Any, token: str) -> None:
+    """Note the build token of a shared ``value`` (by ``id``, with a weak reference that drops the note when
+    the value goes, so an ``id`` reused later finds nothing)."""
+    with _SHARED_LOCK:
+        entry = _SHARED.get(id(value))
+        if entry is None or entry[0]() is not value:
+            try:
+                _SHARED[id(value)] = (weakref.ref(value, functools.partial(_forget, id(value))), token)
+            except TypeError:  # not weakly referable: whatever is derived from it is derived afresh
+                pass
 
 
 def _forget(fig_id: int, ref: weakref.ref[Any]) -> None:

@@ -25,6 +25,9 @@ def _calls(path: Path, name: str) -> list[ast.Call]:
 
 def test_no_page_calls_the_core_by_a_string() -> None:
     offenders = [f"{path.name}:{call.lineno}" for path in PAGE_FILES for call in _calls(path, "core")]
+    offenders += [f"{path.name}:{call.lineno}" for path in PAGE_FILES
+                  for call in [*_calls(path, "cached"), *_calls(path, "cached_shared")]
+                  if call.args and isinstance(call.args[0], ast.Constant)]
     assert offenders == []
     assert not hasattr(ui, "core")
 
@@ -32,7 +35,7 @@ def test_no_page_calls_the_core_by_a_string() -> None:
 def test_every_cached_call_passes_a_core_function_not_its_name() -> None:
     seen = 0
     for path in PAGE_FILES:
-        for call in _calls(path, "cached"):
+        for call in [*_calls(path, "cached"), *_calls(path, "cached_shared")]:
             seen += 1
             first = call.args[0]
             assert isinstance(first, ast.Attribute) and isinstance(first.value, ast.Name), \
@@ -63,3 +66,31 @@ def test_cached_keys_by_the_function_and_returns_its_result(monkeypatch: pytest.
     # Same arguments, two functions: each its own result, never the other's cached value.
     assert ui.cached(metrics.latest_round, "brackenfield") == direct[0]
     assert ui.cached(metrics.trend, "brackenfield", 5) == direct[1] != direct[0]
+
+
+def test_a_shared_result_is_one_object_per_input_and_kept_copies_stay_with_it(monkeypatch: pytest.MonkeyPatch,
+                                                                               tmp_path: Path) -> None:
+    from mandate_core import debrief, demo
+
+    db = tmp_path / "m.duckdb"
+    demo.build_database(db)
+    monkeypatch.setenv("MANDATE_DB", str(db))
+    monkeypatch.setattr(ui, "principal", lambda: access.LOCAL)
+    deck = ui.cached_shared(debrief.build_deck, "kestrel-bay", None, "all", "key", 5)
+    assert ui.cached_shared(debrief.build_deck, "kestrel-bay", None, "all", "key", 5) is deck  # not a copy
+    other = ui.cached_shared(debrief.build_deck, "brackenfield", None, "all", "key", 5)
+    assert other is not deck and other.name == "Brackenfield District Council" and deck.name == "Kestrel Bay Council"
+    with pytest.raises(TypeError, match="mandate_core"):
+        ui.cached_shared(len, "x")  # type: ignore[arg-type]
+
+    built: list[str] = []
+
+    def derive(name: str) -> str:
+        built.append(name)
+        return f"{name} derived"
+
+    assert ui.kept_with(deck, "screen-1", lambda: derive("a")) == "a derived"
+    assert ui.kept_with(deck, "screen-1", lambda: derive("b")) == "a derived"  # kept: built once
+    assert ui.kept_with(other, "screen-1", lambda: derive("c")) == "c derived"  # another deck: its own
+    assert ui.kept_with(object(), "screen-1", lambda: derive("d")) == "d derived"  # not shared: afresh
+    assert built == ["a", "c", "d"]
