@@ -90,8 +90,8 @@ def cached_shared(func: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], 
                   **kwargs: P.kwargs) -> R:
     """:func:`cached`, but the result is one object per database, data version and arguments, shared by
     every session and never copied: for a result whose copy costs more than the page (a debrief deck's
-    copy is an unpickling that rebuilds and re-validates each of its Plotly figures — 230 ms of a 300 ms
-    rerun, docs/performance.md).  The access guard runs first, as for :func:`cached`.  Read-only: no
+    copy is an unpickling that rebuilds and re-validates each of its Plotly figures — 528 ms of a 626 ms
+    profiled rerun, docs/performance.md).  The access guard runs first, as for :func:`cached`.  Read-only: no
     caller may change the result; :func:`kept_with` keeps a derived copy with it."""
     module, name = _core_name(func)
     db = db_path()
