@@ -37,7 +37,7 @@ def _users(cat, who: access.Principal, gen: int) -> None:  # noqa: ANN001 - Cata
     st.header("Users and roles", anchor=False)
     st.caption("Roles come from this list, never from the sign-in provider. Adding an address that is "
                "already listed changes its role; the change shows on that person's next page view.")
-    users = ui.core("access.list_users")
+    users = ui.cached(access.list_users)
     ui.grid(users, "No users are listed yet.", hide_index=True, width="stretch",
             column_config={"email": "E-mail", "role": "Role", "council_id": "Council"})
     left, right = st.columns(2)
@@ -108,7 +108,7 @@ def render() -> None:
     st.divider()
     st.header("Activity record", anchor=False)
     st.caption("Sign-ins, imports, deletions, user changes and workshop sessions, newest first.")
-    ui.grid(ui.core("access.activity"), "Nothing has been recorded yet.", hide_index=True, width="stretch",
+    ui.grid(ui.cached(access.activity), "Nothing has been recorded yet.", hide_index=True, width="stretch",
             column_config={"when": "When", "who": "Who", "action": "What", "detail": "Detail"})
 
 

@@ -39,7 +39,7 @@ def _open_form(cat, councils: list[str], default: str | None) -> None:  # noqa: 
     council = st.selectbox("Council", councils, format_func=cat.name, key="ws_council",
                            index=councils.index(default) if default in councils else 0)
     st.caption("The themes and political groups start from the council's last round; change them as needed.")
-    themes, groups = ui.core("live.prefill", council)
+    themes, groups = ui.cached(live.prefill, council)
     with st.form(f"ws_open_{council}"):
         rnd = st.text_input("Round label", max_chars=60, placeholder="e.g. 2026 workshop")
         day = st.date_input("Workshop date", format="YYYY-MM-DD")
@@ -72,7 +72,7 @@ def render() -> None:
     kind, text = st.session_state.pop("ws_said", (None, None))
     if kind:
         getattr(st, kind)(takeaways.md_escape(text).replace("\\\n", "  \n"))
-    sessions, labels = live.session_menu(ui.core("live.open_sessions"), councils, cat.name)
+    sessions, labels = live.session_menu(ui.cached(live.open_sessions), councils, cat.name)
     options = list(labels)  # the open sessions, then "Open a new session…"
     if NEXT_PICK in st.session_state:  # a session just opened or closed (set after the box was drawn)
         st.session_state[PICK] = st.session_state.pop(NEXT_PICK)
@@ -92,7 +92,7 @@ def render() -> None:
         _act(lambda con: live.set_revealed(con, session.code, reveal))
         st.rerun()
     with st.container(border=True):
-        stored = ui.core("live.round_stored", session.council_id, session.round)
+        stored = ui.cached(live.round_stored, session.council_id, session.round)
         if stored:
             st.warning("This council's round is already stored: closing replaces it only if you tick the box.")
         replace = st.checkbox("Replace the stored round", key="ws_replace", disabled=not stored)

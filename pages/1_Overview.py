@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, storage, takeaways, views
+from mandate_core import domain, metrics, storage, takeaways, views
 from mandate_core.charts import spectrum
 from pages import _layout as ui
 
@@ -51,7 +51,7 @@ def render() -> None:
                             help="Latest round: each council's most recent workshop. A round label: only the "
                                  "councils that ran a workshop with that label.")
 
-    rows = ui.core("metrics.sector_overview", None if rnd == LATEST else rnd, min_group=m)
+    rows = ui.cached(metrics.sector_overview, None if rnd == LATEST else rnd, min_group=m)
     rows = [r for r in rows
             if (not nations or r["nation"] in nations)
             and (not types or r["council_type"] in types)
@@ -88,8 +88,9 @@ def render() -> None:
             sorted(str(labels.get(r["council_id"], r["name"])) for r in off), m))
 
     table = ui.shared(spectrum.overview_rows, rows, m, labels=labels, debrief=sel.anonymise)  # columns, not look
-    with st.expander("The numbers behind this chart"):
-        ui.table(ui.shared(spectrum.display_table, table), hide_index=True, width="stretch")
+    with ui.folded(ui.NUMBERS_LABEL, key="ov_numbers") as shown:
+        if shown:
+            ui.table(ui.shared(spectrum.display_table, table), hide_index=True, width="stretch")
     with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
         ui.downloads(table, f"overview-{rnd}", key="ov_download")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, storage, takeaways, views
+from mandate_core import domain, metrics, storage, takeaways, views
 from mandate_core.charts import spectrum
 from pages import _layout as ui
 
@@ -64,12 +64,13 @@ def render() -> None:
     ui.chart(ui.figure(spectrum.consensus_chart, report, sel.horizon, **ui.look(sel)),
              takeaways.how_to_read_consensus(), key="co_consensus", numbers_table=False)
 
-    notes = ui.core("metrics.theme_notes", sel.council, report["round"], min_group=m)
+    notes = ui.cached(metrics.theme_notes, sel.council, report["round"], min_group=m)
     _notes(notes, sel.debrief)
 
     table = spectrum.council_rows(report)
-    with st.expander("The numbers behind these charts"):
-        ui.table(spectrum.display_table(table), hide_index=True, width="stretch")
+    with ui.folded("The numbers behind these charts", key="co_numbers") as shown:
+        if shown:
+            ui.table(spectrum.display_table(table), hide_index=True, width="stretch")
     with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
         ui.downloads(table, f"{report['council_id']}-{report['round']}", key="co_download")
 

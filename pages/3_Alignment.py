@@ -4,9 +4,35 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, storage, takeaways, views
+from mandate_core import domain, metrics, storage, takeaways, views
 from mandate_core.charts import alignment
 from pages import _layout as ui
+
+
+@ui.panel
+def _groups(report: dict, breakdown: list, distribution: list, sel, m: int) -> None:  # noqa: ANN001 - Selection
+    """The theme picker, the chosen theme's two charts, their numbers and downloads: a panel of its own, so
+    picking a theme redraws only these (the charts across all themes below do not depend on it)."""
+    horizon = sel.horizon
+    options = [t["theme"] for t in report["themes"]]
+    if st.session_state.get("al_theme") not in options:
+        st.session_state["al_theme"] = options[0]
+    theme = st.columns([2, 3])[0].selectbox("Theme", options, key="al_theme", format_func=ui.clean,
+                                            help="The theme whose groups are shown below; the horizon is set "
+                                                 "in the sidebar.")
+    styles = alignment.group_styles(breakdown)  # one colour and shape per group, the same on every theme
+    ui.chart(ui.figure(alignment.group_positions, breakdown, theme, horizon, m, styles=styles, **ui.look(sel)),
+             takeaways.how_to_read_groups(m), key="al_groups", numbers_table=False)
+    ui.chart(ui.figure(alignment.distribution_chart, distribution, theme, horizon, m, **ui.look(sel)),
+             takeaways.how_to_read_distribution(m), key="al_distribution", numbers_table=False)
+    table = alignment.group_rows(breakdown, distribution, theme, horizon, m)
+    with ui.folded("The numbers behind these charts", key="al_numbers") as shown:
+        if shown:
+            st.caption("Groups for the chosen theme")
+            ui.table(alignment.display_table(table), hide_index=True, width="stretch")
+    st.caption("Groups for the chosen theme")
+    with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
+        ui.downloads(table, f"{report['council_id']}-{report['round']}-{theme}-{horizon}-groups", key="al_dl_groups")
 
 
 def render() -> None:
@@ -16,8 +42,8 @@ def render() -> None:
     report = ui.council_report(sel, m)
     if report is None:
         return
-    breakdown = ui.core("metrics.group_breakdown", sel.council, report["round"], min_group=m)
-    distribution = ui.core("metrics.answer_distribution", sel.council, report["round"], min_group=m)
+    breakdown = ui.cached(metrics.group_breakdown, sel.council, report["round"], min_group=m)
+    distribution = ui.cached(metrics.answer_distribution, sel.council, report["round"], min_group=m)
     horizon = sel.horizon
     themes = report["themes"]
 
@@ -29,17 +55,7 @@ def render() -> None:
         st.info("This workshop has no themes with results.")
         return
 
-    options = [t["theme"] for t in themes]
-    if st.session_state.get("al_theme") not in options:
-        st.session_state["al_theme"] = options[0]
-    theme = st.columns([2, 3])[0].selectbox("Theme", options, key="al_theme", format_func=ui.clean,
-                                            help="The theme whose groups are shown below; the horizon is set "
-                                                 "in the sidebar.")
-    styles = alignment.group_styles(breakdown)  # one colour and shape per group, the same on every theme
-    ui.chart(ui.figure(alignment.group_positions, breakdown, theme, horizon, m, styles=styles, **ui.look(sel)),
-             takeaways.how_to_read_groups(m), key="al_groups", numbers_table=False)
-    ui.chart(ui.figure(alignment.distribution_chart, distribution, theme, horizon, m, **ui.look(sel)),
-             takeaways.how_to_read_distribution(m), key="al_distribution", numbers_table=False)
+    _groups(report, breakdown, distribution, sel, m)
 
     st.header("Across all themes", anchor=False)
     gap_title = takeaways.officer_member_takeaway(themes, horizon, m)
@@ -55,16 +71,11 @@ def render() -> None:
     else:
         st.markdown(takeaways.md_escape(ui.clean(cross_title + ".")))
 
-    table = alignment.group_rows(breakdown, distribution, theme, horizon, m)
     by_theme = alignment.theme_alignment_rows(themes, horizon, m)
-    with st.expander("The numbers behind these charts"):
-        st.caption("Groups for the chosen theme")
-        ui.table(alignment.display_table(table), hide_index=True, width="stretch")
-        st.caption("Officer–member gap and cross-party alignment, every theme")
-        ui.table(alignment.display_table(by_theme), hide_index=True, width="stretch")
-    st.caption("Groups for the chosen theme")
-    with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
-        ui.downloads(table, f"{report['council_id']}-{report['round']}-{theme}-{horizon}-groups", key="al_dl_groups")
+    with ui.folded("The numbers behind the charts across all themes", key="al_theme_numbers") as shown:
+        if shown:
+            st.caption("Officer–member gap and cross-party alignment, every theme")
+            ui.table(alignment.display_table(by_theme), hide_index=True, width="stretch")
     st.caption("Gap and alignment, every theme")
     with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
         ui.downloads(by_theme, f"{report['council_id']}-{report['round']}-{horizon}-alignment", key="al_dl_themes")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import storage, takeaways, views
+from mandate_core import metrics, storage, takeaways, views
 from mandate_core.charts import themes as theme_charts
 from pages import _layout as ui
 
@@ -50,7 +50,7 @@ def render() -> None:
     st.title("Themes", anchor=False)
     st.caption("Theme-level ambition across the sector, and where the chosen council wants to go furthest.")
 
-    matrix = ui.core("metrics.theme_matrix", m)
+    matrix = ui.cached(metrics.theme_matrix, m)
     coverage = takeaways.sector_coverage_note(matrix, "sector")  # counts only: no council named
     anon = ui.anonymiser(sel)
     if anon is not None:  # peers as "Peer N" in Peer-number order, no round labels or descriptors
@@ -59,9 +59,9 @@ def render() -> None:
         return
 
     if focus is not None:
-        round_label = sel.round or ui.core("metrics.latest_round", focus)
+        round_label = sel.round or ui.cached(metrics.latest_round, focus)
         if round_label:
-            summary = ui.core("metrics.council_summary", focus, round_label, m)
+            summary = ui.cached(metrics.council_summary, focus, round_label, m)
             bars = views.focus_theme_bars(summary)
             if bars:
                 fig = ui.figure(theme_charts.ranked_bars, bars,
@@ -71,11 +71,11 @@ def render() -> None:
                 st.caption(esc(ui.clean(f"{focus_name}, {round_label}. ")) +
                            f"{views.focus_themes_caption(bars)}.")
 
-    with st.expander("Numbers behind the grid"):
-        rows = matrix
-        ui.table(rows, column_order=views.THEME_MATRIX_COLUMNS, hide_index=True, width="stretch")
-        with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
-            ui.downloads(rows, "theme-matrix", key="th_dl", columns=views.THEME_MATRIX_COLUMNS)
+    with ui.folded("Numbers behind the grid", key="th_numbers") as shown:
+        if shown:
+            ui.table(matrix, column_order=views.THEME_MATRIX_COLUMNS, hide_index=True, width="stretch")
+            with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
+                ui.downloads(matrix, "theme-matrix", key="th_dl", columns=views.THEME_MATRIX_COLUMNS)
 
 
 ui.run_safely(render, __file__)

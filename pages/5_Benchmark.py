@@ -49,7 +49,7 @@ def render() -> None:
         _peersets.panel(sel)
         return
     try:
-        view = ui.core("views.benchmark_view", focus, sel.round, metric, horizon, sel.peers, m)
+        view = ui.cached(views.benchmark_view, focus, sel.round, metric, horizon, sel.peers, m)
     except reports.ReportError as exc:
         st.warning(f"This comparison cannot be made: {esc(exc)}. Choose another peer set in the sidebar.")
         return

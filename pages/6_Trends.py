@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, storage, views
+from mandate_core import domain, metrics, storage, views
 from mandate_core.charts import trends as trend_charts
 from pages import _layout as ui
 
@@ -58,7 +58,7 @@ def render() -> None:
         st.info("Choose a council in the sidebar.")
         return
 
-    trend = ui.core("metrics.trend", focus, m)
+    trend = ui.cached(metrics.trend, focus, m)
     if len(trend) < 2:
         several = [(cid, name) for cid, name in views.councils_with_rounds(cat) if cid != focus]
         only = f"{esc(focus_name)} has one workshop round so far" + (
@@ -95,7 +95,9 @@ def render() -> None:
         ui.chart(fig, HOW_TO_READ_ALL, key="tr_all")
         st.caption(f"Horizon: {domain.HORIZON_LABELS[sel.horizon]} — change it in the sidebar.")
 
-    with st.expander("Numbers behind these charts"):
+    with ui.folded("Numbers behind these charts", key="tr_numbers") as shown:
+        if not shown:
+            return
         table = [{"Theme": c["theme"], "First round": c["first_round"], "First": views.fmt(c["first"]),
                   "Latest round": c["last_round"], "Latest": views.fmt(c["last"]),
                   "Change": views.fmt(c["change"], "gap"),

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from mandate_core import reports, storage, views
+from mandate_core import metrics, reports, storage, views
 from pages import _data_admin
 from pages import _layout as ui
 
@@ -66,16 +66,16 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
         st.markdown(f"**{title}** — {what}")
         ui.download_pair(rows, name, key, debrief=sel.debrief, columns=columns)
 
-    overview = views.sector_overview_rows(ui.core("metrics.sector_overview", None, m))
+    overview = views.sector_overview_rows(ui.cached(metrics.sector_overview, None, m))
     item("Sector overview", "every council's latest round: now, next step and ambition, and the gap",
          overview, "sector-overview", "data_dl_overview")
-    matrix = ui.core("metrics.theme_matrix", m)
+    matrix = ui.cached(metrics.theme_matrix, m)
     item("Theme matrix", "councils × sector themes: ambition, now and the gap",
          matrix, "theme-matrix", "data_dl_matrix",
          views.THEME_MATRIX_COLUMNS)
     if focus is not None:
         try:
-            report = ui.core("reports.council_report", focus, sel.round, m)
+            report = ui.cached(reports.council_report, focus, sel.round, m)
         except reports.ReportError as exc:
             st.caption(f"No report for the chosen council: {views.md_escape(exc)}.")
             return

@@ -22,6 +22,13 @@ SLIDE_CSS = """
 """
 
 
+def _fitted(slide: debrief.Slide) -> object:
+    """A copy of the slide's chart at the height that fits a 1920×1080 screen with its headline."""
+    import plotly.graph_objects as go
+
+    return go.Figure(slide.figure).update_layout(height=debrief.chart_height(slide))
+
+
 def _go(step: int, count: int) -> None:
     current = int(st.session_state.get("debrief_slide", 1))
     st.session_state["debrief_slide"] = min(max(1, current + step), count)
@@ -34,8 +41,8 @@ def render() -> None:
         st.info("Choose a council first (turn debrief mode off to see the council list).")
         return
     try:
-        deck = ui.core("debrief.build_deck", sel.council, sel.round, sel.peers, ui.anon_key(),
-                       storage.min_group_size())
+        deck = ui.cached_shared(debrief.build_deck, sel.council, sel.round, sel.peers, ui.anon_key(),
+                                storage.min_group_size())
     except ReportError as exc:
         st.warning("The debrief cannot be shown: " + takeaways.md_escape(exc))
         return
@@ -45,8 +52,8 @@ def render() -> None:
     st.session_state["debrief_slide"] = number
     # A phone gets the same slides with its charts laid out for its width (the downloads stay as they are).
     phone = ui.narrow()
-    screen = ui.core("debrief.build_deck", sel.council, sel.round, sel.peers, ui.anon_key(),
-                     storage.min_group_size(), narrow=True) if phone else deck
+    screen = ui.cached_shared(debrief.build_deck, sel.council, sel.round, sel.peers, ui.anon_key(),
+                              storage.min_group_size(), narrow=True) if phone else deck
     slide = screen.slides[min(number, len(screen.slides)) - 1]
 
     left, middle, right = st.columns([1, 6, 1], vertical_alignment="center")
@@ -61,7 +68,8 @@ def render() -> None:
     if slide.figure is not None:
         fig = slide.figure
         if not phone:  # a phone scrolls: its chart keeps the height its rows need
-            fig.update_layout(height=debrief.chart_height(slide))
+            # The deck is shared by every session (read-only): the screen's copy sized to fit is made once.
+            fig = ui.kept_with(deck, f"screen-{number}", lambda: _fitted(slide))
         ui.plotly_chart(fig, alt=slide.takeaway, key=f"db_chart_{slide.key}")  # the slide is anonymised already
     if slide.notes:
         # Theme by theme as in the pack, each idea once, as many as a screen holds in large type.
@@ -81,7 +89,7 @@ def render() -> None:
         st.markdown(slide.how_to_read)
     if numbers is not None:
         with numbers:
-            ui.numbers(figure_table(slide.figure))
+            ui.numbers(lambda: figure_table(slide.figure), key="db_numbers")
 
     st.sidebar.download_button(
         "Download the debrief pack (HTML)",

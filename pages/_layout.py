@@ -6,18 +6,18 @@ database's data version, so a new import shows at once and repeated views cost n
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
-import importlib
 import pickle
 import re
 import threading
 import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import duckdb
 import streamlit as st
@@ -57,23 +57,74 @@ def db_path() -> str:
     return str(storage.resolve_db_path(None))
 
 
+#: The signature of a core function a page reads through :func:`cached`: a connection first, then its own
+#: parameters, which the type checker carries over to the call.
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_call(db: str, version: tuple[int, ...], target: str, args: tuple[Any, ...],
+def _cached_call(db: str, version: tuple[int, ...], target: str, _func: Callable[..., Any], args: tuple[Any, ...],
                  kwargs: tuple[tuple[str, Any], ...]) -> Any:
-    module_name, func_name = target.rsplit(".", 1)
-    func = getattr(importlib.import_module(f"mandate_core.{module_name}"), func_name)
+    # ``target`` (the function's module and name) is the cache key; ``_func`` itself is not hashed.
     with storage.connect(db, read_only=True) as con:
-        return func(con, *args, **dict(kwargs))
+        return _func(con, *args, **dict(kwargs))
 
 
-def core(target: str, *args: Any, **kwargs: Any) -> Any:
-    """Call ``mandate_core.<module>.<function>(con, *args, **kwargs)`` on a short read-only connection.
+def _core_name(func: Callable[..., Any]) -> tuple[str, str]:
+    """(module, "module.function") of a module-level function of mandate_core; anything else is refused."""
+    module = getattr(func, "__module__", "") or ""
+    qualname = getattr(func, "__qualname__", "") or ""
+    if not module.startswith("mandate_core.") or not qualname or "<" in qualname:
+        raise TypeError(f"ui.cached reads mandate_core's own module-level functions, not {func!r}")
+    return module, f"{module}.{qualname}"
 
-    Results are cached per data version of the database file; a copy is returned each time.
+
+def cached(func: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """``func(con, *args, **kwargs)`` — a function of mandate_core taking a connection first — on a short
+    read-only connection, cached per database, data version and arguments; a copy is returned each time.
+
+    Pages pass the function itself (``ui.cached(metrics.trend, council, m)``), not its name, so a type
+    checker checks the arguments and "find references" finds every page that reads it.
     """
+    module, name = _core_name(func)
     db = db_path()
-    _guard(target, args, kwargs)
-    return _cached_call(db, storage.data_version(db), target, tuple(args), tuple(sorted(kwargs.items())))
+    _guard(module, args, kwargs)
+    return _cached_call(db, storage.data_version(db), name, func, tuple(args), tuple(sorted(kwargs.items())))
+
+
+def cached_shared(func: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *args: P.args,
+                  **kwargs: P.kwargs) -> R:
+    """:func:`cached`, but the result is one object per database, data version and arguments, shared by
+    every session and never copied: for a result whose copy costs more than the page (a debrief deck's
+    copy is an unpickling that rebuilds and re-validates each of its Plotly figures — 528 ms of a 626 ms
+    profiled rerun, docs/performance.md).  The access guard runs first, as for :func:`cached`.  Read-only: no
+    caller may change the result; :func:`kept_with` keeps a derived copy with it."""
+    module, name = _core_name(func)
+    db = db_path()
+    _guard(module, args, kwargs)
+    version = storage.data_version(db)
+    key = _digest(func, (db, version, args), kwargs)
+
+    def build() -> tuple[str, Any]:
+        with storage.connect(db, read_only=True) as con:
+            return uuid.uuid4().hex, func(con, *args, **kwargs)
+
+    if key is None:  # arguments that do not pickle: a copy of the cached result instead
+        return _cached_call(db, version, name, func, tuple(args), tuple(sorted(kwargs.items())))
+    token, value = _FIGURES.get(("core", key), build)
+    _remember(value, token)
+    return value
+
+
+def kept_with(owner: Any, name: str, build: Callable[[], R]) -> R:
+    """``build()`` — something derived from ``owner``, a shared result of :func:`cached_shared` or
+    :func:`figure` — made once and kept with that very object (keyed by its build token, so never handed
+    to a view of another result); built afresh when ``owner`` is not a shared one."""
+    token = _shared_token(owner)
+    if token is None:
+        return build()
+    return _FIGURES.get(("kept", token, name), build)
 
 
 def principal() -> Any:
@@ -83,9 +134,9 @@ def principal() -> Any:
     return _signin.principal()
 
 
-def _guard(target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+def _guard(module: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Where data is read: a council user's query may name no council but their own (docs/signin.md)."""
-    if not (args or kwargs) or target.startswith("access."):
+    if not (args or kwargs) or module == "mandate_core.access":
         return  # the catalog and the sign-in lookup take no council
     from mandate_core import access
 
@@ -238,6 +289,7 @@ def _first_column(data: Any, order: Sequence[str] | None) -> str | None:
 
 def council_report(sel: Selection, min_group: int) -> dict[str, Any] | None:
     """The chosen council's report (docs/cli.md#report), or None after telling the user why there is none."""
+    from mandate_core import reports
     from mandate_core.metrics import ReportError
     from mandate_core.takeaways import md_escape
 
@@ -245,7 +297,7 @@ def council_report(sel: Selection, min_group: int) -> dict[str, Any] | None:
         st.info("Choose a council in the sidebar.")
         return None
     try:
-        return core("reports.council_report", sel.council, sel.round, min_group=min_group)
+        return cached(reports.council_report, sel.council, sel.round, min_group=min_group)
     except ReportError as exc:
         st.warning("This council's results could not be shown: " + md_escape(exc))
         return None
@@ -326,14 +378,20 @@ def figure(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if key is None:
         return build(*args, **kwargs)
     token, fig = _FIGURES.get(key, lambda: (uuid.uuid4().hex, build(*args, **kwargs)))
-    with _SHARED_LOCK:
-        entry = _SHARED.get(id(fig))
-        if entry is None or entry[0]() is not fig:
-            try:
-                _SHARED[id(fig)] = (weakref.ref(fig, functools.partial(_forget, id(fig))), token)
-            except TypeError:  # not weakly referable (not a Plotly figure): anonymised afresh in chart()
-                pass
+    _remember(fig, token)
     return fig
+
+
+def _remember(value: Any, token: str) -> None:
+    """Note the build token of a shared ``value`` (by ``id``, with a weak reference that drops the note when
+    the value goes, so an ``id`` reused later finds nothing)."""
+    with _SHARED_LOCK:
+        entry = _SHARED.get(id(value))
+        if entry is None or entry[0]() is not value:
+            try:
+                _SHARED[id(value)] = (weakref.ref(value, functools.partial(_forget, id(value))), token)
+            except TypeError:  # not weakly referable: whatever is derived from it is derived afresh
+                pass
 
 
 def _forget(fig_id: int, ref: weakref.ref[Any]) -> None:
@@ -382,26 +440,54 @@ def plotly_chart(fig: Any, *, alt: str | None = None, key: str | None = None) ->
     st.plotly_chart(fig, width="stretch", key=key, config=TOOLBAR_CONFIG, alt=alt or figure_alt(fig))
 
 
-def numbers(rows: Sequence[dict[str, Any]], label: str = NUMBERS_LABEL) -> None:
-    """A chart's numbers as a table, collapsed under the chart, as docs/accessibility.md promises for every chart."""
+@contextlib.contextmanager
+def folded(label: str, key: str) -> Iterator[bool]:
+    """A collapsed expander whose content is built only while it is open: ``with ui.folded(...) as shown:``
+    then ``if shown:`` around what it holds.
+
+    A plain ``st.expander`` runs and sends its content on every rerun, open or not, and a numbers table is
+    a DataFrame built and serialised for nobody.  This one tracks its state (``on_change="rerun"``, Streamlit
+    1.67), so opening it reruns the page once with the table and a collapsed one costs nothing; what the
+    page source holds while it is collapsed is the label alone.  ``key`` keeps it open across reruns.
+    """
+    box = st.expander(label, key=key, on_change="rerun")
+    with box:
+        yield bool(box.open)
+
+
+def numbers(rows: Sequence[dict[str, Any]] | Callable[[], Sequence[dict[str, Any]]], key: str,
+            label: str = NUMBERS_LABEL) -> None:
+    """A chart's numbers as a table, collapsed under the chart, as docs/accessibility.md promises for every chart.
+
+    ``rows`` may be a function giving them, called only when the table is opened (:func:`folded`).  Rows
+    given as a list that are empty show no expander at all; a function's are only known once opened.
+    """
     from mandate_core.charts.base import EMPTY_CELL
     from mandate_core.charts.spectrum import display_table
 
-    if not rows:
+    if not callable(rows) and not rows:
         return
-    with st.expander(label):
-        table(display_table(rows), hide_index=True, width="stretch")
-        if any(EMPTY_CELL in r.values() for r in rows):
+    with folded(label, key) as shown:
+        if not shown:
+            return
+        shown_rows = list(rows() if callable(rows) else rows)
+        if not shown_rows:
+            st.caption("This chart draws no numbers.")
+            return
+        table(display_table(shown_rows), hide_index=True, width="stretch")
+        if any(EMPTY_CELL in r.values() for r in shown_rows):
             st.caption(f"{EMPTY_CELL} : nothing drawn (too few people to show, or no answers).")
 
 
-def chart(fig: Any, how_to_read: str, key: str | None = None, *, alt: str | None = None,
+def chart(fig: Any, how_to_read: str, key: str, *, alt: str | None = None,
           rows: Sequence[dict[str, Any]] | None = None, numbers_table: bool = True) -> None:
     """A chart with its takeaway title (set by the builder), a collapsed "How to read this" and its numbers.
 
     ``alt`` is the text alternative (default: the title, as plain words).  The numbers are ``rows`` when
     given, else read off the (anonymised) figure itself, so they hold exactly what the chart shows and
-    nothing hidden; ``numbers_table=False`` when the page already shows a table of this chart's numbers.
+    nothing hidden; they are read only when their expander is opened (:func:`folded`).
+    ``numbers_table=False`` when the page already shows a table of this chart's numbers.  "How to read
+    this" stays a plain expander: it holds a fixed text, which costs less to send than a rerun to open it.
     """
     from mandate_core.charts.base import figure_table
 
@@ -413,7 +499,9 @@ def chart(fig: Any, how_to_read: str, key: str | None = None, *, alt: str | None
     with st.expander("How to read this"):
         st.markdown(how_to_read)
     if numbers_table:
-        numbers(list(rows) if rows is not None else _figure_numbers(fig, token, anon, figure_table))
+        shown = fig
+        numbers(list(rows) if rows is not None else (lambda: _figure_numbers(shown, token, anon, figure_table)),
+                key=f"{key}_numbers")
 
 
 def _figure_numbers(fig: Any, token: str | None, anon: Any, read: Callable[[Any], list]) -> list:

@@ -36,7 +36,7 @@ def _user_row(email: str | None) -> dict[str, Any] | None:
     so a role change (which writes the file) shows on the very next page view."""
     from pages import _layout as ui
 
-    return ui.core("access.lookup_user", email) if email else None
+    return ui.cached(access.lookup_user, email) if email else None
 
 
 @st.cache_resource

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from google.protobuf import text_format
+from helpers_pages import open_folded
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
@@ -243,6 +244,7 @@ def app(leaky_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def _check_page(at: AppTest, where: str) -> str:
+    open_folded(at)  # the tables a user can open are checked too (they are built only when opened)
     assert not at.exception, f"{where}: {at.exception}"
     text = page_text(at)
     assert leaks(text) == [], where

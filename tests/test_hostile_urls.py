@@ -230,7 +230,7 @@ def test_a_value_from_the_link_is_shown_literally_in_its_note(app_db: Path, valu
 
 
 def test_core_functions_the_pages_call_refuse_hostile_values(demo_db: Path, demo_dump: dict[str, Any]) -> None:
-    """The functions behind ui.core(...) get link values after selection.from_query has vetted them; called
+    """The functions behind ui.cached(...) get link values after selection.from_query has vetted them; called
     directly with hostile values they return nothing or raise ReportError, and never touch the data."""
     with storage.connect(demo_db, read_only=True) as con:
         for value in HOSTILE.values():

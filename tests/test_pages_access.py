@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers_pages import open_folded
 from streamlit.testing.v1 import AppTest
 
 from mandate_core import access, catalog, demo, storage
@@ -81,7 +82,9 @@ def _walk(node: Any) -> Iterator[Any]:
 
 
 def _sent(at: AppTest) -> str:
-    """Everything the app sent to the browser: every element's fields, chart JSON and table bytes."""
+    """Everything the app sent to the browser: every element's fields, chart JSON and table bytes — with
+    every "numbers behind" table opened first (they are built only when opened)."""
+    open_folded(at)
     parts = [str(getattr(node, "proto", "")) for node in _walk(at._tree)]
     parts += [json.dumps(json.loads(n.proto.spec)) for n in _walk(at._tree)
               if type(getattr(n, "proto", None)).__name__ == "PlotlyChart"]

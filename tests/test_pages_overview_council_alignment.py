@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers_pages import open_folded
 from streamlit.testing.v1 import AppTest
 
 from mandate_core import demo, storage
@@ -47,14 +48,14 @@ def start(**sidebar: object) -> AppTest:
             widget.set_value(value)
         at.run()
         assert not at.exception
-    return at
+    return open_folded(at)  # every "numbers behind" table opened, as a user can (ui.folded)
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
     at.switch_page(page)
     at.run()
     assert not at.exception, at.exception
-    return at
+    return open_folded(at)  # every "numbers behind" table opened, as a user can (ui.folded)
 
 
 def figures(at: AppTest) -> list[dict]:

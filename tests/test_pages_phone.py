@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers_pages import open_folded
 from streamlit.testing.v1 import AppTest
 
 from mandate_core import demo
@@ -40,7 +41,7 @@ def _open(page: str, query: dict[str, str] | None = None) -> AppTest:
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_folded(at)  # every "numbers behind" table opened, as a user can (ui.folded)
 
 
 def _figures(at: AppTest) -> list[dict[str, Any]]:

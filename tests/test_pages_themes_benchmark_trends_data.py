@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from helpers_import import COUNCIL_COLUMNS, RESPONSE_COLUMNS, council, workshop
+from helpers_pages import open_folded
 from streamlit.testing.v1 import AppTest
 
 from mandate_core import demo, reports, storage, views
@@ -63,7 +64,7 @@ def _open(page: str, council: str | None = None, **state: Any) -> AppTest:
         at.selectbox(key=key).set_value(value).run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_folded(at)  # every "numbers behind" table opened, as a user can (ui.folded)
 
 
 def _figures(at: AppTest) -> list[dict[str, Any]]:
@@ -147,7 +148,7 @@ def test_themes_in_debrief_name_only_the_focus_council(demo_env: Path) -> None:
     at = _open(THEMES, "kestrel-bay")
     at.toggle(key="sb_debrief").set_value(True).run()  # opens the slides first
     assert not at.exception
-    at.switch_page(THEMES).run()  # the pages stay reachable in debrief mode, anonymised
+    open_folded(at.switch_page(THEMES).run())  # the pages stay reachable in debrief mode, anonymised
     assert not at.exception
     grid = _figures(at)[0]
     others = [y for y in grid["data"][0]["y"] if y != "Kestrel Bay Council"]

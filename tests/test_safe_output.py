@@ -25,6 +25,7 @@ from typing import Any
 import openpyxl
 import pytest
 from helpers_import import COUNCIL_COLUMNS, council, response, write_csv
+from helpers_pages import open_folded
 from streamlit.testing.v1 import AppTest
 
 from mandate_core import (
@@ -205,7 +206,7 @@ def open_page(page: str, council_id: str = "hostile", **query: str) -> AppTest:
     at.switch_page(page)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_folded(at)  # every "numbers behind" table opened, as a user can (ui.folded)
 
 
 def test_the_audit_notices_interpreted_user_text() -> None:

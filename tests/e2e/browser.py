@@ -198,6 +198,31 @@ def wait_for_app(page: Any, timeout: float = APP_TIMEOUT_S, settle: float = 0.6)
     return state
 
 
+_CLICK_SUMMARIES = """(selector) => {
+  const found = [...document.querySelectorAll(selector)];
+  found.forEach(s => s.click());
+  return found.length;
+}"""
+_CLOSED = '[data-testid="stMain"] details:not([open]) > summary'
+_OPENED = '[data-testid="stMain"] details[open] > summary'
+
+
+def open_expanders(page: Any) -> None:
+    """Open every collapsed expander of the page and wait for the reruns that fill them: a "numbers behind"
+    table is built only when its expander is opened (pages/_layout.py ``folded``), so a check of everything
+    a page can show opens them first."""
+    for _ in range(3):  # an opened expander could hold another
+        if not page.evaluate(_CLICK_SUMMARIES, _CLOSED):
+            return
+        wait_for_app(page, settle=0.4)
+
+
+def close_expanders(page: Any) -> None:
+    """Close every open expander of the page again (an opened one stays open on the next rerun)."""
+    if page.evaluate(_CLICK_SUMMARIES, _OPENED):
+        wait_for_app(page, settle=0.4)
+
+
 def wait_for_charts(page: Any, timeout: float = 15.0) -> list[dict[str, Any]]:
     """Give each chart time to draw its data; returns what each chart shows (the test decides)."""
     deadline = time.monotonic() + timeout

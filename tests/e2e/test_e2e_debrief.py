@@ -61,6 +61,9 @@ def test_debrief_slides_draw_and_name_no_other_council(app_server: b.Server, new
         fit = page.evaluate(_FIT_JS)
         assert fit["scroll"] <= 1080 and 0 < fit["bottom"] <= 1080, f"slide {number} needs scrolling: {fit}"
         b.full_page_screenshot(page, b.SCREENSHOTS / f"debrief-slide{number}-1920x1080.png")
+        b.open_expanders(page)  # the slide's numbers are built only when opened: checked opened too
+        assert _named_in_page(page, others) == [], f"slide {number}'s opened numbers name another council"
+        b.close_expanders(page)
     assert page.get_by_role("button", name="Next ▶").is_disabled()
 
 
@@ -124,6 +127,7 @@ def test_every_page_in_debrief_mode_names_no_peer_in_the_page_source(
         b.goto(page, server.url, url)
         assert b.problems_on_page(page) == [], url
         b.wait_for_charts(page)
+        b.open_expanders(page)  # the numbers tables are built only when opened
         assert leaky.leaks(page.content()) == [], f"{url} names a peer in the page source"
         if path == "/?slide=6":
             assert "Pool budgets with Peer" in b.main_text(page)

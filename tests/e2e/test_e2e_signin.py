@@ -89,17 +89,15 @@ def _sign_in(page: Any, server: b.Server, email: str) -> None:
 
 
 def _everything(page: Any) -> str:
-    """The page source and every chart's JSON."""
+    """The page source and every chart's JSON, with every expander opened (their tables are built only then)."""
+    b.open_expanders(page)
     return page.content() + "\n".join(page.evaluate(CHART_JSON))
 
 
 def _download_texts(page: Any, tmp_path: Path, only: str = "") -> list[str]:
     """Click every visible download button on the page; the text of each file (an XLSX's XML unzipped)."""
     texts = []
-    closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
-    while closed.count():  # downloads inside a collapsed expander count too
-        closed.first.click()
-        page.wait_for_timeout(200)
+    b.open_expanders(page)  # downloads inside a collapsed expander count too (built once it is opened)
     buttons = page.locator('[data-testid="stDownloadButton"] button')
     for i in range(buttons.count()):
         if not buttons.nth(i).is_visible() or only not in buttons.nth(i).inner_text():

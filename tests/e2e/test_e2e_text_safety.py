@@ -83,6 +83,7 @@ def test_hostile_text_is_shown_as_text(hostile_db: Path, serve: Any, paths: dict
     assert b.problems_on_page(page) == []
     assert page.get_by_role("combobox", name="Council", exact=True).input_value() == NAME
 
+    b.open_expanders(page)  # the numbers tables too (built only when opened)
     text = b.main_text(page)
     for literal in [*NOTES, NAME, THEME]:
         assert literal in text, f"{literal!r} is not shown literally"
@@ -94,6 +95,7 @@ def test_hostile_text_is_shown_as_text(hostile_db: Path, serve: Any, paths: dict
     # The sector view lists every council by name, in the chart and its tooltips' source.
     b.goto(page, server.url, paths["Overview"])
     page.wait_for_timeout(500)
+    b.open_expanders(page)
     assert b.problems_on_page(page) == []
     assert _rendered_markup(page) == {"img": 0, "script": 0, "bold": 0, "italic": 0, "svgStyled": 0}
     assert page.dialogs == [], f"a dialog fired: {page.dialogs}"
