@@ -24,7 +24,8 @@ examples:
   python -m mandate_core benchmark --db my.duckdb --council aldermoor --metric position \\
       --horizon ambition --peers peer_group --json
 
-The database is --db, else the MANDATE_DB environment variable, else data/mandate.duckdb.
+The database is --db, else the MANDATE_DB environment variable, else data/mandate.duckdb; a
+postgresql:// URL names a PostgreSQL store shared by several app processes (docs/deployment.md).
 Numbers behind fewer than MANDATE_MIN_GROUP participants (default 3) are never shown.
 """
 
@@ -45,8 +46,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--db", metavar="PATH", help="database file (default: $MANDATE_DB or "
-                       "data/mandate.duckdb)")
+        p.add_argument("--db", metavar="PATH", help="the store: a DuckDB file or a postgresql:// URL "
+                       "(default: $MANDATE_DB or data/mandate.duckdb)")
         return p
 
     command("init", "create an empty database, or upgrade an existing one's schema in place")
@@ -96,7 +97,8 @@ def _users_parser(sub: argparse._SubParsersAction) -> None:
     for name, text in (("add", "add a user, or change the role of one already listed"),
                        ("remove", "remove a user"), ("list", "list users as JSON")):
         p = actions.add_parser(name, help=text, description=text)
-        p.add_argument("--db", metavar="PATH", help="database file (default: $MANDATE_DB or data/mandate.duckdb)")
+        p.add_argument("--db", metavar="PATH", help="the store: a DuckDB file or a postgresql:// URL "
+                       "(default: $MANDATE_DB or data/mandate.duckdb)")
         if name != "list":
             p.add_argument("--email", metavar="EMAIL", required=True, help="the address the user signs in with")
         if name == "add":
@@ -118,7 +120,8 @@ def _session_parser(sub: argparse._SubParsersAction) -> None:
              "close": "close the session and store its round (nothing is stored if no one answered)"}
     for name, text in texts.items():
         p = actions.add_parser(name, help=text, description=text)
-        p.add_argument("--db", metavar="PATH", help="database file (default: $MANDATE_DB or data/mandate.duckdb)")
+        p.add_argument("--db", metavar="PATH", help="the store: a DuckDB file or a postgresql:// URL "
+                       "(default: $MANDATE_DB or data/mandate.duckdb)")
         if name == "open":
             p.add_argument("--council", metavar="ID", required=True)
             p.add_argument("--round", metavar="LABEL", required=True, help="the round label, 1-60 characters")
