@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers_import import copy_db
 from helpers_pages import open_folded
 from streamlit.testing.v1 import AppTest
 
@@ -47,9 +47,9 @@ def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db(demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "mandate.duckdb"
-    shutil.copyfile(demo_copy, path)
+def db(demo_copy: Path, monkeypatch: pytest.MonkeyPatch, make_store: Callable[..., str]) -> Path | str:
+    """The demo with its users, on the DuckDB file and on PostgreSQL: roles are enforced on both."""
+    path = copy_db(demo_copy, make_store("mandate"))
     monkeypatch.setenv("MANDATE_DB", str(path))
     monkeypatch.delenv("MANDATE_MIN_GROUP", raising=False)
     monkeypatch.delenv(access.ENV_REQUIRE_SIGN_IN, raising=False)
