@@ -12,8 +12,10 @@ each phone a thread with its own device token going through ``live.submit_theme`
 
 ``--load`` measures how many people one app process holds instead (tests/bench/load.py): real Streamlit
 servers driven by a websocket load generator (tests/bench/loadgen.py), with ``--baseline REF`` the same
-load against a server of another git ref in the same run.  This lives under tests/, not in mandate_core,
-because it drives Streamlit (AppTest, the server) and mandate_core never imports streamlit.
+load against a server of another git ref in the same run.  ``--store postgres|both`` (tests/bench/pgcopy.py)
+puts the servers, or the import, reports and pages, on a fresh PostgreSQL database too; the sector bench
+then reports PostgreSQL as ratios to the DuckDB file measured in the same run.  This lives under tests/, not
+in mandate_core, because it drives Streamlit (AppTest, the server) and mandate_core never imports streamlit.
 """
 
 from __future__ import annotations
