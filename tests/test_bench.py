@@ -4,14 +4,16 @@ asserted here), and its load generator measures what a browser sees."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from helpers_nginx import require_or_skip
 
-from tests.bench import cluster, load, loadgen
+from tests.bench import cluster, load, loadgen, pgcopy
 from tests.bench import core as bench
+from tests.stores import require_pg
 
 ROOT = Path(__file__).resolve().parent.parent
 #: A room of three phones, three themes, submitting within 0.1 s: the live part in about two seconds.
@@ -144,3 +146,69 @@ def test_processes_must_be_two_or_more() -> None:
     done = subprocess.run([sys.executable, "-m", "tests.bench", "--load", "--processes", "1"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--processes is 2 or more" in done.stderr
+
+
+def _bench_databases(base: str) -> set[str]:
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as con:
+        return {r[0] for r in con.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'mandate\\_bench\\_%'").fetchall()}
+
+
+def test_load_run_on_postgresql_drops_its_databases(tmp_path: Path) -> None:
+    """``--store postgres``: the server runs on a fresh PostgreSQL database loaded with the demo data, answers
+    every page over real websockets, and the database is gone afterwards."""
+    base = require_pg()
+    before = _bench_databases(base)
+    args = [sys.executable, "-m", "tests.bench", "--load", "--store", "postgres", "--pg", base, "--sessions", "2",
+            "--duration", "3", "--think", "0.5", "--workdir", str(tmp_path), "--json"]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result["store"] == "postgres"
+    assert result["stores"] == {"this tree (PostgreSQL)": "postgres"}
+    server = result["servers"]["this tree (PostgreSQL)"]
+    assert set(server["single"]) == set(load.PAGE_LINKS)
+    assert not any(one["exceptions"] for one in server["single"].values())
+    two = server["levels"]["2"]
+    assert two["sessions_opened"] == 2 and two["error_count"] == 0 and two["exceptions"] == 0
+    assert two["reruns"] >= 2
+    assert [row[0] for row in load.load_verdicts(result)] == []  # no 50-session level measured
+    assert _bench_databases(base) <= before  # every database the run made was dropped
+
+
+def test_sector_bench_on_postgresql_reports_ratios_to_the_file(tmp_path: Path) -> None:
+    """``--store postgres`` on the sector bench: import, report and pages measured on both stores, the
+    PostgreSQL figures as ratios to the DuckDB file's of the same run; no database left behind."""
+    base = require_pg()
+    before = _bench_databases(base)
+    done = subprocess.run([sys.executable, "-m", "tests.bench", "--answers", "2400", "--store", "postgres", "--pg",
+                           base, "--no-live", "--json", "--workdir", str(tmp_path)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    pg, ratios = result["postgres"], result["postgres_ratios"]
+    for key in bench.PG_RATIO_KEYS:
+        assert pg[key] > 0 and result[key] > 0, key
+        assert abs(ratios[key] - pg[key] / result[key]) < 1e-9, key
+    assert set(pg["pages"]) == set(bench.PAGES)
+    assert not any(p["exception"] for p in pg["pages"].values())
+    assert len([k for k in ratios if k.startswith("page ")]) == 2 * len(bench.PAGES)
+    assert _bench_databases(base) <= before
+
+
+def test_ratios_divide_postgresql_by_the_file() -> None:
+    duck = {"import_s": 2.0, "report_process_s": 0.5, "pages": {"pages/1_Overview.py": {"cold_s": 1.0, "warm_s": 0.1}}}
+    pg = {"import_s": 3.0, "report_process_s": 1.0, "pages": {"pages/1_Overview.py": {"cold_s": 1.5, "warm_s": 0.05}}}
+    assert bench._ratios(duck, pg) == {"import_s": 1.5, "report_process_s": 2.0, "page Overview cold": 1.5,
+                                       "page Overview warm": 0.5}
+
+
+def test_store_postgres_without_a_server_is_a_clear_error() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in (pgcopy.ENV, pgcopy.TEST_ENV)}
+    done = subprocess.run([sys.executable, "-m", "tests.bench", "--load", "--store", "postgres"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "--store postgres needs a PostgreSQL server" in done.stderr
+    assert pgcopy.kinds("both") == ("duckdb", "postgres") and pgcopy.kinds("postgres") == ("postgres",)

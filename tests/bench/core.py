@@ -12,8 +12,10 @@ each phone a thread with its own device token going through ``live.submit_theme`
 
 ``--load`` measures how many people one app process holds instead (tests/bench/load.py): real Streamlit
 servers driven by a websocket load generator (tests/bench/loadgen.py), with ``--baseline REF`` the same
-load against a server of another git ref in the same run.  This lives under tests/, not in mandate_core,
-because it drives Streamlit (AppTest, the server) and mandate_core never imports streamlit.
+load against a server of another git ref in the same run.  ``--store postgres|both`` (tests/bench/pgcopy.py)
+puts the servers, or the import, reports and pages, on a fresh PostgreSQL database too; the sector bench
+then reports PostgreSQL as ratios to the DuckDB file measured in the same run.  This lives under tests/, not
+in mandate_core, because it drives Streamlit (AppTest, the server) and mandate_core never imports streamlit.
 """
 
 from __future__ import annotations
@@ -35,9 +37,9 @@ from typing import Any
 
 import duckdb
 
-from mandate_core import domain, importer, live, reports, storage
+from mandate_core import domain, importer, live, pgstore, reports, storage
 
-from . import load
+from . import load, pgcopy
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS, PARTICIPANTS, THEMES = 4, 25, 8
@@ -113,6 +115,22 @@ def _process(args: list[str]) -> float:
     return elapsed
 
 
+def _peak_rss_mb() -> float:
+    """This process's own peak memory: ``VmHWM`` of /proc/self/status, which starts afresh at exec.
+
+    ``getrusage(RUSAGE_SELF).ru_maxrss`` is kept across fork and exec on Linux, so a page child started by a
+    bench process that had just imported 1M answers reported the bench's peak, not its own (both stores
+    read the same 531.6 MB to the kilobyte in one run).  ru_maxrss stays the fallback off Linux.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _pages_child(db: str) -> None:
     """Run in a separate process: visit every page cold then warm; print timings and peak RSS."""
     os.environ[storage.ENV_DB] = db
@@ -129,13 +147,46 @@ def _pages_child(db: str) -> None:
         at.run()
         warm = time.perf_counter() - start
         out["pages"][page] = {"cold_s": cold, "warm_s": warm, "exception": bool(at.exception)}
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = _peak_rss_mb()
     print(json.dumps(out))
 
 
-def run(answers: int, workdir: Path, pages: bool = True) -> dict[str, Any]:
-    """Generate, import and time everything; return the figures."""
-    result: dict[str, Any] = {"cores": os.cpu_count(), "target_answers": answers}
+def _pages(db: str) -> dict[str, Any]:
+    """Every page cold and warm, in a fresh process on ``db`` (a file path or a postgresql:// URL)."""
+    child = subprocess.run([sys.executable, "-m", "tests.bench", "--pages-child", db],
+                           cwd=ROOT, capture_output=True, text=True)
+    if child.returncode != 0:
+        raise RuntimeError(f"page run failed: {child.stderr[-2000:]}")
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+#: The figures measured on both stores with ``pg_base``, as ratio rows (PostgreSQL / DuckDB file).
+PG_RATIO_KEYS = ("import_s", "import_replace_s", "report_in_process_s", "benchmark_in_process_s",
+                 "report_process_s", "benchmark_process_s", "app_peak_rss_mb")
+
+
+def _report_figures(db: str, focus: str) -> dict[str, float]:
+    """``report`` and ``benchmark`` in this process (warm: the first call fills DuckDB's caches, and on a
+    PostgreSQL store loads this process's read model) and as whole processes."""
+    out: dict[str, float] = {}
+    with storage.connect(db, read_only=True) as con:
+        reports.council_report(con, focus)
+        out["report_in_process_s"] = _timed(lambda: reports.council_report(con, focus), repeat=5)
+        out["benchmark_in_process_s"] = _timed(
+            lambda: reports.benchmark_report(con, focus, "position", "ambition", None, "all"), repeat=5)
+    return out
+
+
+def run(answers: int, workdir: Path, pages: bool = True, pg_base: str | None = None) -> dict[str, Any]:
+    """Generate, import and time everything; return the figures.
+
+    With ``pg_base`` (a PostgreSQL server, tests/bench/pgcopy.py) the import, ``report``/``benchmark`` and page
+    timings are also measured on a fresh PostgreSQL database, each alternately with the DuckDB file's, and
+    reported under ``postgres`` with ``postgres_ratios`` = PostgreSQL / DuckDB file (the machine is noisy: a
+    ratio within one run is what can be compared).  The databases are dropped afterwards.
+    """
+    result: dict[str, Any] = {"cores": os.cpu_count(), "target_answers": answers,
+                              "load_average_start": round(os.getloadavg()[0], 2)}
     start = time.perf_counter()
     councils, responses, rows = generate(workdir / "input", answers)
     result["answers"] = rows
@@ -143,46 +194,100 @@ def run(answers: int, workdir: Path, pages: bool = True) -> dict[str, Any]:
 
     for stale in workdir.glob("*.duckdb*"):  # a reused --workdir starts from empty databases
         stale.unlink()
-    # Baseline: a bare DuckDB load of the same file into a table (the floor for any import), timed
-    # alternately with the validated import so both see the same machine; medians of the repeats.
-    repeats = 3 if rows <= 2_000_000 else 1
-    bare_times, import_times = [], []
-    db = workdir / "bench.duckdb"
-    for attempt in range(repeats):
-        bare = workdir / f"bare{attempt}.duckdb"
-        bare_con = duckdb.connect(str(bare))
-        bare_times.append(_timed(lambda c=bare_con: c.execute(
-            f"CREATE TABLE t AS SELECT * FROM read_csv('{responses}', all_varchar = true)")))
-        bare_con.close()
-        target = workdir / f"import{attempt}.duckdb"
-        import_times.append(_timed(lambda t=target: importer.import_files(t, councils, [responses])))
-    result["bare_read_csv_s"] = statistics.median(bare_times)
-    result["import_s"] = statistics.median(import_times)
-    result["import_ratio"] = result["import_s"] / result["bare_read_csv_s"]
-    result["repeats"] = repeats
-    os.replace(workdir / "import0.duckdb", db)
-    result["import_replace_s"] = _timed(lambda: importer.import_files(db, None, [responses], replace=True))
+    pg: dict[str, Any] = {}
+    pg_urls: list[str] = []
+    try:
+        # Baseline: a bare DuckDB load of the same file into a table (the floor for any import), timed
+        # alternately with the validated import so both see the same machine; medians of the repeats.
+        repeats = 3 if rows <= 2_000_000 else 1
+        bare_times, import_times, pg_import_times = [], [], []
+        db = workdir / "bench.duckdb"
+        for attempt in range(repeats):
+            bare = workdir / f"bare{attempt}.duckdb"
+            bare_con = duckdb.connect(str(bare))
+            bare_times.append(_timed(lambda c=bare_con: c.execute(
+                f"CREATE TABLE t AS SELECT * FROM read_csv('{responses}', all_varchar = true)")))
+            bare_con.close()
+            target = workdir / f"import{attempt}.duckdb"
+            import_times.append(_timed(lambda t=target: importer.import_files(t, councils, [responses])))
+            if pg_base:
+                url = pgcopy.create_database(pg_base)
+                pg_urls.append(url)
+                pg_import_times.append(_timed(lambda u=url: importer.import_files(u, councils, [responses])))
+                if attempt:  # only the first is kept for the timings below
+                    pgcopy.drop_database(pg_base, pg_urls.pop())
+        result["bare_read_csv_s"] = statistics.median(bare_times)
+        result["import_s"] = statistics.median(import_times)
+        result["import_ratio"] = result["import_s"] / result["bare_read_csv_s"]
+        result["repeats"] = repeats
+        os.replace(workdir / "import0.duckdb", db)
+        result["import_replace_s"] = _timed(lambda: importer.import_files(db, None, [responses], replace=True))
+        if pg_base:
+            pg["import_s"] = statistics.median(pg_import_times)
+            pg["import_replace_s"] = _timed(
+                lambda: importer.import_files(pg_urls[0], None, [responses], replace=True))
+            pg["load_average_after_import"] = round(os.getloadavg()[0], 2)
 
-    focus = "C00000"
-    with storage.connect(db, read_only=True) as con:
-        reports.council_report(con, focus)  # first call warms DuckDB's caches
-        result["report_in_process_s"] = _timed(lambda: reports.council_report(con, focus), repeat=5)
-        result["benchmark_in_process_s"] = _timed(
-            lambda: reports.benchmark_report(con, focus, "position", "ambition", None, "all"), repeat=5)
-    result["report_process_s"] = statistics.median(
-        _process(["report", "--db", str(db), "--council", focus, "--json"]) for _ in range(3))
-    result["benchmark_process_s"] = statistics.median(
-        _process(["benchmark", "--db", str(db), "--council", focus, "--metric", "gap", "--peers", "all",
-                  "--json"]) for _ in range(3))
-    if pages:
-        child = subprocess.run([sys.executable, "-m", "tests.bench", "--pages-child", str(db)],
-                               cwd=ROOT, capture_output=True, text=True)
-        if child.returncode != 0:
-            raise RuntimeError(f"page run failed: {child.stderr[-2000:]}")
-        page_result = json.loads(child.stdout.strip().splitlines()[-1])
-        result["pages"] = page_result["pages"]
-        result["app_peak_rss_mb"] = page_result["peak_rss_mb"]
+        focus = "C00000"
+        result.update(_report_figures(str(db), focus))
+        if pg_base:
+            pg.update(_report_figures(pg_urls[0], focus))
+            pgstore.forget(pg_urls[0])  # the bench process's read model: not needed by the processes below
+        stores = [("duckdb", str(db))] + ([("postgres", pg_urls[0])] if pg_base else [])
+        times: dict[str, dict[str, list[float]]] = {k: {"report": [], "benchmark": []} for k, _ in stores}
+        for _ in range(3):  # whole processes, the stores alternately
+            for kind, where in stores:
+                times[kind]["report"].append(_process(["report", "--db", where, "--council", focus, "--json"]))
+                times[kind]["benchmark"].append(_process(
+                    ["benchmark", "--db", where, "--council", focus, "--metric", "gap", "--peers", "all", "--json"]))
+        for kind, _ in stores:
+            into = result if kind == "duckdb" else pg
+            into["report_process_s"] = statistics.median(times[kind]["report"])
+            into["benchmark_process_s"] = statistics.median(times[kind]["benchmark"])
+        if pages:
+            for kind, where in stores:
+                page_result = _pages(where)
+                into = result if kind == "duckdb" else pg
+                into["pages"] = page_result["pages"]
+                into["app_peak_rss_mb"] = page_result["peak_rss_mb"]
+    finally:
+        if pg_base:
+            for url in pg_urls:
+                pgcopy.drop_database(pg_base, url)
+    if pg_base:
+        pg["load_average_end"] = round(os.getloadavg()[0], 2)
+        result["postgres"] = pg
+        result["postgres_ratios"] = _ratios(result, pg)
     return result
+
+
+def _ratios(duck: dict[str, Any], pg: dict[str, Any]) -> dict[str, float]:
+    """PostgreSQL / DuckDB file for each figure measured on both (pages: ``page <name> cold``/``warm``)."""
+    out = {key: pg[key] / duck[key] for key in PG_RATIO_KEYS if key in pg and key in duck and duck[key]}
+    for page, t in pg.get("pages", {}).items():
+        name = Path(page).stem.split("_", 1)[-1]
+        for when in ("cold", "warm"):
+            base = duck["pages"][page][f"{when}_s"]
+            if base:
+                out[f"page {name} {when}"] = t[f"{when}_s"] / base
+    return out
+
+
+def _print_ratios(result: dict[str, Any]) -> None:
+    pg, duck = result["postgres"], result
+    print("PostgreSQL / DuckDB file, measured alternately in this run (load average "
+          f"{result['load_average_start']:.1f} at the start, {pg['load_average_end']:.1f} at the end, "
+          f"on {result['cores']} cores)")
+    print(f"  {'figure':<28}  {'DuckDB file':>12}  {'PostgreSQL':>12}  {'ratio':>7}")
+    for key, ratio in result["postgres_ratios"].items():
+        if key.startswith("page "):
+            _, name, when = key.split(" ")
+            page = next(p for p in pg["pages"] if Path(p).stem.split("_", 1)[-1] == name)
+            a, b = duck["pages"][page][f"{when}_s"], pg["pages"][page][f"{when}_s"]
+        else:
+            a, b = duck[key], pg[key]
+        unit = " MB" if key.endswith("_mb") else " s"
+        print(f"  {key:<28}  {a:>10.3f}{unit}  {b:>10.3f}{unit}  {ratio:>6.2f}×")
 
 
 # --- live capture (docs/live.md, issue 14) --------------------------------------------------------------
@@ -450,7 +555,8 @@ def _main_load(args: argparse.Namespace) -> int:
         raise SystemExit("--duration must be above 0 and --think 0 or more")
     with load.workdir_for(args.workdir) as workdir:
         result = load.run_load(Path(workdir), args.answers, args.sessions, args.duration, args.think,
-                               args.pages, args.baseline, processes=args.processes)
+                               args.pages, args.baseline, processes=args.processes, store=args.store,
+                               pg_base=args.pg_base)
     rows = load.load_verdicts(result)
     result["targets_met"] = all(r[3] for r in rows)
     if args.json:
@@ -499,8 +605,21 @@ def main(argv: list[str] | None = None) -> int:
                            "(tests/bench/cluster.py; needs Debian's nginx), alternately with one process")
     load_args.add_argument("--baseline", metavar="REF",
                            help="also measure a server of this git ref (e.g. main), alternately, in this run")
+    store_args = parser.add_argument_group("store (tests/bench/pgcopy.py)")
+    store_args.add_argument("--store", choices=pgcopy.STORES, default="duckdb",
+                            help="where the servers and timings keep the data: a DuckDB file (default), a fresh "
+                            "PostgreSQL database loaded with the same data (dropped afterwards), or both in one "
+                            "run. The sector bench (without --load) reports PostgreSQL as ratios to the DuckDB "
+                            "file measured in the same run, so there postgres and both are the same")
+    store_args.add_argument("--pg", dest="pg_base", metavar="URL",
+                            help=f"the PostgreSQL server's URL, a database the bench may create others from "
+                            f"(default: ${pgcopy.ENV}, else ${pgcopy.TEST_ENV})")
     parser.add_argument("--pages-child", metavar="DB", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.store != "duckdb" and not args.pages_child:
+        args.pg_base = pgcopy.base_url(args.pg_base)
+        if args.live_only:
+            parser.error("--live-only times the DuckDB file only; --store applies to the import and --load")
     if args.pages_child:
         _pages_child(args.pages_child)
         return 0
@@ -515,7 +634,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.live_only:
             result: dict[str, Any] = {"cores": os.cpu_count()}
         else:
-            result = run(args.answers, workdir, pages=not args.no_pages)
+            result = run(args.answers, workdir, pages=not args.no_pages,
+                         pg_base=args.pg_base if args.store != "duckdb" else None)
         if not args.no_live:
             result["live"] = run_live(workdir / "live", args.live_participants, args.live_themes, args.live_spread)
     rows = verdicts(result)
@@ -530,6 +650,8 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(r[0]) for r in rows)
     for what, measured, target, met in rows:
         print(f"{what:<{width}}  {measured:>10}  {target:>10}  {'ok' if met else 'MISSED'}")
+    if "postgres" in result:
+        _print_ratios(result)
     if "live" in result:
         _print_live(result["live"])
     return 0

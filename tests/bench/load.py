@@ -12,6 +12,11 @@ with the one process reached directly, so "one process" and "N processes" come f
 load session opens its own websocket without a route cookie, so nginx spreads them as it spreads new
 browsers.
 
+With ``--store postgres`` every server (and the nginx processes) runs on a fresh PostgreSQL database loaded
+with the same data instead of a copy of the DuckDB file, dropped afterwards (tests/bench/pgcopy.py); with
+``--store both`` each server runs once on each store, level by level alternately, so "DuckDB file" and
+"PostgreSQL" come from the same run too.
+
 With ``--baseline REF`` the same is measured against a server of another git ref (``git worktree add`` into
 a temporary folder, removed afterwards), level by level alternately with this tree's server, so "before
 and after" come from one run on one machine under the same background load.
@@ -21,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -32,7 +36,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import loadgen
+from . import loadgen, pgcopy
 
 ROOT = Path(__file__).resolve().parents[2]
 #: A link of each page: (Streamlit page name, i.e. the url path; query string).  The Overview is the
@@ -48,6 +52,8 @@ PAGE_LINKS: dict[str, tuple[str, str]] = {
     "Debrief": ("", "debrief=1"),
 }
 LEVELS = (10, 50, 100, 200)
+#: What a server's name gets for its store: nothing for the DuckDB file (the names of earlier runs).
+_SUFFIX = {"duckdb": "", "postgres": " (PostgreSQL)"}
 #: The issue's bar, at 50 sessions in one process (2 cores): p95 rerun and the first page of all 50.
 TARGETS = {"sessions": 50, "rerun_p95_s": 1.0, "first_page_p95_s": 3.0}
 
@@ -59,7 +65,7 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(tree: Path, db: Path, log: Path, timeout: float = 300.0) -> Iterator[tuple[int, int]]:
+def server(tree: Path, db: str | Path, log: Path, timeout: float = 300.0) -> Iterator[tuple[int, int]]:
     """A Streamlit server of ``tree`` on ``db``: (port, pid), stopped (its process group) on the way out."""
     port = _free_port()
     env = {**os.environ, "MANDATE_DB": str(db), "PYTHONPATH": str(tree)}
@@ -138,44 +144,57 @@ def prepare_database(workdir: Path, answers: int | None) -> tuple[Path, str]:
 def run_load(workdir: Path, answers: int | None = None, levels: tuple[int, ...] = LEVELS,
              duration_s: float = 30.0, think_s: float = 5.0, pages: tuple[str, ...] = ("Overview",),
              baseline: str | None = None, single_pages: tuple[str, ...] = tuple(PAGE_LINKS),
-             repeat: int = 10, processes: int | None = None) -> dict[str, Any]:
+             repeat: int = 10, processes: int | None = None, store: str = "duckdb",
+             pg_base: str | None = None) -> dict[str, Any]:
     """Every figure of a load run (see the module docstring), as one JSON-able dict.
 
     ``processes`` N adds "N processes (nginx)": this tree's N processes behind nginx, driven through nginx.
+    ``store`` is where the servers keep their data (tests/bench/pgcopy.py): ``duckdb`` a copy of the file each,
+    ``postgres`` a fresh PostgreSQL database each on ``pg_base``'s server, loaded with the same data and
+    dropped afterwards, ``both`` every server on each store, level by level alternately.  A PostgreSQL
+    server's name ends in " (PostgreSQL)"; the DuckDB file's names are unchanged.
     """
     db, data = prepare_database(workdir, answers)
+    kinds = pgcopy.kinds(store)
     links = [PAGE_LINKS[p] for p in pages]
     trees: dict[str, Path] = {}
     result: dict[str, Any] = {"data": data, "cores": os.cpu_count(), "pages": list(pages),
                               "duration_s": duration_s, "think_s": think_s, "levels": list(levels),
                               "load_average_before": os.getloadavg()[0], "servers": {},
-                              "processes": {}}
+                              "processes": {}, "store": store, "stores": {}}
     with contextlib.ExitStack() as stack:
         if baseline:
             trees[f"baseline ({baseline})"] = stack.enter_context(baseline_tree(baseline, workdir))
         trees["this tree"] = ROOT
         ports: dict[str, tuple[int, list[int]]] = {}
         backends: list[int] = []  # the app ports behind nginx, with ``processes``
-        for name, tree in trees.items():
-            copy = workdir / f"server-{len(ports)}.duckdb"
-            shutil.copyfile(db, copy)
-            port, pid = stack.enter_context(server(tree, copy, workdir / f"server-{len(ports)}.log"))
-            ports[name] = port, [pid]
-            result["servers"][name] = {"single": {}, "levels": {}}
-            result["processes"][name] = 1
-            if baseline:
-                result["servers"][name]["ref"] = baseline if name != "this tree" else "HEAD + working tree"
+        for kind in kinds:
+            for tree_name, tree in trees.items():
+                name = tree_name + _SUFFIX[kind]
+                n = len(ports)
+                # The store is entered before the server, so it is dropped only after the server stopped.
+                copy = stack.enter_context(pgcopy.store_copy(db, kind, workdir / f"server-{n}.duckdb", pg_base))
+                port, pid = stack.enter_context(server(tree, copy, workdir / f"server-{n}.log"))
+                ports[name] = port, [pid]
+                result["servers"][name] = {"single": {}, "levels": {}}
+                result["processes"][name] = 1
+                result["stores"][name] = kind
+                if baseline:
+                    result["servers"][name]["ref"] = baseline if tree_name != "this tree" else "HEAD + working tree"
         if processes:
             from . import cluster
 
-            name = f"{processes} processes (nginx)"
-            copy = workdir / "cluster.duckdb"
-            shutil.copyfile(db, copy)
-            running = stack.enter_context(cluster.running(processes, copy, prefix=workdir / "nginx"))
-            ports[name] = running.spec.listen_port, [*running.app_pids, running.nginx_pid]
-            backends = list(running.spec.backend_ports)
-            result["servers"][name] = {"single": {}, "levels": {}}
-            result["processes"][name] = processes
+            for kind in kinds:
+                name = f"{processes} processes (nginx)" + _SUFFIX[kind]
+                copy = stack.enter_context(pgcopy.store_copy(db, kind, workdir / f"cluster-{kind}.duckdb",
+                                                             pg_base))
+                prefix = workdir / ("nginx" if kind == kinds[0] else f"nginx-{kind}")
+                running = stack.enter_context(cluster.running(processes, copy, prefix=prefix))
+                ports[name] = running.spec.listen_port, [*running.app_pids, running.nginx_pid]
+                backends += list(running.spec.backend_ports)
+                result["servers"][name] = {"single": {}, "levels": {}}
+                result["processes"][name] = processes
+                result["stores"][name] = kind
         for name, (port, _) in ports.items():  # one user alone, every page; also fills the caches
             for page in single_pages:
                 page_name, query = PAGE_LINKS[page]
@@ -212,18 +231,23 @@ def held(levels: dict[str, dict[str, Any]]) -> int:
 
 def load_verdicts(result: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     """(what, measured, target, met) for this tree at the target's level (when measured)."""
-    mine = result["servers"]["this tree"]["levels"].get(str(TARGETS["sessions"]))
-    if mine is None:
-        return []
+    rows: list[tuple[str, str, str, bool]] = []
     n = TARGETS["sessions"]
-    return [
-        (f"{n} sessions: rerun p95", _s(mine["rerun_p95_s"]), f"≤ {TARGETS['rerun_p95_s']} s",
-         mine["rerun_p95_s"] is not None and mine["rerun_p95_s"] <= TARGETS["rerun_p95_s"]),
-        (f"{n} sessions: first page p95", _s(mine["first_page_p95_s"]), f"≤ {TARGETS['first_page_p95_s']} s",
-         mine["first_page_p95_s"] is not None and mine["first_page_p95_s"] <= TARGETS["first_page_p95_s"]),
-        (f"{n} sessions: no failed session or page error", str(mine["error_count"] + mine["exceptions"]), "0",
-         not mine["error_count"] and not mine["exceptions"]),
-    ]
+    for name in ("this tree", "this tree (PostgreSQL)"):  # this tree's one process on each store measured
+        mine = result["servers"].get(name, {}).get("levels", {}).get(str(n))
+        if mine is None:
+            continue
+        on = " (PostgreSQL)" if name.endswith("(PostgreSQL)") else ""
+        rows += [
+            (f"{n} sessions{on}: rerun p95", _s(mine["rerun_p95_s"]), f"≤ {TARGETS['rerun_p95_s']} s",
+             mine["rerun_p95_s"] is not None and mine["rerun_p95_s"] <= TARGETS["rerun_p95_s"]),
+            (f"{n} sessions{on}: first page p95", _s(mine["first_page_p95_s"]),
+             f"≤ {TARGETS['first_page_p95_s']} s",
+             mine["first_page_p95_s"] is not None and mine["first_page_p95_s"] <= TARGETS["first_page_p95_s"]),
+            (f"{n} sessions{on}: no failed session or page error", str(mine["error_count"] + mine["exceptions"]),
+             "0", not mine["error_count"] and not mine["exceptions"]),
+        ]
+    return rows
 
 
 def _s(seconds: float | None) -> str:
@@ -240,20 +264,20 @@ def print_load(result: dict[str, Any]) -> None:
     names = list(result["servers"])
     print("one user: first page / rerun p50 (ms)")
     pages = list(result["servers"][names[-1]]["single"])
-    print(f"  {'page':<10}" + "".join(f"  {name:>24}" for name in names))
+    print(f"  {'page':<10}" + "".join(f"  {name:>32}" for name in names))
     for page in pages:
         cells = []
         for name in names:
             one = result["servers"][name]["single"][page]
             cells.append(f"{one['first_s'] * 1000:.0f} / {one['rerun_p50_s'] * 1000:.0f}"
                          + (" (errors)" if one["exceptions"] else ""))
-        print(f"  {page:<10}" + "".join(f"  {c:>24}" for c in cells))
-    print("sessions  server                rerun p50  rerun p95  first p50  first p95  reruns  errors  server CPU"
+        print(f"  {page:<10}" + "".join(f"  {c:>32}" for c in cells))
+    print(f"sessions  {'server':<32}  rerun p50  rerun p95  first p50  first p95  reruns  errors  server CPU"
           "  client CPU  load")
     for n in result["levels"]:
         for name in names:
             f = result["servers"][name]["levels"][str(n)]
-            print(f"{n:>8}  {name[:20]:<20}  {_s(f['rerun_p50_s']):>9}  {_s(f['rerun_p95_s']):>9}  "
+            print(f"{n:>8}  {name[:32]:<32}  {_s(f['rerun_p50_s']):>9}  {_s(f['rerun_p95_s']):>9}  "
                   f"{_s(f['first_page_p50_s']):>9}  {_s(f['first_page_p95_s']):>9}  {f['reruns']:>6}  "
                   f"{f['error_count'] + f['exceptions']:>6}  {f['server_cpu_share']:>9.0%}  "
                   f"{f['client_cpu_share']:>10.0%}  {f['load_average']:>4.1f}")
