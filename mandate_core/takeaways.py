@@ -14,7 +14,7 @@ from typing import Any
 
 from . import domain
 from .anonymise import peer_labels
-from .text import num, shown_value
+from .text import fmt, num, shown_value
 
 #: Consensus (Tastle & Wierman, 0–1) at or above this reads as "high" agreement.
 CONSENSUS_HIGH = 0.7
@@ -231,19 +231,19 @@ def consensus_takeaway(report: Mapping[str, Any], horizon: str) -> str:
         head = f"Agreement is high on {high} of {k} themes"
     if low:
         theme, value = min(values, key=lambda tv: (tv[1], tv[0]))
-        return f"{head}; lowest on {quoted(theme, 40)} ({value:.2f}, low)"
+        return f"{head}; lowest on {quoted(theme, 40)} ({fmt(value, 'consensus')}, low)"
     # The chart's top row pools every theme; say so when it reads differently from the themes, so the
     # title never contradicts a bar under it (pooled answers spread more when themes differ).
     overall = (report.get("overall") or {}).get(horizon)
     if shown(overall) and high == k and consensus_level(overall["consensus"]) != "high":
         value = overall["consensus"]
-        return f"{head}, {consensus_level(value)} ({value:.2f}) with all themes pooled"
+        return f"{head}, {consensus_level(value)} ({fmt(value, 'consensus')}) with all themes pooled"
     return head
 
 
 def consensus_sentence(value: float) -> str:
     """One consensus value with its word, e.g. "0.62 (moderate)"."""
-    return f"{value:.2f} ({consensus_level(value)})"
+    return f"{fmt(value, 'consensus')} ({consensus_level(value)})"
 
 
 # --- Alignment ---------------------------------------------------------------------------------------------

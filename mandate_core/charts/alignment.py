@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from .. import domain, palette, takeaways
 from ..palette import GROUP_COLOURS, ROLE_COLOURS, TOTAL_COLOUR
 from ..takeaways import cell_label
-from ..text import num, plotly_escape
+from ..text import fmt, num, plotly_escape
 from .base import add_band_zones, change_axis, font_size, suppressed_text
 from .spectrum import display_table as display_table  # re-exported for the Alignment page
 from .spectrum import frame, horizon_word, label_limit, level_column_px, level_dots, two_lines
@@ -180,7 +180,7 @@ def officer_member_gap_chart(
         yy.append(y)
         side = takeaways.gap_side(gap)
         colours.append(GAP_COLOURS["members" if side > 0 else "officers" if side < 0 else "level"])
-        text.append(f"{gap:+.1f}")
+        text.append(fmt(gap, "gap"))
         hover.append(f"<b>{plotly_escape(t['theme'])}</b><br>{takeaways.gap_words(gap).capitalize()}")
     fig.add_trace(go.Bar(x=xs, y=yy, orientation="h", marker={"color": colours}, text=text,
                          textposition="outside", cliponaxis=False, textfont={"size": font_size(debrief, 14)},

@@ -35,7 +35,7 @@ from ..palette import (
     ZONE_TINTS,
 )
 from ..takeaways import shown
-from ..text import num, plotly_escape, wrap_title
+from ..text import fmt, num, plotly_escape, wrap_title
 from . import narrow as narrow_mod
 from .base import INK, add_band_zones, change_axis, font_size, style, suppressed_text, title_size
 
@@ -177,7 +177,7 @@ def overview_dumbbell(
             parts.append(_slice_hover("Next step", r["next"]))
         parts.append(_slice_hover("Ambition", r["ambition"]))
         if r.get("gap") is not None:
-            parts.append(f"Distance to travel: {r['gap']:+.1f}")
+            parts.append(f"Distance to travel: {fmt(r['gap'], 'gap')}")
         if not debrief and r.get("participants"):
             parts.append(f"{r['participants']} participants · {plotly_escape(r.get('round', ''))}")
         hover.append("<br>".join(parts))
