@@ -14,8 +14,9 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from mandate_core import access, demo, selection, storage, takeaways
+from mandate_core import access, demo, selection, storage
 from mandate_core.domain import HORIZON_LABELS, HORIZONS, PEER_SET_LABELS, PEER_SETS
+from mandate_core.text import md_escape
 from pages import _layout as ui
 from pages import _signin as signin
 
@@ -256,7 +257,7 @@ def _scoped_sidebar(cat, who: access.Principal) -> selection.Selection:  # noqa:
     council = who.council_id
     sb = st.sidebar
     sb.markdown("### Innovation Mandate")
-    sb.markdown(f"**Council:** {takeaways.md_escape(cat.name(council))}")
+    sb.markdown(f"**Council:** {md_escape(cat.name(council))}")
     sb.caption("Other councils are shown as Peer 1, Peer 2, …")
     round_options = [LATEST, *cat.round_labels(council)]
     for key, options in (("sb_round", round_options), ("sb_peerset", list(PEER_SETS)),
@@ -304,7 +305,7 @@ def _sidebar(cat, who: access.Principal | None = None) -> selection.Selection:  
     state["sb_debrief"] = debrief = bool(state.get("_debrief"))
     if debrief:
         # No council list here: its options would put every other council's name in the page.
-        sb.markdown(f"**Debrief:** {takeaways.md_escape(cat.name(council))}")
+        sb.markdown(f"**Debrief:** {md_escape(cat.name(council))}")
         sb.caption("Other councils are shown as Peer 1, Peer 2, … Turn debrief mode off to choose another "
                    "council or round.")
         rnd = state["sb_round"] if state.get("sb_round") in [LATEST, *rounds] else LATEST
@@ -401,7 +402,7 @@ def main() -> None:
     notes = st.session_state.pop("url_notes", [])
     st.session_state["_notes_shown"] = notes  # a stand-in page hands them on to the page it opens
     for note in notes:
-        st.warning(takeaways.md_escape(note), icon=":material/link_off:")  # notes quote the link's text
+        st.warning(md_escape(note), icon=":material/link_off:")  # notes quote the link's text
     if cat.is_demo:
         st.info("**Demo data.** The councils shown are fictional and their scores invented, to show what "
                 "the dashboard does." + (" Import your own results on the Data page."

@@ -8,7 +8,6 @@ as a whole, so no other council's name or id can reach a label, a hover text or 
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +19,7 @@ from .charts import alignment, spectrum
 from .charts import benchmark as benchmark_charts
 from .charts import themes as theme_charts
 from .debrief_pack import PackSlide
+from .text import plotly_escape
 
 
 @dataclass
@@ -200,7 +200,7 @@ def _debrief_strip(fig: Any, view: dict[str, Any], themes: list[dict[str, Any]])
         if i >= len(ticks) or not row["theme"] or row["theme"] not in own:
             continue
         head, sep, rest = ticks[i].partition("<br>")
-        label = "<br>".join(html.escape(str(n), quote=False) for n in own[row["theme"]])
+        label = "<br>".join(plotly_escape(n) for n in own[row["theme"]])
         ticks[i] = label + sep + rest
     fig.update_yaxes(ticktext=ticks)
     extra = 80  # one row of legend, in debrief type, under the axis title

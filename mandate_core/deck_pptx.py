@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import domain
 from .palette import BAND_COLOURS, FOCUS_COLOUR, PEER_COLOUR
+from .text import fmt, num
 
 if TYPE_CHECKING:  # pragma: no cover
     import duckdb
@@ -195,7 +196,7 @@ def journey_spec(fig: Any) -> ChartSpec:
             cats.append(_plain(trace.name))
             values.append(float(trace.x[0]))
     series = Series("Average score (1–6)", list(values), point_colours=[band_colour(v) for v in values],
-                    labels=[f"{v:.1f}  {domain.band_of(v)}" for v in values])
+                    labels=[f"{num(v)}  {domain.band_of(v)}" for v in values])
     spec = ChartSpec("bar", cats, [series], caption=_caption(fig), legend=False)
     return _axis(fig, spec)
 
@@ -245,7 +246,7 @@ def rows_spec(fig: Any) -> ChartSpec:
         for s in with_data:  # a dot plot's horizons: label the last one (ambition) only, as on screen
             s.labels = []
         last = with_data[-1]
-        last.labels = [None if v is None else f"{v:.1f}" for v in last.values]
+        last.labels = [None if v is None else num(v) for v in last.values]
     return spec
 
 
@@ -295,10 +296,10 @@ def strip_spec(fig: Any) -> ChartSpec:
                                                                              key=lambda kv: peer_number(kv[0]))]
     series.append(Series("Peer median", median, INK))
     series.append(Series(focus_name, focus, FOCUS_COLOUR[1:],
-                         labels=[None if v is None else f"{v:.1f}" for v in focus]))
+                         labels=[None if v is None else num(v) for v in focus]))
     series.append(Series("Upper quarter of peers", p75, PEER_COLOUR[1:]))
     spec = ChartSpec("strip", [labels[k] for k in keys], series, legend=False,
-                     row_words=[f"{labels[k]}: {'–' if v is None else f'{v:.1f}'} — {w}".rstrip(" —")
+                     row_words=[f"{labels[k]}: {fmt(v)} — {w}".rstrip(" —")
                                 for k, v, w in zip(keys, focus, words, strict=True)])
     spec = _axis(fig, spec)
     if spec.change_scale:

@@ -9,13 +9,12 @@ return plain text: whoever places it in HTML, Markdown or Plotly escapes it ther
 
 from __future__ import annotations
 
-import string
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from . import domain
 from .anonymise import peer_labels
+from .text import fmt, num, shown_value
 
 #: Consensus (Tastle & Wierman, 0–1) at or above this reads as "high" agreement.
 CONSENSUS_HIGH = 0.7
@@ -35,11 +34,6 @@ IN_FIVE_YEARS = "in five years"
 # --- small words -------------------------------------------------------------------------------------------
 
 
-def num(value: float) -> str:
-    """One decimal place: finer digits suggest a precision a workshop of twenty people does not have."""
-    return f"{value:.1f}"
-
-
 def shown(slice_: Mapping[str, Any] | None) -> bool:
     """Whether a SLICE (docs/cli.md#report) carries numbers (not suppressed, not missing)."""
     return bool(slice_) and not slice_.get("suppressed") and slice_.get("position") is not None
@@ -48,12 +42,6 @@ def shown(slice_: Mapping[str, Any] | None) -> bool:
 def band_and_value(slice_: Mapping[str, Any]) -> str:
     """ "New (4.7)" — the band first, because the band is what people remember."""
     return f"{slice_['band']} ({num(slice_['position'])})"
-
-
-def shown_value(value: float, places: int) -> float:
-    """The value as it is printed, so that a word never disagrees with the number beside it
-    (0.6996 is printed 0.70, so it must read "high", not "moderate")."""
-    return float(f"{value:.{places}f}")
 
 
 def consensus_level(value: float) -> str:
@@ -102,29 +90,6 @@ def quoted(label: str, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return f"“{text}”"
-
-
-def wrap_title(text: str, width: int) -> list[str]:
-    """A takeaway title on as few lines as fit ``width`` characters, broken at the sentence's own joints
-    ("; ", ": ", ", ") where one of them gives a first line at least half as long, else between words."""
-    flat = " ".join(str(text).split())
-    if len(flat) <= width:
-        return [flat]
-    for joint in ("; ", ": ", ", "):
-        cut = flat.rfind(joint, 0, width)
-        if cut >= width // 2:
-            return [flat[: cut + 1], *wrap_title(flat[cut + 2:], width)]
-    return textwrap.wrap(flat, width) or [flat]
-
-
-def md_escape(text: object) -> str:
-    """User text made inert for Markdown: every ASCII punctuation mark is backslash-escaped.
-
-    CommonMark allows a backslash before any ASCII punctuation, so links, images, emphasis, headings,
-    HTML and Streamlit's ``:colour[...]`` directives all show as the characters typed.
-    """
-    flat = " ".join(str(text).split())
-    return "".join("\\" + ch if ch in string.punctuation else ch for ch in flat)
 
 
 def anonymise(ids: Iterable[str], focus: str | None, focus_name: str | None = None, key: str = "") -> dict[str, str]:
@@ -266,19 +231,19 @@ def consensus_takeaway(report: Mapping[str, Any], horizon: str) -> str:
         head = f"Agreement is high on {high} of {k} themes"
     if low:
         theme, value = min(values, key=lambda tv: (tv[1], tv[0]))
-        return f"{head}; lowest on {quoted(theme, 40)} ({value:.2f}, low)"
+        return f"{head}; lowest on {quoted(theme, 40)} ({fmt(value, 'consensus')}, low)"
     # The chart's top row pools every theme; say so when it reads differently from the themes, so the
     # title never contradicts a bar under it (pooled answers spread more when themes differ).
     overall = (report.get("overall") or {}).get(horizon)
     if shown(overall) and high == k and consensus_level(overall["consensus"]) != "high":
         value = overall["consensus"]
-        return f"{head}, {consensus_level(value)} ({value:.2f}) with all themes pooled"
+        return f"{head}, {consensus_level(value)} ({fmt(value, 'consensus')}) with all themes pooled"
     return head
 
 
 def consensus_sentence(value: float) -> str:
     """One consensus value with its word, e.g. "0.62 (moderate)"."""
-    return f"{value:.2f} ({consensus_level(value)})"
+    return f"{fmt(value, 'consensus')} ({consensus_level(value)})"
 
 
 # --- Alignment ---------------------------------------------------------------------------------------------

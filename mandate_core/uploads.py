@@ -46,7 +46,7 @@ listed with its file, row (the header is row 1, as a spreadsheet shows it), colu
 
 def replace_warning(responses: Sequence[Upload], cat: Any) -> str:
     """What ticking "Replace rounds that are already loaded" will delete, in Markdown (names escaped)."""
-    from .takeaways import md_escape
+    from .text import md_escape
     from .views import names_list
 
     found, complete = rounds_to_replace(responses, cat.rounds)

@@ -11,7 +11,6 @@ Anonymised views (debrief mode, a council user) pass what they show through one
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ import duckdb
 
 from . import anonymise, benchmarking, domain, metrics, reports, storage, takeaways
 from .catalog import Catalog
+from .text import fmt, md_escape, plotly_escape, wrap_title
 
 #: Steady means "moved less than this", so rounding noise is not called a rise or a fall.
 STEADY = 0.05
@@ -30,25 +30,6 @@ MEASURES: tuple[str, ...] = ("ambition", "gap")
 MEASURE_LABELS: dict[str, str] = {"ambition": "Ambition (about 5 years)", "gap": "Gap (ambition − now)"}
 
 OVERALL = "Overall"
-
-
-def _esc(text: object) -> str:
-    """User text (council and theme names) shown as text in Plotly's HTML-like labels."""
-    return html.escape(str(text), quote=False)
-
-
-# --- user text in Streamlit Markdown ---------------------------------------------------------------------
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
-
-
-def md_escape(value: object) -> str:
-    """User text (a council, round, theme or file name) made inert inside Streamlit Markdown.
-
-    Captions, alerts and button labels render Markdown; escaping every special character keeps a name
-    like ``*Test* [x](y)`` as the literal text it is.
-    """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
 
 
 # --- chart titles -----------------------------------------------------------------------------------
@@ -62,10 +43,10 @@ TITLE_WIDTH_DEBRIEF = 80
 
 def title_html(text: str, debrief: bool = False) -> str:
     """A takeaway title for Plotly: escaped (it carries council and theme names) and wrapped to fit a chart
-    on a 1280-pixel screen, at the sentence's own joints where it can (see :func:`takeaways.wrap_title`)."""
+    on a 1280-pixel screen, at the sentence's own joints where it can (see :func:`mandate_core.text.wrap_title`)."""
     width = TITLE_WIDTH_DEBRIEF if debrief else TITLE_WIDTH
-    lines = takeaways.wrap_title(text, width) or [text]
-    return "<br>".join(_esc(line) for line in lines)
+    lines = wrap_title(text, width) or [text]
+    return "<br>".join(plotly_escape(line) for line in lines)
 
 
 def title_lines(text: str, debrief: bool = False) -> int:
@@ -105,17 +86,6 @@ def anonymise_rows(
 
 
 # --- formatting -------------------------------------------------------------------------------------
-
-
-def fmt(value: float | None, metric: str = "position") -> str:
-    """A metric value the way every table and label on these pages writes it."""
-    if value is None:
-        return "–"
-    if metric == "gap":
-        return f"{value:+.1f}"
-    if metric == "consensus":
-        return f"{value:.2f}"
-    return f"{value:.1f}"
 
 
 def names_list(items: Sequence[str], limit: int = 6) -> str:

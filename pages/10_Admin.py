@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import access, storage, views
+from mandate_core import access, storage
+from mandate_core.text import md_escape
 from pages import _layout as ui
 
 DONE = "admin_done"
@@ -26,7 +27,7 @@ def _write(work, message: str) -> None:  # noqa: ANN001 - a function of a connec
         text = str(exc)
         for flag, field in FIELDS.items():  # the command line's flag names, as the form labels them
             text = text.replace(flag, field)
-        st.error(views.md_escape(text), icon=":material/error:")
+        st.error(md_escape(text), icon=":material/error:")
         return
     st.session_state[DONE] = message
     st.session_state[GEN] = st.session_state.get(GEN, 0) + 1  # fresh, empty inputs
@@ -78,9 +79,9 @@ def _deletions(cat, who: access.Principal, gen: int) -> None:  # noqa: ANN001 - 
     if council is None:
         return
     what = st.selectbox("What to delete", [WHOLE, *cat.round_labels(council)], key=f"admin_del_what_{gen}")
-    name = views.md_escape(cat.name(council))
+    name = md_escape(cat.name(council))
     label = f"Yes, delete {name} and all its results" if what == WHOLE else \
-        f"Yes, delete the round {views.md_escape(what)} of {name}"
+        f"Yes, delete the round {md_escape(what)} of {name}"
     sure = st.checkbox(label, key=f"admin_del_ok_{gen}")
     if st.button("Delete", key="admin_delete", disabled=not sure, icon=":material/delete:"):
         if what == WHOLE:
@@ -99,7 +100,7 @@ def render() -> None:
     st.caption("Users and roles, deleting data, and the record of who did what.")
     done = st.session_state.pop(DONE, None)
     if done:
-        st.success(views.md_escape(done), icon=":material/check_circle:")
+        st.success(md_escape(done), icon=":material/check_circle:")
     gen = st.session_state.setdefault(GEN, 0)
     cat = ui.catalog()
     _users(cat, who, gen)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import access, live, storage, takeaways
+from mandate_core import access, live, storage
 from mandate_core.domain import SECTOR_THEMES
+from mandate_core.text import md_escape
 from pages import _layout as ui
 from pages import _workshop_room
 
@@ -71,7 +72,7 @@ def render() -> None:
     st.title("Workshop", anchor=False)
     kind, text = st.session_state.pop("ws_said", (None, None))
     if kind:
-        getattr(st, kind)(takeaways.md_escape(text).replace("\\\n", "  \n"))
+        getattr(st, kind)(md_escape(text).replace("\\\n", "  \n"))
     sessions, labels = live.session_menu(ui.cached(live.open_sessions), councils, cat.name)
     options = list(labels)  # the open sessions, then "Open a new session…"
     if NEXT_PICK in st.session_state:  # a session just opened or closed (set after the box was drawn)

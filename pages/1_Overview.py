@@ -6,6 +6,7 @@ import streamlit as st
 
 from mandate_core import domain, metrics, storage, takeaways, views
 from mandate_core.charts import spectrum
+from mandate_core.text import md_escape
 from pages import _layout as ui
 
 LATEST = "Latest round"
@@ -77,7 +78,7 @@ def render() -> None:
                     help=f"Councils with fewer than {m} participants are not shown.")
 
     if sel.council and sel.council not in {r["council_id"] for r in on}:
-        st.caption(takeaways.md_escape(f"{labels.get(sel.council, sel.council)} is not in this selection."))
+        st.caption(md_escape(f"{labels.get(sel.council, sel.council)} is not in this selection."))
 
     fig = ui.figure(spectrum.overview_dumbbell, rows, focus=sel.council, labels=labels, **ui.look(sel))
     ui.chart(fig, takeaways.how_to_read_overview(m), key="ov_chart", numbers_table=False)

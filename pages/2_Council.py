@@ -6,11 +6,12 @@ import streamlit as st
 
 from mandate_core import domain, metrics, storage, takeaways, views
 from mandate_core.charts import spectrum
+from mandate_core.text import md_escape
 from pages import _layout as ui
 
 
 def _card(theme: str, items: list[dict[str, str]]) -> None:
-    st.markdown(f"**{takeaways.md_escape(ui.clean(theme))}**")
+    st.markdown(f"**{md_escape(ui.clean(theme))}**")
     for horizon in domain.HORIZONS:
         said = [n["note"] for n in items if n["horizon"] == horizon]
         if said:
@@ -47,14 +48,14 @@ def render() -> None:
     if report is None:
         return
 
-    st.title(takeaways.md_escape(report["name"]), anchor=False)
-    st.caption(takeaways.md_escape(ui.clean(
+    st.title(md_escape(report["name"]), anchor=False)
+    st.caption(md_escape(ui.clean(
         f"Workshop round {report['round']}, held on {report['workshop_date']}, "
         f"with {report['participants']} participants.")))
-    st.markdown("## " + takeaways.md_escape(takeaways.overall_sentence(report["overall"], m)))
+    st.markdown("## " + md_escape(takeaways.overall_sentence(report["overall"], m)))
     coverage = takeaways.overall_coverage_note(report)
     if coverage:
-        st.caption(takeaways.md_escape(ui.clean(coverage)))
+        st.caption(md_escape(ui.clean(coverage)))
     # The risk sentence is the risk chart's title; it is not repeated above the charts.
 
     ui.chart(ui.figure(spectrum.council_spectrum, report, **ui.look(sel)), takeaways.how_to_read_council(m),

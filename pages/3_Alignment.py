@@ -6,6 +6,7 @@ import streamlit as st
 
 from mandate_core import domain, metrics, storage, takeaways, views
 from mandate_core.charts import alignment
+from mandate_core.text import md_escape
 from pages import _layout as ui
 
 
@@ -47,8 +48,8 @@ def render() -> None:
     horizon = sel.horizon
     themes = report["themes"]
 
-    st.title(f"Alignment — {takeaways.md_escape(report['name'])}", anchor=False)
-    st.caption(takeaways.md_escape(ui.clean(
+    st.title(f"Alignment — {md_escape(report['name'])}", anchor=False)
+    st.caption(md_escape(ui.clean(
         f"Workshop round {report['round']} · {domain.HORIZON_LABELS[horizon]} (change the horizon in the "
         "sidebar).")))
     if not themes:
@@ -63,13 +64,13 @@ def render() -> None:
         ui.chart(ui.figure(alignment.officer_member_gap_chart, themes, horizon, m, **ui.look(sel),
                            title=gap_title), takeaways.how_to_read_gap(), key="al_gap", numbers_table=False)
     else:
-        st.markdown(takeaways.md_escape(ui.clean(gap_title + ".")))
+        st.markdown(md_escape(ui.clean(gap_title + ".")))
     cross_title = takeaways.alignment_takeaway(themes, horizon)
     if any((t.get("cross_party_alignment") or {}).get(horizon) is not None for t in themes):
         ui.chart(ui.figure(alignment.cross_party_chart, themes, horizon, **ui.look(sel), title=cross_title),
                  takeaways.how_to_read_cross_party(), key="al_cross", numbers_table=False)
     else:
-        st.markdown(takeaways.md_escape(ui.clean(cross_title + ".")))
+        st.markdown(md_escape(ui.clean(cross_title + ".")))
 
     by_theme = alignment.theme_alignment_rows(themes, horizon, m)
     with ui.folded("The numbers behind the charts across all themes", key="al_theme_numbers") as shown:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from mandate_core import metrics, storage, takeaways, views
 from mandate_core.charts import themes as theme_charts
+from mandate_core.text import md_escape
 from pages import _layout as ui
 
 
@@ -32,7 +33,7 @@ def _grid(matrix: list, sel, labels: dict[str, str], m: int, coverage: str | Non
     latest = grid.rounds.get(focus or "")
     if sel.round and latest and sel.round != latest:
         focus_name = labels.get(focus or "", focus or "")
-        st.caption(views.md_escape(ui.clean(f"The grid shows every council's latest round ({latest} for "
+        st.caption(md_escape(ui.clean(f"The grid shows every council's latest round ({latest} for "
                                             f"{focus_name}); the bars below show the round chosen in the sidebar "
                                             f"({sel.round}).")))
     return True
@@ -45,7 +46,7 @@ def render() -> None:
     focus = sel.council
     labels = ui.council_labels(cat, sel)
     focus_name = labels.get(focus or "", focus or "")
-    esc = views.md_escape
+    esc = md_escape
 
     st.title("Themes", anchor=False)
     st.caption("Theme-level ambition across the sector, and where the chosen council wants to go furthest.")

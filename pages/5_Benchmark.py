@@ -7,6 +7,7 @@ import streamlit as st
 from mandate_core import domain, reports, storage, views
 from mandate_core.charts import benchmark as benchmark_charts
 from mandate_core.charts import narrow as narrow_charts
+from mandate_core.text import md_escape
 from pages import _layout as ui
 from pages import _peersets
 
@@ -22,7 +23,7 @@ def render() -> None:
     focus = sel.council
     labels = ui.council_labels(cat, sel)
     focus_name = labels.get(focus or "", focus or "")
-    esc = views.md_escape
+    esc = md_escape
 
     st.title("Benchmark", anchor=False)
     st.caption("Where the chosen council sits among its peers — a prompt for questions, not a ranking.")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from mandate_core import domain, metrics, storage, views
 from mandate_core.charts import trends as trend_charts
+from mandate_core.text import fmt, md_escape
 from pages import _layout as ui
 
 HOW_TO_READ_ONE = """
@@ -50,7 +51,7 @@ def render() -> None:
     focus = sel.council
     labels = ui.council_labels(cat, sel)
     focus_name = labels.get(focus or "", focus or "")
-    esc = views.md_escape
+    esc = md_escape
 
     st.title("Trends", anchor=False)
     st.caption("How a council's change appetite moved between its workshop rounds.")
@@ -98,9 +99,9 @@ def render() -> None:
     with ui.folded("Numbers behind these charts", key="tr_numbers") as shown:
         if not shown:
             return
-        table = [{"Theme": c["theme"], "First round": c["first_round"], "First": views.fmt(c["first"]),
-                  "Latest round": c["last_round"], "Latest": views.fmt(c["last"]),
-                  "Change": views.fmt(c["change"], "gap"),
+        table = [{"Theme": c["theme"], "First round": c["first_round"], "First": fmt(c["first"]),
+                  "Latest round": c["last_round"], "Latest": fmt(c["last"]),
+                  "Change": fmt(c["change"], "gap"),
                   "Not shown (too few)": c["not_shown_rounds"]} for c in changes]
         ui.table(table, hide_index=True, width="stretch")
         with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left

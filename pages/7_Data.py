@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 from mandate_core import metrics, reports, storage, views
+from mandate_core.text import md_escape
 from pages import _data_admin
 from pages import _layout as ui
 
@@ -77,10 +78,10 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
         try:
             report = ui.cached(reports.council_report, focus, sel.round, m)
         except reports.ReportError as exc:
-            st.caption(f"No report for the chosen council: {views.md_escape(exc)}.")
+            st.caption(f"No report for the chosen council: {md_escape(exc)}.")
             return
-        item("Council report", f"{views.md_escape(labels.get(focus, focus))}, "
-             f"{views.md_escape(ui.clean(report['round']))} "
+        item("Council report", f"{md_escape(labels.get(focus, focus))}, "
+             f"{md_escape(ui.clean(report['round']))} "
              f"({report['workshop_date']}): overall and theme by theme", views.report_rows(report),
              f"report-{focus}-{report['round']}", "data_dl_report")
 

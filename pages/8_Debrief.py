@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import debrief, debrief_pack, deck_pptx, storage, takeaways
+from mandate_core import debrief, debrief_pack, deck_pptx, storage
 from mandate_core.charts.base import figure_table
 from mandate_core.metrics import ReportError
+from mandate_core.text import md_escape
 from pages import _layout as ui
 
 #: Our own static CSS for the slides (no user text): a one-line demo banner and no tall empty band under the
@@ -44,7 +45,7 @@ def render() -> None:
         deck = ui.cached_shared(debrief.build_deck, sel.council, sel.round, sel.peers, ui.anon_key(),
                                 storage.min_group_size())
     except ReportError as exc:
-        st.warning("The debrief cannot be shown: " + takeaways.md_escape(exc))
+        st.warning("The debrief cannot be shown: " + md_escape(exc))
         return
     st.html(SLIDE_CSS)
     count = len(deck.slides)
@@ -61,10 +62,10 @@ def render() -> None:
                 width="stretch")
     right.button("Next ▶", key="db_next", on_click=_go, args=(1, count), disabled=number == count,
                  width="stretch")
-    middle.markdown(f"**{takeaways.md_escape(deck.name)}** · slide {number} of {count}")
+    middle.markdown(f"**{md_escape(deck.name)}** · slide {number} of {count}")
     # The slide's heading is the page's h1 and its takeaway the h2: heading levels without a jump (WCAG 1.3.1).
-    st.markdown("# " + takeaways.md_escape(slide.heading))
-    st.markdown("## " + takeaways.md_escape(slide.takeaway))
+    st.markdown("# " + md_escape(slide.heading))
+    st.markdown("## " + md_escape(slide.takeaway))
     if slide.figure is not None:
         fig = slide.figure
         if not phone:  # a phone scrolls: its chart keeps the height its rows need
@@ -78,7 +79,7 @@ def render() -> None:
             for column, groups in zip(st.columns(2), columns, strict=True):
                 with column:
                     for heading, items in groups:
-                        st.markdown("**" + takeaways.md_escape(heading) + "**")
+                        st.markdown("**" + md_escape(heading) + "**")
                         for item in items:
                             ui.text(f"• {item}")
         if more:

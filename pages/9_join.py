@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mandate_core import live, storage
-from mandate_core.takeaways import md_escape
+from mandate_core.text import md_escape
 from pages import _join_forms
 from pages import _layout as ui
 

@@ -291,7 +291,7 @@ def council_report(sel: Selection, min_group: int) -> dict[str, Any] | None:
     """The chosen council's report (docs/cli.md#report), or None after telling the user why there is none."""
     from mandate_core import reports
     from mandate_core.metrics import ReportError
-    from mandate_core.takeaways import md_escape
+    from mandate_core.text import md_escape
 
     if not sel.council:
         st.info("Choose a council in the sidebar.")

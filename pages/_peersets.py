@@ -10,8 +10,9 @@ from typing import Any
 
 import streamlit as st
 
-from mandate_core import peersets, storage, views
+from mandate_core import peersets, storage
 from mandate_core.selection import Selection
+from mandate_core.text import md_escape
 from pages import _layout as ui
 
 FLASH = "bm_saved_flash"
@@ -53,7 +54,7 @@ def panel(sel: Selection) -> str | None:
             if right.button("Delete it", key="bm_saved_delete"):
                 with storage.connect(ui.db_path()) as con:
                     peersets.delete_set(con, who, pick)
-                st.session_state[FLASH] = f"Deleted the peer set “{views.md_escape(pick)}”."
+                st.session_state[FLASH] = f"Deleted the peer set “{md_escape(pick)}”."
                 st.rerun()
         else:
             st.caption("No saved peer sets yet.")
@@ -68,8 +69,8 @@ def panel(sel: Selection) -> str | None:
                 with storage.connect(ui.db_path()) as con:
                     stored = peersets.save_set(con, who, name, sel.peer_ids)
             except peersets.PeerSetError as exc:
-                st.warning(f"Not saved: {views.md_escape(exc)}.", icon=":material/warning:")
+                st.warning(f"Not saved: {md_escape(exc)}.", icon=":material/warning:")
             else:
-                st.session_state[FLASH] = f"Saved the peer set “{views.md_escape(stored)}”."
+                st.session_state[FLASH] = f"Saved the peer set “{md_escape(stored)}”."
                 st.rerun()
     return current

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from mandate_core import access
-from mandate_core.takeaways import md_escape
+from mandate_core.text import md_escape
 
 PRINCIPAL = "_principal"
 SIGNED_IN_AS = "_signed_in_recorded"

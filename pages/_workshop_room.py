@@ -11,6 +11,7 @@ import streamlit as st
 
 from mandate_core import live, storage, takeaways
 from mandate_core.charts import spectrum
+from mandate_core.text import md_escape
 from pages import _layout as ui
 
 
@@ -37,7 +38,7 @@ def live_view(code: str, min_group: int) -> None:
     try:  # a fragment's own reruns are outside the page's error handling
         status, progress, revealed, room = watch(ui.db_path(), code, min_group)
     except (live.LiveError, storage.StoreError) as exc:
-        st.warning(takeaways.md_escape(f"The live view cannot be updated just now: {exc}"))
+        st.warning(md_escape(f"The live view cannot be updated just now: {exc}"))
         return
     a, b = st.columns(2)
     a.metric("Joined", status["participants"])
@@ -47,7 +48,7 @@ def live_view(code: str, min_group: int) -> None:
     if revealed and room is None:
         st.info("No answers yet.")
     elif revealed and room:
-        st.markdown("## " + takeaways.md_escape(takeaways.overall_sentence(room["overall"], min_group)))
+        st.markdown("## " + md_escape(takeaways.overall_sentence(room["overall"], min_group)))
         ui.chart(spectrum.council_spectrum(room, debrief=True, narrow=ui.narrow()),
                  takeaways.how_to_read_council(min_group), key="ws_room", numbers_table=False)
         st.dataframe(spectrum.display_table(spectrum.council_rows(room)), hide_index=True)

@@ -14,6 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 from mandate_core import access, demo, peersets, storage, views
+from mandate_core.text import md_escape
 
 REPO = Path(__file__).resolve().parent.parent
 BENCHMARK = "pages/5_Benchmark.py"
@@ -92,9 +93,9 @@ def test_the_peer_group_is_named_and_its_councils_listed(db: Path) -> None:
     group, members = _group(db, "brackenfield")
     names = _names(db)
     line = next(m.value for m in at.markdown if m.value.startswith("**Peers"))
-    assert views.md_escape(f"Same peer group ({group})") in line
+    assert md_escape(f"Same peer group ({group})") in line
     for cid in members:
-        assert views.md_escape(names[cid]) in line, (cid, line)
+        assert md_escape(names[cid]) in line, (cid, line)
     assert f"{len(members)} councils" in line
 
 

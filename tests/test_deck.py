@@ -18,6 +18,7 @@ from pptx.enum.chart import XL_CHART_TYPE  # noqa: E402
 from pptx.enum.shapes import MSO_SHAPE_TYPE  # noqa: E402
 
 from mandate_core import debrief, deck_pptx, demo, metrics, reports, storage, views  # noqa: E402
+from mandate_core.text import fmt  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FOCUS = "brackenfield"
@@ -250,7 +251,7 @@ def test_few_peers_read_the_same_in_the_file_as_on_screen(demo_db: Path) -> None
 
 def test_a_value_that_prints_as_the_median_is_at_the_median() -> None:
     doc = {"metric": "position", "value": 4.66, "median": 4.7, "percentile": 50.0, "peers": 7}
-    assert views.fmt(doc["value"]) == views.fmt(doc["median"]) == "4.7"
+    assert fmt(doc["value"]) == fmt(doc["median"]) == "4.7"
     assert views.quartile_words(doc) == "At the peer median of 7 peers"
     assert views.quartile_words({**doc, "value": 4.74}) == "At the peer median of 7 peers"
     assert views.quartile_words({**doc, "value": 4.64, "percentile": 40.0}) == (

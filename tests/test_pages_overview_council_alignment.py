@@ -276,7 +276,7 @@ def test_alignment_small_council_shows_suppression_wording(demo_env: Path) -> No
 def test_user_text_is_shown_as_text(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
-    from mandate_core import takeaways
+    from mandate_core.text import md_escape
 
     path = tmp_path / "hostile.duckdb"
     shutil.copy(demo_db, path)
@@ -286,7 +286,7 @@ def test_user_text_is_shown_as_text(demo_db: Path, tmp_path: Path, monkeypatch: 
     monkeypatch.setenv("MANDATE_DB", str(path))
     monkeypatch.delenv("MANDATE_MIN_GROUP", raising=False)
     at = open_page(start(council="brackenfield"), COUNCIL)
-    assert at.title[0].value == takeaways.md_escape(hostile)
+    assert at.title[0].value == md_escape(hostile)
     overview = start(council="brackenfield")
     chart = json.dumps(figures(overview)[0], ensure_ascii=False)  # plain "/" rather than "\u002f"
     assert "<b>x</b>" not in chart

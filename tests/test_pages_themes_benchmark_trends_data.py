@@ -366,7 +366,7 @@ def test_data_page_counts_the_problems_beyond_fifty_and_hints_at_replace(writabl
 
 def test_an_earlier_round_moves_the_bars_and_the_benchmark_but_not_the_sector_grid(demo_env: Path) -> None:
     at = _open(THEMES, "aldermoor", sb_round="2024 baseline")
-    assert "The grid shows every council's latest round" in _texts(at)
+    assert "The grid shows every council\\'s latest round" in _texts(at)  # Markdown text: the ' escaped
     with storage.connect(demo_env, read_only=True) as con:
         report = reports.council_report(con, "aldermoor", "2024 baseline")
         doc = reports.benchmark_report(con, "aldermoor", "position", "ambition", None, "peer_group",

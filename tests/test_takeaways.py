@@ -57,15 +57,6 @@ def test_gap_words_follow_the_printed_value(gap: float, words: str) -> None:
     assert tk.gap_words(gap) == words
 
 
-def test_md_escape_makes_markdown_inert() -> None:
-    nasty = "[click](http://x.test) **bold** <b>hi</b> :red[alert] $x$ # heading\nline"
-    out = tk.md_escape(nasty)
-    assert "\n" not in out
-    for ch in "[]()*<>:$#":
-        assert ch not in out.replace("\\" + ch, "")
-    assert out.startswith("\\[click\\]\\(http\\:")
-
-
 def test_quoted_shortens_long_labels() -> None:
     assert tk.quoted("Net zero") == "“Net zero”"
     long = tk.quoted("x" * 100, 20)
@@ -266,11 +257,3 @@ def test_consensus_takeaway_says_all_and_counts_them() -> None:
     assert tk.consensus_takeaway(one, "ambition") == "Agreement is high on the one theme"
 
 
-def test_wrap_title_breaks_at_the_sentence_joints() -> None:
-    assert tk.wrap_title("Short title", 90) == ["Short title"]
-    head = "Party groups are 0.7 points apart on “Health and wellbeing”"
-    text = f"{head}: “Labour” 3.3 to “Independent” 4.0"
-    assert tk.wrap_title(text, 70) == [f"{head}:", "“Labour” 3.3 to “Independent” 4.0"]
-    words = "word " * 30
-    lines = tk.wrap_title(words, 40)
-    assert all(len(line) <= 40 for line in lines) and " ".join(lines) == words.strip()

@@ -71,19 +71,10 @@ def test_anonymise_rows_blanks_ids_names_and_descriptors_of_peers_only() -> None
 # --- text helpers ----------------------------------------------------------------------------------------
 
 
-def test_fmt_and_names_list() -> None:
-    assert views.fmt(4.26) == "4.3"
-    assert views.fmt(1.2, "gap") == "+1.2"
-    assert views.fmt(-0.04, "gap") == "-0.0"
-    assert views.fmt(0.8123, "consensus") == "0.81"
-    assert views.fmt(None) == "–"
+def test_names_list() -> None:
     assert views.names_list(["A"]) == "A"
     assert views.names_list(["A", "B", "C"]) == "A, B and C"
     assert views.names_list(list("ABCDEFGH"), 3) == "A, B, C and 5 more"
-
-
-def test_md_escape_makes_markdown_inert() -> None:
-    assert views.md_escape("*bold* [x](y) :red[z] $x$") == r"\*bold\* \[x\]\(y\) \:red\[z\] \$x\$"
 
 
 def test_title_html_escapes_and_wraps() -> None:
@@ -409,10 +400,10 @@ def test_loaded_caption_names_the_span_and_only_the_files_name() -> None:
     summary = {"first_date": "2024-01-10", "last_date": "2025-03-02", "several_rounds": 2}
     assert views.loaded_caption(summary, "/srv/secret/folder/mandate.duckdb") == (
         "Workshops from 2024-01-10 to 2025-03-02; 2 councils have more than one round. "
-        "Database file: mandate\\.duckdb")  # the name as Markdown text: its dot escaped
+        "Database file\\: mandate\\.duckdb")  # Markdown text: every ASCII punctuation mark escaped
     one_day = {"first_date": "2024-01-10", "last_date": "2024-01-10", "several_rounds": 0}
     assert views.loaded_caption(one_day, "data/x_y.duckdb").startswith("Workshops from 2024-01-10; 0 councils")
-    assert views.loaded_caption(one_day, "data/x_y.duckdb").endswith("Database file: x\\_y\\.duckdb")
+    assert views.loaded_caption(one_day, "data/x_y.duckdb").endswith("Database file\\: x\\_y\\.duckdb")
     assert views.loaded_caption({"first_date": None, "last_date": None, "several_rounds": 0}, "a.duckdb") is None
 
 

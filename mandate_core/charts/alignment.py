@@ -16,10 +16,11 @@ import plotly.graph_objects as go
 
 from .. import domain, palette, takeaways
 from ..palette import GROUP_COLOURS, ROLE_COLOURS, TOTAL_COLOUR
-from ..takeaways import cell_label, num
+from ..takeaways import cell_label
+from ..text import fmt, num, plotly_escape
 from .base import add_band_zones, change_axis, font_size, suppressed_text
 from .spectrum import display_table as display_table  # re-exported for the Alignment page
-from .spectrum import esc, frame, horizon_word, label_limit, level_column_px, level_dots, two_lines
+from .spectrum import frame, horizon_word, label_limit, level_column_px, level_dots, two_lines
 
 #: Political groups: a colour and a shape each, in alphabetical order of group, cycled.  The colours are the
 #: Okabe–Ito hues that are neither a band colour (sky blue, orange, pink: a group must never read as
@@ -122,7 +123,7 @@ def group_positions(
     xs, yy, marker_colours, symbols, hover, text = [], [], [], [], [], []
     for r, y in zip(cells, ys, strict=True):
         if _is_hidden(r):
-            fig.add_annotation(x=3.5, y=y, text=esc(hidden_words(r, min_group)), showarrow=False,
+            fig.add_annotation(x=3.5, y=y, text=plotly_escape(hidden_words(r, min_group)), showarrow=False,
                                font={"size": font_size(debrief, 13), "color": palette.NOTE_INK},
                                bgcolor=palette.NOTE_BACKGROUND)
             continue
@@ -131,7 +132,8 @@ def group_positions(
         yy.append(y)
         marker_colours.append(colour)
         symbols.append(symbol)
-        hover.append(f"<b>{esc(cell_label(r))}</b><br>{r['band']} ({num(r['position'])})<br>{r['n']} participants")
+        hover.append(f"<b>{plotly_escape(cell_label(r))}</b><br>{r['band']} ({num(r['position'])})<br>"
+                     f"{r['n']} participants")
         text.append(num(r["position"]))
     fig.add_trace(go.Scatter(
         x=xs, y=yy, mode="markers+text", text=text, textposition="middle right",
@@ -170,7 +172,7 @@ def officer_member_gap_chart(
     for t, y in zip(themes, ys, strict=True):
         gap = (t.get("officer_member_gap") or {}).get(horizon)
         if gap is None:
-            fig.add_annotation(x=0, y=y, text=esc(suppressed_text(min_group)), showarrow=False,
+            fig.add_annotation(x=0, y=y, text=plotly_escape(suppressed_text(min_group)), showarrow=False,
                                font={"size": font_size(debrief, 13), "color": palette.NOTE_INK},
                                bgcolor=palette.NOTE_BACKGROUND)
             continue
@@ -178,8 +180,8 @@ def officer_member_gap_chart(
         yy.append(y)
         side = takeaways.gap_side(gap)
         colours.append(GAP_COLOURS["members" if side > 0 else "officers" if side < 0 else "level"])
-        text.append(f"{gap:+.1f}")
-        hover.append(f"<b>{esc(t['theme'])}</b><br>{takeaways.gap_words(gap).capitalize()}")
+        text.append(fmt(gap, "gap"))
+        hover.append(f"<b>{plotly_escape(t['theme'])}</b><br>{takeaways.gap_words(gap).capitalize()}")
     fig.add_trace(go.Bar(x=xs, y=yy, orientation="h", marker={"color": colours}, text=text,
                          textposition="outside", cliponaxis=False, textfont={"size": font_size(debrief, 14)},
                          hovertext=hover, hoverinfo="text", width=0.6, name="Members − officers", showlegend=False))
@@ -221,7 +223,7 @@ def cross_party_chart(
                                showarrow=False, font={"size": font_size(debrief, 13), "color": palette.NOTE_INK})
             continue
         words = f"{value:.2f} {takeaways.alignment_level(value)}"
-        points.append((y, value, words, f"<b>{esc(t['theme'])}</b><br>Alignment {words}"
+        points.append((y, value, words, f"<b>{plotly_escape(t['theme'])}</b><br>Alignment {words}"
                                         f"<br>Groups {num(5 * (1 - value))} points apart"))
     zones = (("divided", 0.0, takeaways.ALIGNMENT_LOW), ("partly", takeaways.ALIGNMENT_LOW, takeaways.ALIGNMENT_HIGH),
              ("close", takeaways.ALIGNMENT_HIGH, 1.0))
@@ -293,8 +295,8 @@ def distribution_chart(
             xs.append(width)
             bases.append(start)
             yy.append(y)
-            hover.append(f"<b>{esc(cell_label(r))}</b><br>Score {score} ({band}): {c} of {segments[y]['total']} "
-                         f"answers ({pct:.0f}%)")
+            hover.append(f"<b>{plotly_escape(cell_label(r))}</b><br>Score {score} ({band}): "
+                         f"{c} of {segments[y]['total']} answers ({pct:.0f}%)")
         fig.add_trace(go.Bar(
             x=xs, base=bases, y=yy, orientation="h", name=f"{score} {band}", legendrank=score,
             legendgroup=band, showlegend=True,
@@ -330,7 +332,7 @@ def distribution_chart(
     ))
     for r, y in zip(cells, ys, strict=True):
         if r.get("suppressed") or not r.get("counts"):
-            fig.add_annotation(x=0, y=y, text=esc(hidden_words(r, min_group)), showarrow=False,
+            fig.add_annotation(x=0, y=y, text=plotly_escape(hidden_words(r, min_group)), showarrow=False,
                                font={"size": font_size(debrief, 13), "color": palette.NOTE_INK},
                                bgcolor=palette.NOTE_BACKGROUND_STRONG)
     fig.add_vline(x=0, line={"color": palette.ZERO_LINE_COLOUR, "width": 1, "dash": "dot"})  # mid-Differently

@@ -9,7 +9,6 @@ opener, not a league table: there is no rank, only where the council sits.
 from __future__ import annotations
 
 import hashlib
-import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +16,8 @@ import plotly.graph_objects as go
 
 from .. import domain, palette, views
 from ..palette import FOCUS_COLOUR, PEER_COLOUR
-from ..views import fmt, title_html
+from ..text import fmt, plotly_escape
+from ..views import title_html
 from . import narrow as narrow_mod
 from .base import INK, MUTED_INK, add_band_zones, change_axis, font_size, style, suppressed_text
 from .themes import fit_title, wrap_label
@@ -33,9 +33,6 @@ AXIS_TITLES = {
 }
 
 
-def _esc(text: object) -> str:
-    """User text (council and theme names) shown as text in Plotly's HTML-like labels."""
-    return html.escape(str(text), quote=False)
 
 
 def _jitter(council_id: str, row: int) -> float:
@@ -54,7 +51,7 @@ MEDIAN_PX = {False: 30, True: 36}
 
 def _tick(row: Mapping[str, Any], debrief: bool) -> str:
     # Debrief type is twice the size: the theme's short name on one line keeps every row clear of the next.
-    label = (_esc(views.short_sector_label(row["theme"])) if debrief and row["theme"] else
+    label = (plotly_escape(views.short_sector_label(row["theme"])) if debrief and row["theme"] else
              wrap_label(row["theme_label"], 24))
     if views.few_peers(row["doc"]):
         size = font_size(debrief, 12)
@@ -111,7 +108,7 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
         for p in r["points"]:
             px.append(p["value"])
             py.append(i + DOTS_OFFSET + _jitter(p["council_id"], i))
-            ptext.append(_esc(labels.get(p["council_id"], p["name"])))
+            ptext.append(plotly_escape(labels.get(p["council_id"], p["name"])))
     fig.add_trace(go.Scatter(
         x=px, y=py, mode="markers", name="Peers",
         marker={"color": PEER_COLOUR, "size": 10 if not debrief else 16,  # opaque: 3:1 on the band zones
@@ -119,7 +116,7 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
         customdata=ptext, hovertemplate="%{customdata}: %{x:.2f}<extra></extra>",
     ))
 
-    focus_name = _esc(labels.get(view["council_id"], view["name"]))
+    focus_name = plotly_escape(labels.get(view["council_id"], view["name"]))
     diamond = 20 if not debrief else 30
     fx, fy, fhover = [], [], []
     for i, r in enumerate(rows):
@@ -128,7 +125,7 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
             continue
         fx.append(value)
         fy.append(i)
-        fhover.append(f"<b>{focus_name}</b>: {fmt(value, metric)}<br>{_esc(r['words'])}")
+        fhover.append(f"<b>{focus_name}</b>: {fmt(value, metric)}<br>{plotly_escape(r['words'])}")
         # Just above the diamond, whatever the row height: clear of the diamond, the box and the median.
         fig.add_annotation(x=value, y=i, yanchor="bottom", yshift=max(diamond, MEDIAN_PX[debrief]) // 2 + 2,
                            text=f"<b>{fmt(value, metric)}</b>",

@@ -26,6 +26,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from ..text import plotly_escape, wrap_title
 from .base import INK, font_size
 
 #: Characters per title line at the 20-pixel title size on a chart about 360 pixels wide.
@@ -50,9 +51,7 @@ NOTE_CHARS = 50
 
 def title_html(text: str, chars: int = TITLE_CHARS) -> str:
     """A takeaway title (plain text) escaped and wrapped for a phone's chart."""
-    from ..takeaways import wrap_title
-
-    return "<br>".join(html.escape(line, quote=False) for line in wrap_title(text, chars) or [text])
+    return "<br>".join(plotly_escape(line) for line in wrap_title(text, chars) or [text])
 
 
 def title_lines(text: str, chars: int = TITLE_CHARS) -> int:
@@ -67,7 +66,7 @@ def label(text: object, chars: int = LABEL_CHARS, lines: int = 2) -> str:
         rest = " ".join(wrapped[lines - 1:])
         wrapped = [*wrapped[: lines - 1], rest[: chars - 1].rstrip() + "…"]
     lines_out = wrapped
-    return "<br>".join(html.escape(line, quote=False) for line in lines_out)
+    return "<br>".join(plotly_escape(line) for line in lines_out)
 
 
 def plain(text: object) -> str:

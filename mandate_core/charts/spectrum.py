@@ -9,7 +9,6 @@ User text (council and theme names) is HTML-escaped before it reaches Plotly.
 
 from __future__ import annotations
 
-import html
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -35,7 +34,8 @@ from ..palette import (
     WHITE,
     ZONE_TINTS,
 )
-from ..takeaways import num, shown, wrap_title
+from ..takeaways import shown
+from ..text import fmt, num, plotly_escape, wrap_title
 from . import narrow as narrow_mod
 from .base import INK, add_band_zones, change_axis, font_size, style, suppressed_text, title_size
 
@@ -52,9 +52,6 @@ SHORT_AXIS = "1 = better … 6 = new"
 # --- shared helpers (also used by charts.alignment) --------------------------------------------------------
 
 
-def esc(text: object) -> str:
-    """User text made safe for Plotly's HTML-like labels (& < > only, as Plotly reads them)."""
-    return html.escape(str(text), quote=False)
 
 
 def short(text: object, limit: int = 38) -> str:
@@ -69,7 +66,7 @@ def two_lines(text: object, limit: int) -> str:
     lines = textwrap.wrap(" ".join(str(text).split()), width=limit) or [""]
     if len(lines) > 2:
         lines = [lines[0], short(" ".join(lines[1:]), limit)]
-    return "<br>".join(esc(line) for line in lines)
+    return "<br>".join(plotly_escape(line) for line in lines)
 
 
 def frame(fig: go.Figure, title: str, *, debrief: bool, rows: int, row_px: int = 40, wrap: int = WRAP_FULL,
@@ -92,7 +89,7 @@ def frame(fig: go.Figure, title: str, *, debrief: bool, rows: int, row_px: int =
         wrap = narrow_mod.TITLE_CHARS
     width = wrap if narrow else WRAP_DEBRIEF if debrief else wrap
     lines = wrap_title(title, width) if title else []
-    style(fig, "<br>".join(esc(line) for line in lines), debrief=debrief)
+    style(fig, "<br>".join(plotly_escape(line) for line in lines), debrief=debrief)
     if narrow:
         narrow_mod.axis_for_phone(fig)
     title_px = title_size(debrief) * 1.3 * len(lines)
@@ -175,14 +172,14 @@ def overview_dumbbell(
 
     hover = []
     for name, r in zip(names, on, strict=True):
-        parts = [f"<b>{esc(name)}</b>", _slice_hover("Now", r["now"])]
+        parts = [f"<b>{plotly_escape(name)}</b>", _slice_hover("Now", r["now"])]
         if shown(r.get("next")):
             parts.append(_slice_hover("Next step", r["next"]))
         parts.append(_slice_hover("Ambition", r["ambition"]))
         if r.get("gap") is not None:
-            parts.append(f"Distance to travel: {r['gap']:+.1f}")
+            parts.append(f"Distance to travel: {fmt(r['gap'], 'gap')}")
         if not debrief and r.get("participants"):
-            parts.append(f"{r['participants']} participants · {esc(r.get('round', ''))}")
+            parts.append(f"{r['participants']} participants · {plotly_escape(r.get('round', ''))}")
         hover.append("<br>".join(parts))
 
     size = font_size(debrief, 12)
@@ -286,7 +283,7 @@ def _row_ticks(rows: Sequence[tuple[str, Mapping[str, Any], bool]], debrief: boo
     n = len(rows)
     ys = [n - 1 - i for i in range(n)]  # first row at the top
     limit = label_limit(debrief)
-    text = [f"<b>{esc(label)}</b>" if overall else two_lines(label, limit) for label, _r, overall in rows]
+    text = [f"<b>{plotly_escape(label)}</b>" if overall else two_lines(label, limit) for label, _r, overall in rows]
     return ys, text
 
 
@@ -314,7 +311,7 @@ def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title:
                 xs.append(s["position"])
                 yy.append(y)
                 risk = f"<br>Risk appetite: {takeaways.risk_words(s['risk'])}" if s.get("risk") is not None else ""
-                hover.append(f"<b>{esc(label)}</b><br>{esc(domain.HORIZON_LABELS[h])}: {s['band']} "
+                hover.append(f"<b>{plotly_escape(label)}</b><br>{plotly_escape(domain.HORIZON_LABELS[h])}: {s['band']} "
                              f"({num(s['position'])})<br>{s['n']} participants{risk}")
                 text.append(num(s["position"]))
         spec = dict(_HORIZON_MARKERS[h])
@@ -340,7 +337,7 @@ def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title:
         if missing:
             words = suppressed_text(m) if len(missing) == 3 else (
                 ", ".join(("next step" if h == "next" else h) for h in missing) + ": " + suppressed_text(m))
-            fig.add_annotation(x=3.5 if len(missing) == 3 else 6.45, y=y, text=esc(words), showarrow=False,
+            fig.add_annotation(x=3.5 if len(missing) == 3 else 6.45, y=y, text=plotly_escape(words), showarrow=False,
                                xanchor="center" if len(missing) == 3 else "right",
                                font={"size": font_size(debrief, 13), "color": NOTE_INK},
                                bgcolor=NOTE_BACKGROUND)
@@ -388,7 +385,7 @@ def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: 
             textfont={"size": font_size(debrief, 15), "color": colour},
             name=f"{words[h]} {num(s['position'])}" if narrow else domain.HORIZON_LABELS[h], marker=spec,
             showlegend=narrow,
-            hovertext=[f"{esc(domain.HORIZON_LABELS[h])}: {s['band']} ({num(s['position'])})<br>"
+            hovertext=[f"{plotly_escape(domain.HORIZON_LABELS[h])}: {s['band']} ({num(s['position'])})<br>"
                        f"{s['n']} participants{risk}"], hoverinfo="text",
         ))
     now, amb = overall.get("now"), overall.get("ambition")
@@ -400,12 +397,12 @@ def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: 
     if shown(now) or shown(amb):
         sentence = takeaways.risk_sentence(overall, m)
         fig.add_annotation(x=0.5, xref="paper", y=1.02 if narrow else -0.62, yanchor="bottom" if narrow else "middle",
-                           text=narrow_mod.label(sentence, 44, lines=4) if narrow else esc(sentence),
+                           text=narrow_mod.label(sentence, 44, lines=4) if narrow else plotly_escape(sentence),
                            showarrow=False, font={"size": font_size(debrief, 13), "color": MUTED_INK},
                            bgcolor=NOTE_BACKGROUND, borderpad=4)
     hidden = [h for h in domain.HORIZONS if not shown(overall.get(h))]
     if hidden:
-        fig.add_annotation(x=3.5, y=0.55, text=esc(", ".join(words[h].lower() for h in hidden) + ": "
+        fig.add_annotation(x=3.5, y=0.55, text=plotly_escape(", ".join(words[h].lower() for h in hidden) + ": "
                                                      + suppressed_text(m)),
                            showarrow=False, font={"size": font_size(debrief, 13), "color": NOTE_INK})
     add_band_zones(fig, debrief=debrief)
@@ -433,7 +430,8 @@ def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str |
             if shown(s) and s.get("risk") is not None:
                 xs.append(s["risk"])
                 yy.append(y)
-                hover.append(f"<b>{esc(label)}</b><br>Risk appetite, {esc(domain.HORIZON_LABELS[h].lower())}: "
+                horizon = plotly_escape(domain.HORIZON_LABELS[h].lower())
+                hover.append(f"<b>{plotly_escape(label)}</b><br>Risk appetite, {horizon}: "
                              f"{takeaways.risk_words(s['risk'])}")
                 text.append(num(s["risk"]))
         spec = {**marker, "size": marker["size"] * scale, "color": HORIZON_COLOURS[h]}
@@ -456,7 +454,7 @@ def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str |
                                showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=2 * scale,
                                arrowcolor=ARROW_COLOUR, standoff=9 * scale, startstandoff=7 * scale)
         if rn is None and ra is None:
-            fig.add_annotation(x=3, y=y, text=esc(suppressed_text(m)), showarrow=False,
+            fig.add_annotation(x=3, y=y, text=plotly_escape(suppressed_text(m)), showarrow=False,
                                font={"size": font_size(debrief, 13), "color": NOTE_INK})
     fig.update_xaxes(range=[0.6, 5.6], tickvals=list(domain.RISK_LEVELS), tickangle=0,
                      ticktext=[f"{k}<br>{v}" for k, v in domain.RISK_LEVELS.items()],
@@ -502,7 +500,7 @@ def level_dots(
         hovertext=[p[3] for p in points], hoverinfo="text", showlegend=False, name="Value",
     ))
     for y, _value, label, _hover in points:
-        fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=14, y=y, text=esc(label),
+        fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=14, y=y, text=plotly_escape(label),
                            showarrow=False, font={"size": font_size(debrief, 14), "color": INK})
     fig.update_xaxes(range=[-0.02, 1.02], tickvals=list(ticks), ticktext=[f"{t:g}" for t in ticks],
                      showgrid=False, title={"text": axis_title, "font": {"size": font_size(debrief, 15)}})
@@ -529,10 +527,10 @@ def consensus_chart(report: Mapping[str, Any], horizon: str, *, debrief: bool = 
         s = r.get(horizon)
         if shown(s):
             words = takeaways.consensus_sentence(s["consensus"])
-            points.append((y, s["consensus"], words, f"<b>{esc(label)}</b><br>Consensus: {words}"
+            points.append((y, s["consensus"], words, f"<b>{plotly_escape(label)}</b><br>Consensus: {words}"
                                                      f"<br>{s['n']} participants"))
         else:
-            fig.add_annotation(x=0.02, y=y, xanchor="left", text=esc(suppressed_text(m)), showarrow=False,
+            fig.add_annotation(x=0.02, y=y, xanchor="left", text=plotly_escape(suppressed_text(m)), showarrow=False,
                                font={"size": font_size(debrief, 13), "color": NOTE_INK})
     zones = (("low", 0.0, takeaways.CONSENSUS_LOW), ("moderate", takeaways.CONSENSUS_LOW, takeaways.CONSENSUS_HIGH),
              ("high", takeaways.CONSENSUS_HIGH, 1.0))

@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 
 from .. import domain, palette
 from ..palette import BAND_COLOURS, FOCUS_COLOUR, OKABE_ITO, SUPPRESSED_COLOUR
-from ..takeaways import wrap_title
-from ..views import ThemeGrid, fmt, short_sector_label, title_html, title_lines
+from ..text import fmt, plotly_escape, wrap_title
+from ..views import ThemeGrid, short_sector_label, title_html, title_lines
 from . import narrow as narrow_mod
 from .base import MUTED_INK, add_band_zones, change_axis, font_size, style, suppressed_text
 
@@ -100,14 +100,11 @@ def header_room(headers: Sequence[str]) -> int:
     return int(20 + longest * HEADER_CHAR_PX * math.sin(math.radians(abs(HEADER_ANGLE))))
 
 
-def _esc(text: object) -> str:
-    """User text (council and theme names) shown as text in Plotly's HTML-like labels."""
-    return html.escape(str(text), quote=False)
 
 
 def wrap_label(text: str, width: int = 18) -> str:
     """A long axis label broken over lines (Plotly needs <br>), escaped first."""
-    return "<br>".join(_esc(line) for line in textwrap.wrap(text, width)) or _esc(text)
+    return "<br>".join(plotly_escape(line) for line in textwrap.wrap(text, width)) or plotly_escape(text)
 
 
 def fit_title(fig: go.Figure, title: str, debrief: bool, *, below: int = 0, extra_lines: int = 0,
@@ -140,8 +137,8 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
     debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     # Eight wrapped headers side by side crowd at 1280 wide ("Inclusive economy" ran into "Empowering
     # families"): one line each, slanted, on every screen; the full name is in the hover.
-    xs = [_esc(short_sector_label(key)) for key, _label in grid.themes]
-    ys = [_esc(label) for _cid, label in grid.councils]
+    xs = [plotly_escape(short_sector_label(key)) for key, _label in grid.themes]
+    ys = [plotly_escape(label) for _cid, label in grid.councils]
     names = ys
     if narrow:  # rows by number; the names go above them (annotations below)
         ys = list(range(len(names)))
@@ -155,7 +152,7 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
         z_row, t_row, h_row, hz_row, hh_row = [], [], [], [], []
         for key, theme_label in grid.themes:
             cell = grid.cells.get((cid, key))
-            where = f"<b>{_esc(label)}</b><br>{_esc(theme_label)}"
+            where = f"<b>{plotly_escape(label)}</b><br>{plotly_escape(theme_label)}"
             if cell is None:
                 z_row.append(None)
                 t_row.append("")
@@ -230,7 +227,7 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
     note_lines = [line for text in (note, key) if text for line in
                   (narrow_mod.title_html(text, narrow_mod.NOTE_CHARS) if narrow else
                    title_html(text) if not debrief else
-                   "<br>".join(_esc(part) for part in wrap_title(text, DEBRIEF_NOTE_WIDTH))).split("<br>")]
+                   "<br>".join(plotly_escape(part) for part in wrap_title(text, DEBRIEF_NOTE_WIDTH))).split("<br>")]
     if note_lines:
         size = font_size(debrief, 13)
         head += "".join(f'<br><span style="font-size:{size}px;font-weight:normal;color:{MUTED_INK}">{line}</span>'
@@ -283,7 +280,7 @@ def ranked_bars(bars: Sequence[Mapping[str, Any]], *, title: str, min_group: int
         marker={"color": [BAND_COLOURS[b["band"]] for b in shown], "line": {"width": 1, "color": palette.MARK_EDGE}},
         text=[f"{fmt(b['ambition'])}  {b['band']}" for b in shown], textposition="outside",
         textfont={"size": font_size(debrief, 15)}, cliponaxis=False,
-        customdata=[[_esc(b["sector_label"]), b["n"]] for b in shown],
+        customdata=[[plotly_escape(b["sector_label"]), b["n"]] for b in shown],
         hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br>Ambition %{x:.1f}<br>%{customdata[1]} participants"
                       "<extra></extra>",
         name="Ambition", showlegend=False,

@@ -7,7 +7,6 @@ is plotted.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -15,7 +14,8 @@ import plotly.graph_objects as go
 from .. import domain, palette
 from ..palette import HORIZON_COLOURS, LINE_COLOURS
 from ..takeaways import quoted
-from ..views import TrendSeries, fmt, title_html
+from ..text import fmt, plotly_escape
+from ..views import TrendSeries, title_html
 from . import narrow as narrow_mod
 from .base import BAND_TEXT_COLOURS, add_band_zones, change_axis, font_size, style, suppressed_text
 from .spectrum import horizon_word
@@ -48,9 +48,6 @@ LABEL_ROOM = 0.55
 END_LABEL_CHARS = 24
 
 
-def _esc(text: object) -> str:
-    """User text (theme and round names) shown as text in Plotly's HTML-like labels."""
-    return html.escape(str(text), quote=False)
 
 
 def spread_labels(values: Sequence[float], gap: float = LABEL_GAP, lo: float = 0.7, hi: float = 6.3) -> list[float]:
@@ -71,7 +68,7 @@ def spread_labels(values: Sequence[float], gap: float = LABEL_GAP, lo: float = 0
 
 
 def _round_ticks(rounds: Sequence[str], dates: Sequence[str]) -> list[str]:
-    return [f"{_esc(r)}<br>{_esc(d)}" for r, d in zip(rounds, dates, strict=True)]
+    return [f"{plotly_escape(r)}<br>{plotly_escape(d)}" for r, d in zip(rounds, dates, strict=True)]
 
 
 def _end_labels(fig: go.Figure, ends: list[tuple[str, float, str, str]], debrief: bool, plot_px: float) -> None:
@@ -141,7 +138,7 @@ def horizons_over_rounds(series: TrendSeries, rounds: Sequence[str], dates: Sequ
     add_band_zones(fig, "y", debrief=debrief, labels=False)
     for h in domain.HORIZONS:
         ys = [series.value(r, h) for r in rounds]
-        hidden += [f"{HORIZON_SHORT[h]} in {_esc(r)}" for r in rounds if series.suppressed(r, h)]
+        hidden += [f"{HORIZON_SHORT[h]} in {plotly_escape(r)}" for r in rounds if series.suppressed(r, h)]
         colour = HORIZON_COLOURS[h]
         fig.add_trace(go.Scatter(
             x=ticks, y=ys, mode="lines+markers+text", name=domain.HORIZON_LABELS[h],
@@ -178,9 +175,9 @@ def themes_over_rounds(series: Sequence[TrendSeries], rounds: Sequence[str], dat
     for k, s in enumerate(themes):
         colour, dash, symbol = LINE_STYLES[k % len(LINE_STYLES)]
         ys = [s.value(r, horizon) for r in rounds]
-        hidden += [f"“{_esc(s.label)}” in {_esc(r)}" for r in rounds if s.suppressed(r, horizon)]
+        hidden += [f"“{plotly_escape(s.label)}” in {plotly_escape(r)}" for r in rounds if s.suppressed(r, horizon)]
         fig.add_trace(go.Scatter(
-            x=ticks, y=ys, mode="lines+markers", name=_esc(s.label),
+            x=ticks, y=ys, mode="lines+markers", name=plotly_escape(s.label),
             line={"color": colour, "width": 3, "dash": dash},
             marker={"size": 11 if not debrief else 16, "color": colour, "symbol": symbol},
             hovertemplate="%{fullData.name}: %{y:.1f}<extra></extra>", connectgaps=False, cliponaxis=False,
@@ -188,7 +185,7 @@ def themes_over_rounds(series: Sequence[TrendSeries], rounds: Sequence[str], dat
         last = max((i for i, v in enumerate(ys) if v is not None), default=None)
         if last is not None:
             name = quoted(s.label, 18 if debrief else END_LABEL_CHARS)[1:-1]  # shortened, without the quotes
-            ends.append((ticks[last], ys[last], f"{_esc(name)} {fmt(ys[last])}", colour))
+            ends.append((ticks[last], ys[last], f"{plotly_escape(name)} {fmt(ys[last])}", colour))
     _not_shown(fig, hidden, min_group, debrief)
     _frame(fig, title, f"{horizon_word(horizon)} (1 = better … 6 = new)", len(rounds), debrief=debrief,
            height=520 if not debrief else 620, narrow=narrow)
