@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,10 @@ def test_in_debrief_the_peers_are_listed_as_peer_labels_only(db: Path) -> None:
     assert not at.exception
     group, members = _group(db, "brackenfield")
     line = next(m.value for m in at.markdown if m.value.startswith("**Peers"))
-    assert "Peer 1" in line and group not in line
+    # Peer numbers are the sector-wide keyed ranks (one number per council on every slide), so which
+    # numbers this group's peers get depends on the store's random key: count them, do not expect "Peer 1".
+    labels = set(re.findall(r"Peer \d+", line))
+    assert len(labels) == len(members) > 0 and group not in line
     for cid in members:
         assert _names(db)[cid] not in line and cid not in line
 
