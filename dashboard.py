@@ -8,17 +8,43 @@ the sidebar lists no other council, so nothing on screen or in the page names a 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from mandate_core import access, demo, selection, storage
-from mandate_core.domain import HORIZON_LABELS, HORIZONS, PEER_SET_LABELS, PEER_SETS
-from mandate_core.text import md_escape
-from pages import _layout as ui
-from pages import _signin as signin
+
+def serve(argv: list[str]) -> int:
+    """``python dashboard.py [streamlit options]``: the dashboard's server, as ``streamlit run dashboard.py``
+    would start it, but with Streamlit's old pages-folder router off from the first request.
+
+    Streamlit runs an app that has a ``pages/`` folder through that router until the entry file's first
+    ``st.navigation`` call, so a fresh server's very first request for ``/overview`` (any spelling but the
+    file's own) opened a "Page not found" dialog over the page; the router is a process-wide switch that
+    nothing in a page can reach before it has already answered.  Setting it here, before the server starts,
+    sends every request to this file's navigation, which knows every page in any case (docs/dashboard.md)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web import cli as streamlit_cli
+
+    PagesManager.uses_pages_directory = False
+    sys.argv = ["streamlit", "run", str(Path(__file__).resolve()), *argv]
+    return int(streamlit_cli.main() or 0)
+
+
+if __name__ == "__main__" and get_script_run_ctx(suppress_warning=True) is None:  # started by Python, not run by Streamlit
+    raise SystemExit(serve(sys.argv[1:]))
+
+
+# The app's own modules only after the check above: the launcher must not import them (their caches and
+# fragments would be made outside the server's runtime and kept by it).
+from mandate_core import access, demo, selection, storage  # noqa: E402
+from mandate_core.domain import HORIZON_LABELS, HORIZONS, PEER_SET_LABELS, PEER_SETS  # noqa: E402
+from mandate_core.text import md_escape  # noqa: E402
+from pages import _layout as ui  # noqa: E402
+from pages import _signin as signin  # noqa: E402
 
 #: The browser tab's icon, served by this app (the three band colours as rising bars).
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"

@@ -173,7 +173,9 @@ def streamlit_command(port: int, python: str = "python", address: str = "127.0.0
     ``MANDATE_DB`` says — a DuckDB file or, once supported, a postgresql:// URL — the same for every process)."""
     if not isinstance(port, int) or not 1 <= port <= 65535:
         raise DeployError(f"a port is a whole number from 1 to 65535 (got {port!r})")
-    return [python, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+    # ``python dashboard.py`` rather than ``streamlit run``: it starts with the pages-folder router off
+    # (dashboard.serve), so a restarted process answers a first request in any spelling.
+    return [python, "dashboard.py", "--server.port", str(port),
             "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
 
 

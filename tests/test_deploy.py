@@ -96,10 +96,10 @@ def test_settings_that_cannot_work_get_a_clear_error(make: object, words: str) -
 def test_consecutive_ports_and_the_app_command() -> None:
     assert deploy.cluster(3, 9001, 80).backend_ports == (9001, 9002, 9003)
     assert deploy.streamlit_command(9001, "py") == [
-        "py", "-m", "streamlit", "run", "dashboard.py", "--server.port", "9001", "--server.address", "127.0.0.1",
+        "py", "dashboard.py", "--server.port", "9001", "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     lines = deploy.shell_commands(deploy.cluster(2, 9001, 80), "/srv/my data.duckdb", "/srv/ngx")
-    assert lines[0].startswith("MANDATE_DB='/srv/my data.duckdb' python -m streamlit run dashboard.py "
+    assert lines[0].startswith("MANDATE_DB='/srv/my data.duckdb' python dashboard.py "
                                "--server.port 9001 ") and lines[0].endswith(" &")
     assert "--server.port 9002" in lines[1]
     assert lines[2] == "nginx -p /srv/ngx -c /srv/ngx/nginx.conf -e /srv/ngx/error.log"
@@ -152,7 +152,7 @@ def test_print_commands_writes_a_config_nginx_accepts(tmp_path: Path) -> None:
     assert commands.returncode == 0, commands.stderr
     lines = commands.stdout.splitlines()
     assert lines[0] == f"mkdir -p {tmp_path}" and "--print-standalone" in lines[1]
-    assert lines[2].startswith("MANDATE_DB=/srv/x.duckdb python -m streamlit run dashboard.py --server.port 9101 ")
+    assert lines[2].startswith("MANDATE_DB=/srv/x.duckdb python dashboard.py --server.port 9101 ")
     assert "--server.port 9102" in lines[3] and lines[4].startswith(f"nginx -p {tmp_path} ")
     config = subprocess.run([*args, "--print-standalone"], cwd=root, capture_output=True, text=True, timeout=60)
     assert config.returncode == 0, config.stderr

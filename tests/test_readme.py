@@ -16,7 +16,7 @@ def _commands() -> list[str]:
 
 def test_readme_has_a_run_and_a_test_command() -> None:
     run, test = _commands()
-    assert "requirements.txt" in run and "streamlit run dashboard.py" in run
+    assert "requirements.txt" in run and "python dashboard.py" in run
     assert "requirements-dev.txt" in test and "pytest" in test
 
 

@@ -1,7 +1,7 @@
 """``python -m tests.bench.cluster --processes N``: N app processes behind one nginx, on this machine.
 
 The launcher of docs/deployment.md for one machine (and what the end-to-end test and ``--load --processes``
-start): N ``streamlit run dashboard.py`` processes on loopback ports, all on the same store (``--db``, else
+start): N ``python dashboard.py`` processes on loopback ports, all on the same store (``--db``, else
 ``MANDATE_DB``, else data/mandate.duckdb — a DuckDB file the processes share by taking turns, or a
 postgresql:// URL once the PostgreSQL store is in), and nginx in the foreground with the configuration of
 mandate_core/deploy.py under a temporary prefix (pid file, logs, temp folders), so no root and no

@@ -48,7 +48,7 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """A ``streamlit run dashboard.py`` process on its own port and database."""
+    """A ``python dashboard.py`` server (the README's way to start it) on its own port and database."""
 
     db: Path
     log: Path
@@ -66,7 +66,7 @@ class Server:
         env["MANDATE_DB"] = str(self.db)
         env.pop("MANDATE_MIN_GROUP", None)
         cmd = [
-            sys.executable, "-m", "streamlit", "run", "dashboard.py",
+            sys.executable, "dashboard.py",
             "--server.headless", "true", "--server.port", str(self.port), "--server.address", "127.0.0.1",
             "--browser.gatherUsageStats", "false",
             # Other engineers edit pages while the suite runs: a watcher would only cost CPU here.

@@ -68,11 +68,15 @@ def test_join_link_still_opens_the_join_page(app_server: b.Server, page: Any) ->
 
 @pytest.mark.parametrize(("link", "title", "in_url"), [
     ("/Overview?council=brackenfield", "Overview", "council=brackenfield"),
+    ("/overview?council=brackenfield", "Overview", "council=brackenfield"),  # lowercase, as people type it
+    ("/THEMES?council=brackenfield", "Themes", "council=brackenfield"),
+    ("/debrief?council=brackenfield", "Debrief slides", "debrief=1"),
     ("/Debrief?council=brackenfield", "Debrief slides", "debrief=1"),
     ("/Workshop?code=ABCD", "Workshop", "/Workshop"),
 ])
 def test_links_on_a_fresh_server(serve: Any, page: Any, link: str, title: str, in_url: str) -> None:
-    """The link as the very first request after a restart (Streamlit's folder-based mode is still on)."""
+    """The link as the very first request after a restart, in any spelling: ``python dashboard.py`` starts the
+    server with Streamlit's pages-folder router off, so no first request meets it."""
     server = serve("fresh", warm=False)
     b.goto(page, server.url, link)
     _no_dialog(page)
