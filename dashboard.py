@@ -34,7 +34,7 @@ def serve(argv: list[str]) -> int:
     return int(streamlit_cli.main() or 0)
 
 
-if __name__ == "__main__" and get_script_run_ctx(suppress_warning=True) is None:  # started by Python, not run by Streamlit
+if __name__ == "__main__" and get_script_run_ctx(suppress_warning=True) is None:  # by Python, not Streamlit
     raise SystemExit(serve(sys.argv[1:]))
 
 
