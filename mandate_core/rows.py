@@ -68,10 +68,11 @@ def file_stem(view: str, *parts: object) -> str:
 def overview(rows: Sequence[Mapping[str, Any]], min_group: int, *, labels: Mapping[str, str] | None = None,
              debrief: bool = False) -> list[dict[str, Any]]:
     """The Overview sector table (one row per council), for the Overview page and the Data page alike:
-    the council's id first (a peer's is its "Peer N" label once anonymised), then
-    :func:`charts.spectrum.overview_rows`' columns."""
+    :func:`charts.spectrum.overview_rows`' columns with the council's id after its name (a peer's id is its
+    "Peer N" label once anonymised), so a file can be joined to others and the name stays the first column
+    (the one a phone pins)."""
     shown = spectrum.overview_rows(rows, min_group, labels=labels, debrief=debrief)
-    return [{"council_id": r["council_id"], **s} for r, s in zip(rows, shown, strict=True)]
+    return [{"council": s["council"], "council_id": r["council_id"], **s} for r, s in zip(rows, shown, strict=True)]
 
 
 def council(report: Mapping[str, Any]) -> list[dict[str, Any]]:
