@@ -738,57 +738,6 @@ def demo_rebuild_words(cat: Catalog) -> tuple[str, str]:
             "Yes, delete what is loaded and rebuild the demo database")
 
 
-def _slice_columns(prefix: str, s: Mapping[str, Any]) -> dict[str, Any]:
-    hidden = bool(s.get("suppressed"))
-    return {
-        f"{prefix}_n": None if hidden else s["n"],
-        f"{prefix}_position": None if hidden else s["position"],
-        f"{prefix}_band": None if hidden else s["band"],
-        f"{prefix}_risk": None if hidden else s["risk"],
-        f"{prefix}_consensus": None if hidden else s["consensus"],
-        f"{prefix}_suppressed": hidden,
-    }
-
-
-def sector_overview_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Flatten :func:`metrics.sector_overview` for a spreadsheet: one row per council."""
-    out = []
-    for r in rows:
-        item = {k: r[k] for k in ("council_id", "name", "nation", "council_type", "peer_group", "round",
-                                  "workshop_date", "participants")}
-        for h in domain.HORIZONS:
-            item.update(_slice_columns(h, r[h]))
-        item["gap"] = r["gap"]
-        out.append(item)
-    return out
-
-
-def report_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Flatten a ``report --json`` document: an overall row, then one row per theme."""
-    head = {k: report[k] for k in ("council_id", "name", "round", "workshop_date", "participants",
-                                   "min_group_size")}
-    out = []
-    overall = report["overall"]
-    item = {**head, "theme": OVERALL, "sector_theme": ""}
-    for h in domain.HORIZONS:
-        item.update(_slice_columns(h, overall[h]))
-    item["gap"] = overall["gap"]
-    for h in domain.HORIZONS:
-        item[f"cross_party_alignment_{h}"] = None
-        item[f"officer_member_gap_{h}"] = None
-    out.append(item)
-    for t in report["themes"]:
-        item = {**head, "theme": t["theme"], "sector_theme": t["sector_theme"]}
-        for h in domain.HORIZONS:
-            item.update(_slice_columns(h, t[h]))
-        item["gap"] = t["gap"]
-        for h in domain.HORIZONS:
-            item[f"cross_party_alignment_{h}"] = t["cross_party_alignment"][h]
-            item[f"officer_member_gap_{h}"] = t["officer_member_gap"][h]
-        out.append(item)
-    return out
-
-
 # --- "How to read this" texts (shared by the pages and the debrief slides) ---------------------------
 
 HOW_TO_READ_GRID = """

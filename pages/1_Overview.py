@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, storage, takeaways, views
+from mandate_core import domain, metrics, storage, takeaways
+from mandate_core import rows as row_schemas
 from mandate_core.charts import spectrum
 from mandate_core.text import md_escape
 from pages import _layout as ui
@@ -88,12 +89,15 @@ def render() -> None:
         ui.text(takeaways.suppressed_councils_text(
             sorted(str(labels.get(r["council_id"], r["name"])) for r in off), m))
 
-    table = ui.shared(spectrum.overview_rows, rows, m, labels=labels, debrief=sel.anonymise)  # columns, not look
+    table = ui.shared(row_schemas.overview, rows, m, labels=labels, debrief=sel.anonymise)  # columns, not look
     with ui.folded(ui.NUMBERS_LABEL, key="ov_numbers") as shown:
         if shown:
             ui.table(ui.shared(spectrum.display_table, table), hide_index=True, width="stretch")
-    with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
-        ui.downloads(table, f"overview-{rnd}", key="ov_download")
+    shown_round = row_schemas.LATEST if rnd == LATEST else rnd
+    filtered = "filtered" if nations or types or groups else ""
+    ui.download_pair(row_schemas.with_context("overview", table, round_shown=shown_round, min_group_size=m),
+                     row_schemas.file_stem("sector-overview", shown_round, filtered), "ov_download",
+                     debrief=sel.debrief)
 
 
 ui.run_safely(render, __file__)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, storage, takeaways, views
+from mandate_core import domain, metrics, storage, takeaways
+from mandate_core import rows as row_schemas
 from mandate_core.charts import spectrum
 from mandate_core.text import md_escape
 from pages import _layout as ui
@@ -68,12 +69,14 @@ def render() -> None:
     notes = ui.cached(metrics.theme_notes, sel.council, report["round"], min_group=m)
     _notes(notes, sel.debrief)
 
-    table = spectrum.council_rows(report)
+    table = row_schemas.council(report)
     with ui.folded("The numbers behind these charts", key="co_numbers") as shown:
         if shown:
             ui.table(spectrum.display_table(table), hide_index=True, width="stretch")
-    with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
-        ui.downloads(table, f"{report['council_id']}-{report['round']}", key="co_download")
+    ui.download_pair(row_schemas.with_context("council", table, focus_council=report["name"],
+                                              focus_round=report["round"], min_group_size=m),
+                     row_schemas.file_stem("council-report", report["council_id"], report["round"]), "co_download",
+                     debrief=sel.debrief)
 
 
 ui.run_safely(render, __file__)

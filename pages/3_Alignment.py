@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, storage, takeaways, views
+from mandate_core import domain, metrics, storage, takeaways
+from mandate_core import rows as row_schemas
 from mandate_core.charts import alignment
 from mandate_core.text import md_escape
 from pages import _layout as ui
@@ -26,14 +27,16 @@ def _groups(report: dict, breakdown: list, distribution: list, sel, m: int) -> N
              takeaways.how_to_read_groups(m), key="al_groups", numbers_table=False)
     ui.chart(ui.figure(alignment.distribution_chart, distribution, theme, horizon, m, **ui.look(sel)),
              takeaways.how_to_read_distribution(m), key="al_distribution", numbers_table=False)
-    table = alignment.group_rows(breakdown, distribution, theme, horizon, m)
+    table = row_schemas.alignment_groups(breakdown, distribution, theme, horizon, m)
     with ui.folded("The numbers behind these charts", key="al_numbers") as shown:
         if shown:
             st.caption("Groups for the chosen theme")
             ui.table(alignment.display_table(table), hide_index=True, width="stretch")
     st.caption("Groups for the chosen theme")
-    with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
-        ui.downloads(table, f"{report['council_id']}-{report['round']}-{theme}-{horizon}-groups", key="al_dl_groups")
+    ui.download_pair(row_schemas.with_context("alignment_groups", table, focus_council=report["name"],
+                                              focus_round=report["round"], min_group_size=m),
+                     row_schemas.file_stem("alignment-groups", report["council_id"], report["round"], theme, horizon),
+                     "al_dl_groups", debrief=sel.debrief)
 
 
 def render() -> None:
@@ -72,14 +75,16 @@ def render() -> None:
     else:
         st.markdown(md_escape(ui.clean(cross_title + ".")))
 
-    by_theme = alignment.theme_alignment_rows(themes, horizon, m)
+    by_theme = row_schemas.alignment_themes(themes, horizon, m)
     with ui.folded("The numbers behind the charts across all themes", key="al_theme_numbers") as shown:
         if shown:
             st.caption("Officer–member gap and cross-party alignment, every theme")
             ui.table(alignment.display_table(by_theme), hide_index=True, width="stretch")
     st.caption("Gap and alignment, every theme")
-    with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
-        ui.downloads(by_theme, f"{report['council_id']}-{report['round']}-{horizon}-alignment", key="al_dl_themes")
+    ui.download_pair(row_schemas.with_context("alignment_themes", by_theme, focus_council=report["name"],
+                                              focus_round=report["round"], min_group_size=m),
+                     row_schemas.file_stem("alignment-themes", report["council_id"], report["round"], horizon),
+                     "al_dl_themes", debrief=sel.debrief)
 
 
 ui.run_safely(render, __file__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mandate_core import metrics, storage, takeaways, views
+from mandate_core import rows as row_schemas
 from mandate_core.charts import themes as theme_charts
 from mandate_core.text import md_escape
 from pages import _layout as ui
@@ -74,9 +75,11 @@ def render() -> None:
 
     with ui.folded("Numbers behind the grid", key="th_numbers") as shown:
         if shown:
-            ui.table(matrix, column_order=views.THEME_MATRIX_COLUMNS, hide_index=True, width="stretch")
-            with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
-                ui.downloads(matrix, "theme-matrix", key="th_dl", columns=views.THEME_MATRIX_COLUMNS)
+            table = row_schemas.themes(matrix)
+            ui.table(table, hide_index=True, width="stretch")
+            ui.download_pair(row_schemas.with_context("themes", table, round_shown=row_schemas.LATEST,
+                                                      min_group_size=m),
+                             row_schemas.file_stem("theme-matrix", row_schemas.LATEST), "th_dl", debrief=sel.debrief)
 
 
 ui.run_safely(render, __file__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mandate_core import domain, reports, storage, views
+from mandate_core import rows as row_schemas
 from mandate_core.charts import benchmark as benchmark_charts
 from mandate_core.charts import narrow as narrow_charts
 from mandate_core.text import md_escape
@@ -81,7 +82,7 @@ def render() -> None:
     fig = ui.figure(benchmark_charts.strip, view, labels, title=title, min_group=m, **ui.look(sel))
     ui.chart(fig, views.HOW_TO_READ_BENCHMARK, key="bm_strip", numbers_table=False)
 
-    rows = views.benchmark_rows(view)
+    rows = row_schemas.benchmark(view)
     table = views.benchmark_table(rows, metric)  # "–" where too few peers make quartiles meaningless
     # A static table wraps its text, so the sentences stay whole on a projector (no user text in it).
     if ui.narrow():  # a phone: each theme a block, so no column is lost off the side of the screen
@@ -105,14 +106,12 @@ def render() -> None:
     stem = views.benchmark_file_stem(focus, view["round"], metric, horizon,
                                      views.peer_set_slug(sel.peers, sel.anonymise, saved))
     with st.expander("Download the numbers"):
-        with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
-            ui.downloads(views.with_context(rows, context, metric), stem, key="bm_dl",
+        ui.download_pair(row_schemas.benchmark_download(view, context, metric), stem, "bm_dl", debrief=sel.debrief,
                          columns=views.CONTEXT_COLUMNS + views.BENCHMARK_COLUMNS)
         st.caption("Each peer's value behind the dots:")
-        with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
-            ui.downloads(views.with_context(views.peer_point_rows(view, labels, sel.anonymise), context, metric,
+        ui.download_pair(views.with_context(views.peer_point_rows(view, labels, sel.anonymise), context, metric,
                                             points=True), stem.replace("benchmark-", "benchmark-peer-values-", 1),
-                         key="bm_dl_peers")
+                         "bm_dl_peers", debrief=sel.debrief)
 
 
 ui.run_safely(render, __file__)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from mandate_core import domain, metrics, storage, views
+from mandate_core import rows as row_schemas
 from mandate_core.charts import trends as trend_charts
-from mandate_core.text import fmt, md_escape
+from mandate_core.text import md_escape
 from pages import _layout as ui
 
 HOW_TO_READ_ONE = """
@@ -99,13 +100,14 @@ def render() -> None:
     with ui.folded("Numbers behind these charts", key="tr_numbers") as shown:
         if not shown:
             return
-        table = [{"Theme": c["theme"], "First round": c["first_round"], "First": fmt(c["first"]),
-                  "Latest round": c["last_round"], "Latest": fmt(c["last"]),
-                  "Change": fmt(c["change"], "gap"),
-                  "Not shown (too few)": c["not_shown_rounds"]} for c in changes]
+        table = row_schemas.trends(changes)
         ui.table(table, hide_index=True, width="stretch")
-        with st.container(width=views.download_pair_px(sel.debrief)):  # CSV and XLSX side by side, left
-            ui.downloads(views.trend_rows(series, rounds), f"trends-{focus}", key="tr_dl")
+        context = {"focus_council": focus_name, "min_group_size": m}
+        ui.download_pair(row_schemas.with_context("trends", table, **context),
+                         row_schemas.file_stem("trends", focus, sel.horizon), "tr_dl", debrief=sel.debrief)
+        st.caption("Every round and horizon behind the charts:")
+        ui.download_pair(row_schemas.with_context("trends_rounds", row_schemas.trend_rounds(series, rounds), **context),
+                         row_schemas.file_stem("trends-every-round", focus), "tr_dl_rounds", debrief=sel.debrief)
 
 
 ui.run_safely(render, __file__)

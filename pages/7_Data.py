@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 from mandate_core import metrics, reports, storage, views
+from mandate_core import rows as row_schemas
 from mandate_core.text import md_escape
 from pages import _data_admin
 from pages import _layout as ui
@@ -67,13 +68,16 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
         st.markdown(f"**{title}** — {what}")
         ui.download_pair(rows, name, key, debrief=sel.debrief, columns=columns)
 
-    overview = views.sector_overview_rows(ui.cached(metrics.sector_overview, None, m))
+    latest = row_schemas.LATEST  # the Overview page's table with no filter, the Themes page's grid: same files
+    overview = row_schemas.overview(ui.cached(metrics.sector_overview, None, m), m, labels=labels,
+                                    debrief=sel.anonymise)
     item("Sector overview", "every council's latest round: now, next step and ambition, and the gap",
-         overview, "sector-overview", "data_dl_overview")
-    matrix = ui.cached(metrics.theme_matrix, m)
+         row_schemas.with_context("overview", overview, round_shown=latest, min_group_size=m),
+         row_schemas.file_stem("sector-overview", latest), "data_dl_overview")
+    matrix = row_schemas.themes(ui.cached(metrics.theme_matrix, m))
     item("Theme matrix", "councils × sector themes: ambition, now and the gap",
-         matrix, "theme-matrix", "data_dl_matrix",
-         views.THEME_MATRIX_COLUMNS)
+         row_schemas.with_context("themes", matrix, round_shown=latest, min_group_size=m),
+         row_schemas.file_stem("theme-matrix", latest), "data_dl_matrix")
     if focus is not None:
         try:
             report = ui.cached(reports.council_report, focus, sel.round, m)
@@ -82,8 +86,10 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
             return
         item("Council report", f"{md_escape(labels.get(focus, focus))}, "
              f"{md_escape(ui.clean(report['round']))} "
-             f"({report['workshop_date']}): overall and theme by theme", views.report_rows(report),
-             f"report-{focus}-{report['round']}", "data_dl_report")
+             f"({report['workshop_date']}): overall and theme by theme",
+             row_schemas.with_context("council", row_schemas.council(report), focus_council=report["name"],
+                                      focus_round=report["round"], min_group_size=m),
+             row_schemas.file_stem("council-report", focus, report["round"]), "data_dl_report")
 
 
 def render() -> None:

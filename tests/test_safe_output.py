@@ -41,6 +41,7 @@ from mandate_core import (
     uploads,
     views,
 )
+from mandate_core import rows as row_schemas
 from mandate_core.charts import alignment, spectrum
 
 REPO = Path(__file__).resolve().parent.parent
@@ -300,18 +301,29 @@ def _download_sets(con: Any, m: int = 3) -> dict[str, tuple[list[dict[str, Any]]
     rounds = [str(r["round"]) for r in metrics.trend(con, "hostile", m)]
     overview = metrics.sector_overview(con, None, min_group=m)
     matrix = metrics.theme_matrix(con, m)
-    return {
-        "overview": (spectrum.overview_rows(overview, m, labels=labels), None),
-        "council": (spectrum.council_rows(report), None),
-        "alignment_groups": (alignment.group_rows(breakdown, distribution, theme, "ambition", m), None),
-        "alignment_themes": (alignment.theme_alignment_rows(report["themes"], "ambition", m), None),
-        "theme_matrix": (views.anonymise_rows(matrix, labels, "hostile", False), views.THEME_MATRIX_COLUMNS),
-        "benchmark": (views.benchmark_rows(view), views.BENCHMARK_COLUMNS),
-        "benchmark_peers": (views.peer_point_rows(view, labels, False), None),
-        "trends": (views.trend_rows(series, rounds), None),
+    council = {"focus_council": report["name"], "focus_round": report["round"], "min_group_size": m}
+    latest = {"round_shown": row_schemas.LATEST, "min_group_size": m}
+    context = {**council, "peer_set": "All councils"}
+    changes = views.theme_changes(series[1:], rounds, "ambition")
+    trend = {"focus_council": report["name"], "min_group_size": m}
+    return {  # as the pages and the Data page pass them: rows.py's rows with the view's context
+        "overview": (row_schemas.with_context("overview", row_schemas.overview(overview, m, labels=labels),
+                                              **latest), None),
+        "council": (row_schemas.with_context("council", row_schemas.council(report), **council), None),
+        "alignment_groups": (row_schemas.with_context("alignment_groups", row_schemas.alignment_groups(
+            breakdown, distribution, theme, "ambition", m), **council), None),
+        "alignment_themes": (row_schemas.with_context("alignment_themes", row_schemas.alignment_themes(
+            report["themes"], "ambition", m), **council), None),
+        "theme_matrix": (row_schemas.with_context("themes", row_schemas.themes(
+            views.anonymise_rows(matrix, labels, "hostile", False)), **latest), None),
+        "benchmark": (row_schemas.benchmark_download(view, context, "position"),
+                      views.CONTEXT_COLUMNS + views.BENCHMARK_COLUMNS),
+        "benchmark_peers": (views.with_context(views.peer_point_rows(view, labels, False), context, "position",
+                                               points=True), None),
+        "trends": (row_schemas.with_context("trends", row_schemas.trends(changes), **trend), None),
+        "trends_rounds": (row_schemas.with_context("trends_rounds", row_schemas.trend_rounds(series, rounds),
+                                                   **trend), None),
         "loaded": (views.loaded_rows(cat), views.LOADED_COLUMNS),
-        "sector_overview": (views.sector_overview_rows(overview), None),
-        "report": (views.report_rows(report), None),
     }
 
 
@@ -431,7 +443,9 @@ def test_a_two_member_group_has_no_number_in_any_download(small_group_db: Path) 
             members_shown = any(r["group"] == "Members" and _numbers(r) for r in rows)
             hidden = [r for r in political if not _numbers(r)]
             assert not members_shown or len(hidden) != 1, f"the two-member group = members − the others: {rows}"
-    for what, rows in {"council": spectrum.council_rows(report), "report": views.report_rows(report),
+    for what, rows in {"council": spectrum.council_rows(report),
+                       "report": row_schemas.with_context("council", row_schemas.council(report),
+                                                          focus_council=report["name"], min_group_size=m),
                        "alignment_themes": alignment.theme_alignment_rows(report["themes"], "ambition", m)}.items():
         for r in rows:
             assert not any(SMALL in str(v) for v in r.values()), f"{what} names the small group: {r}"

@@ -357,20 +357,24 @@ def test_loaded_rows_and_summary() -> None:
     assert views.councils_with_rounds(cat) == [("a", "Alpha")]
 
 
-def test_sector_overview_and_report_rows_flatten_without_suppressed_numbers() -> None:
+def test_sector_overview_and_report_rows_carry_no_suppressed_numbers() -> None:
+    # The Overview and Data pages' sector table, and the Council and Data pages' report (mandate_core.rows).
     con = _world()
-    from mandate_core import metrics
+    from mandate_core import metrics, rows
 
-    overview = views.sector_overview_rows(metrics.sector_overview(con))
+    overview = rows.overview(metrics.sector_overview(con), 3)
     a = next(r for r in overview if r["council_id"] == "A")
-    assert a["ambition_position"] == pytest.approx(16 / 3) and a["next_suppressed"] is True
-    assert a["next_position"] is None and a["next_n"] is None
+    assert a["ambition_position"] == pytest.approx(round(16 / 3, 2)) and a["next_band"] == ""
+    assert not isinstance(a["next_position"], float)  # words, never a number
     report = reports.council_report(con, "A")
-    rows = views.report_rows(report)
-    assert [r["theme"] for r in rows] == ["Overall", "Care", "Growth"]
-    care = rows[1]
-    assert care["ambition_suppressed"] is True and care["ambition_position"] is None and care["ambition_n"] is None
-    assert rows[2]["ambition_position"] == pytest.approx(16 / 3) and rows[2]["gap"] == pytest.approx(16 / 3 - 3)
+    table = rows.council(report)
+    assert list(dict.fromkeys(r["theme"] for r in table)) == ["All themes", "Growth", "Care"]
+    care = next(r for r in table if r["theme"] == "Care" and r["horizon"].startswith("Ambition"))
+    assert care["band"] == "" and not isinstance(care["position"], float)
+    assert not isinstance(care["participants"], int)
+    growth = next(r for r in table if r["theme"] == "Growth" and r["horizon"].startswith("Ambition"))
+    assert growth["position"] == pytest.approx(round(16 / 3, 2))
+    assert growth["gap_ambition_minus_now"] == pytest.approx(round(16 / 3 - 3, 2))
 
 
 def test_benchmark_table_words_and_few_peers() -> None:

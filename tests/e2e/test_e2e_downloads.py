@@ -48,7 +48,7 @@ def test_council_page_download_matches_the_page(app_server: b.Server, paths: dic
     b.goto(page, app_server.url, paths["Council"] + "?council=brackenfield")
     text = b.main_text(page)
     name, rows = _download_csv(page, "co_download")
-    assert name.startswith("brackenfield-") and name.endswith(".csv"), name
+    assert name.startswith("council-report-brackenfield-") and name.endswith(".csv"), name
     assert rows, "the download is empty"
     # Every theme in the file is a theme the page shows, and the round in the caption is the file's round.
     themes = {r["theme"] for r in rows if r.get("theme")}
@@ -57,7 +57,9 @@ def test_council_page_download_matches_the_page(app_server: b.Server, paths: dic
     assert not missing, f"themes in the download but not on the page: {missing}"
     caption = re.search(r"Workshop round (.+?), held on (\d{4}-\d{2}-\d{2}), with (\d+) participants", text)
     assert caption, "the page no longer says which round it shows"
-    assert name == f"brackenfield-{re.sub(r'[^A-Za-z0-9_-]+', '-', caption.group(1))}.csv"
+    # the file's name says the view, the council and the round (views.slug of the round label)
+    round_part = re.sub(r"[^A-Za-z0-9]+", "-", caption.group(1)).strip("-").lower()
+    assert name == f"council-report-brackenfield-{round_part}.csv"
     # The first rows are the council overall (no sector theme): their positions are the headline's numbers.
     overall = {r["horizon"]: r for r in rows if not r.get("sector_theme")}
     now, ambition = overall.get("Now"), overall.get("Ambition (about 5 years)")
