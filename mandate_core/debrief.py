@@ -8,17 +8,17 @@ as a whole, so no other council's name or id can reach a label, a hover text or 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
 
-from . import metrics, reports, storage, takeaways, views
+from . import metrics, reports, storage, views
 from .anonymise import Anonymiser
-from .charts import alignment, spectrum
-from .charts import benchmark as benchmark_charts
-from .charts import themes as theme_charts
 from .debrief_pack import PackSlide
+from .panels import Panel, alignment, council
+from .panels import benchmark as benchmark_panels
+from .panels import themes as theme_panels
 from .text import plotly_escape
 
 
@@ -37,6 +37,12 @@ class Slide:
     ideas: list[tuple[str, int]] = field(default_factory=list)
     more: int = 0
 
+    @classmethod
+    def of(cls, key: str, panel: Panel) -> Slide:
+        """A panel as slide ``key``: its heading, its takeaway as the headline, its chart (the slide keys
+        are the deck's own: the pack, the PowerPoint file and the slide picker use them)."""
+        return cls(key, panel.heading, panel.takeaway, panel.how_to_read, panel.figure)
+
     def for_pack(self) -> PackSlide:
         return PackSlide(self.heading, self.takeaway, self.how_to_read, self.figure, self.notes)
 
@@ -52,11 +58,6 @@ class Deck:
     slides: list[Slide]
     #: The peers the benchmark slide compares with, in words that name no other council.
     peer_set: str = ""
-
-
-def _figure_title(fig: Any) -> str:
-    title = fig.layout.title.text or ""
-    return title.replace("<br>", " ").replace("<b>", "").replace("</b>", "")
 
 
 def build_deck(
@@ -80,41 +81,26 @@ def build_deck(
     slides: list[Slide] = []
 
     # 1. Where we are and where we want to go: one row, every point named and valued.
-    overall_title = takeaways.overall_sentence(report["overall"], m)
-    fig = spectrum.overall_journey(report, debrief=True, title=overall_title, narrow=narrow)
-    slides.append(Slide("overall", "Where we are, and where we want to go", overall_title,
-                        takeaways.how_to_read_council(m), fig))
+    slides.append(Slide.of("overall", council.journey(report, m, debrief=True, narrow=narrow)))
 
     # 2. Each theme on the spectrum.
-    fig = spectrum.council_spectrum(report, debrief=True, narrow=narrow)
-    slides.append(Slide("themes", "Our themes on the change spectrum", _figure_title(fig),
-                        takeaways.how_to_read_council(m), fig))
+    slides.append(Slide.of("themes", council.themes(report, m, debrief=True, narrow=narrow)))
 
-    # 3. Alignment between officers and members, and across parties.
+    # 3. Alignment between officers and members, else across parties; the sentence alone if neither shows.
     themes = report["themes"]
-    gap_title = takeaways.officer_member_takeaway(themes, "ambition", m)
-    cross_title = takeaways.alignment_takeaway(themes, "ambition")
-    if any((t.get("officer_member_gap") or {}).get("ambition") is not None for t in themes):
-        fig = alignment.officer_member_gap_chart(themes, "ambition", m, debrief=True, title=gap_title,
-                                                  narrow=narrow)
-        slides.append(Slide("alignment", "Do officers and members want the same?", gap_title,
-                            takeaways.how_to_read_gap(), fig))
-    elif any((t.get("cross_party_alignment") or {}).get("ambition") is not None for t in themes):
-        fig = alignment.cross_party_chart(themes, "ambition", debrief=True, title=cross_title, narrow=narrow)
-        slides.append(Slide("alignment", "Do the political groups agree?", cross_title,
-                            takeaways.how_to_read_cross_party(), fig))
+    if alignment.has_gap(themes, "ambition") or not alignment.has_cross_party(themes, "ambition"):
+        gap = alignment.gap(themes, "ambition", m, debrief=True, narrow=narrow)
+        if gap.figure is None:
+            gap = replace(gap, takeaway=f"{gap.takeaway}. Groups too small to show are never compared.")
+        slides.append(Slide.of("alignment", gap))
     else:
-        slides.append(Slide("alignment", "Do officers and members want the same?",
-                            f"{gap_title}. Groups too small to show are never compared.",
-                            takeaways.how_to_read_gap()))
+        slides.append(Slide.of("alignment", alignment.cross_party(themes, "ambition", debrief=True, narrow=narrow)))
 
     # 4. Which themes are most ambitious.
     summary = metrics.council_summary(con, council_id, report["round"], m)
     bars = views.focus_theme_bars(summary)
     if bars:
-        title = views.focus_themes_takeaway(name, bars)
-        fig = theme_charts.ranked_bars(bars, title=title, min_group=m, debrief=True, narrow=narrow)
-        slides.append(Slide("ambition", "Where we are most ambitious", title, views.HOW_TO_READ_BARS, fig))
+        slides.append(Slide.of("ambition", theme_panels.ranked(bars, name, m, debrief=True, narrow=narrow)))
 
     # 5. How we compare with peers (anonymised).
     try:
@@ -127,15 +113,13 @@ def build_deck(
         labels = anon.names(names)
         for row in view["rows"]:  # peers as "Peer N" (their dots' jitter too), in Peer-number order
             row["points"] = anon.rows(row["points"])
-        title = views.benchmark_takeaway(view, name)
-        fig = benchmark_charts.strip(view, labels, title=title, min_group=m, debrief=True, narrow=narrow)
+        slide = Slide.of("peers", benchmark_panels.strip(view, labels, name, m, debrief=True, narrow=narrow,
+                                                         heading=f"How our ambition compares with {peer_words}"))
         if not narrow:  # a phone's strip names its rows above them and keeps its legend already
-            _debrief_strip(fig, view, themes)
-        slides.append(Slide("peers", f"How our ambition compares with {peer_words}", title,
-                            views.HOW_TO_READ_BENCHMARK, fig))
+            _debrief_strip(slide.figure, view, themes)
+        slides.append(slide)
     else:
-        slides.append(Slide("peers", "How our ambition compares with peers",
-                            "There are no peers in this peer set to compare with.", views.HOW_TO_READ_BENCHMARK))
+        slides.append(Slide.of("peers", benchmark_panels.no_peers("How our ambition compares with peers")))
 
     # 6. The radical alternatives, in participants' own words (no author).
     notes = metrics.theme_notes(con, council_id, report["round"], m)

@@ -7,6 +7,7 @@ import streamlit as st
 from mandate_core import domain, metrics, storage, takeaways
 from mandate_core import rows as row_schemas
 from mandate_core.charts import spectrum
+from mandate_core.panels import overview
 from mandate_core.text import md_escape
 from pages import _layout as ui
 
@@ -81,8 +82,8 @@ def render() -> None:
     if sel.council and sel.council not in {r["council_id"] for r in on}:
         st.caption(md_escape(f"{labels.get(sel.council, sel.council)} is not in this selection."))
 
-    fig = ui.figure(spectrum.overview_dumbbell, rows, focus=sel.council, labels=labels, **ui.look(sel))
-    ui.chart(fig, takeaways.how_to_read_overview(m), key="ov_chart", numbers_table=False)
+    ui.show(ui.figure(overview.sector, rows, m, focus=sel.council, labels=labels, **ui.look(sel)), key="ov_chart",
+            numbers_table=False)
     if coverage:
         st.caption(coverage)
     if off:

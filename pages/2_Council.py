@@ -7,6 +7,7 @@ import streamlit as st
 from mandate_core import domain, metrics, storage, takeaways
 from mandate_core import rows as row_schemas
 from mandate_core.charts import spectrum
+from mandate_core.panels import council
 from mandate_core.text import md_escape
 from pages import _layout as ui
 
@@ -59,12 +60,10 @@ def render() -> None:
         st.caption(md_escape(ui.clean(coverage)))
     # The risk sentence is the risk chart's title; it is not repeated above the charts.
 
-    ui.chart(ui.figure(spectrum.council_spectrum, report, **ui.look(sel)), takeaways.how_to_read_council(m),
-             key="co_spectrum", numbers_table=False)
-    ui.chart(ui.figure(spectrum.risk_chart, report, **ui.look(sel)), takeaways.how_to_read_risk(m), key="co_risk",
-             numbers_table=False)
-    ui.chart(ui.figure(spectrum.consensus_chart, report, sel.horizon, **ui.look(sel)),
-             takeaways.how_to_read_consensus(), key="co_consensus", numbers_table=False)
+    look = ui.look(sel)
+    ui.show(ui.figure(council.themes, report, m, **look), key="co_spectrum", numbers_table=False)
+    ui.show(ui.figure(council.risk, report, m, **look), key="co_risk", numbers_table=False)
+    ui.show(ui.figure(council.consensus, report, sel.horizon, **look), key="co_consensus", numbers_table=False)
 
     notes = ui.cached(metrics.theme_notes, sel.council, report["round"], min_group=m)
     _notes(notes, sel.debrief)

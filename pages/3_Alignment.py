@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, storage, takeaways
+from mandate_core import domain, metrics, storage
 from mandate_core import rows as row_schemas
 from mandate_core.charts import alignment
+from mandate_core.panels import alignment as panels
 from mandate_core.text import md_escape
 from pages import _layout as ui
 
 
-@ui.panel
+@ui.section
 def _groups(report: dict, breakdown: list, distribution: list, sel, m: int) -> None:  # noqa: ANN001 - Selection
-    """The theme picker, the chosen theme's two charts, their numbers and downloads: a panel of its own, so
+    """The theme picker, the chosen theme's two charts, their numbers and downloads: a section of its own, so
     picking a theme redraws only these (the charts across all themes below do not depend on it)."""
     horizon = sel.horizon
     options = [t["theme"] for t in report["themes"]]
@@ -23,10 +24,10 @@ def _groups(report: dict, breakdown: list, distribution: list, sel, m: int) -> N
                                             help="The theme whose groups are shown below; the horizon is set "
                                                  "in the sidebar.")
     styles = alignment.group_styles(breakdown)  # one colour and shape per group, the same on every theme
-    ui.chart(ui.figure(alignment.group_positions, breakdown, theme, horizon, m, styles=styles, **ui.look(sel)),
-             takeaways.how_to_read_groups(m), key="al_groups", numbers_table=False)
-    ui.chart(ui.figure(alignment.distribution_chart, distribution, theme, horizon, m, **ui.look(sel)),
-             takeaways.how_to_read_distribution(m), key="al_distribution", numbers_table=False)
+    ui.show(ui.figure(panels.groups, breakdown, theme, horizon, m, styles, **ui.look(sel)), key="al_groups",
+            numbers_table=False)
+    ui.show(ui.figure(panels.distribution, distribution, theme, horizon, m, **ui.look(sel)), key="al_distribution",
+            numbers_table=False)
     table = row_schemas.alignment_groups(breakdown, distribution, theme, horizon, m)
     with ui.folded("The numbers behind these charts", key="al_numbers") as shown:
         if shown:
@@ -62,18 +63,8 @@ def render() -> None:
     _groups(report, breakdown, distribution, sel, m)
 
     st.header("Across all themes", anchor=False)
-    gap_title = takeaways.officer_member_takeaway(themes, horizon, m)
-    if any((t.get("officer_member_gap") or {}).get(horizon) is not None for t in themes):
-        ui.chart(ui.figure(alignment.officer_member_gap_chart, themes, horizon, m, **ui.look(sel),
-                           title=gap_title), takeaways.how_to_read_gap(), key="al_gap", numbers_table=False)
-    else:
-        st.markdown(md_escape(ui.clean(gap_title + ".")))
-    cross_title = takeaways.alignment_takeaway(themes, horizon)
-    if any((t.get("cross_party_alignment") or {}).get(horizon) is not None for t in themes):
-        ui.chart(ui.figure(alignment.cross_party_chart, themes, horizon, **ui.look(sel), title=cross_title),
-                 takeaways.how_to_read_cross_party(), key="al_cross", numbers_table=False)
-    else:
-        st.markdown(md_escape(ui.clean(cross_title + ".")))
+    ui.show(ui.figure(panels.gap, themes, horizon, m, **ui.look(sel)), key="al_gap", numbers_table=False)
+    ui.show(ui.figure(panels.cross_party, themes, horizon, **ui.look(sel)), key="al_cross", numbers_table=False)
 
     by_theme = row_schemas.alignment_themes(themes, horizon, m)
     with ui.folded("The numbers behind the charts across all themes", key="al_theme_numbers") as shown:

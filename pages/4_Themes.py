@@ -6,14 +6,14 @@ import streamlit as st
 
 from mandate_core import metrics, storage, takeaways, views
 from mandate_core import rows as row_schemas
-from mandate_core.charts import themes as theme_charts
+from mandate_core.panels import themes as panels
 from mandate_core.text import md_escape
 from pages import _layout as ui
 
 
-@ui.panel
+@ui.section
 def _grid(matrix: list, sel, labels: dict[str, str], m: int, coverage: str | None) -> bool:  # noqa: ANN001
-    """The measure picker and the grid: a panel of its own, so recolouring redraws only the grid.  False
+    """The measure picker and the grid: a section of its own, so recolouring redraws only the grid.  False
     when no council has themes with answers (the page then stops there)."""
     focus = sel.council
     measure = st.segmented_control(
@@ -26,9 +26,7 @@ def _grid(matrix: list, sel, labels: dict[str, str], m: int, coverage: str | Non
         st.info("No council has themes with answers yet.")
         return False
     # The other end of the grid is written under the title, with the chart (not detached below it).
-    fig = ui.figure(theme_charts.heatmap, grid, title=views.theme_grid_takeaway(grid), min_group=m,
-                    **ui.look(sel), note=views.theme_grid_lowest(grid))
-    ui.chart(fig, views.HOW_TO_READ_GRID, key="th_grid", numbers_table=False)
+    ui.show(ui.figure(panels.grid, grid, m, **ui.look(sel)), key="th_grid", numbers_table=False)
     if coverage:
         st.caption(coverage)
     latest = grid.rounds.get(focus or "")
@@ -66,10 +64,7 @@ def render() -> None:
             summary = ui.cached(metrics.council_summary, focus, round_label, m)
             bars = views.focus_theme_bars(summary)
             if bars:
-                fig = ui.figure(theme_charts.ranked_bars, bars,
-                                title=views.focus_themes_takeaway(focus_name, bars), min_group=m,
-                                **ui.look(sel))
-                ui.chart(fig, views.HOW_TO_READ_BARS, key="th_bars")
+                ui.show(ui.figure(panels.ranked, bars, focus_name, m, **ui.look(sel)), key="th_bars")
                 st.caption(esc(ui.clean(f"{focus_name}, {round_label}. ")) +
                            f"{views.focus_themes_caption(bars)}.")
 

@@ -6,8 +6,8 @@ import streamlit as st
 
 from mandate_core import domain, reports, storage, views
 from mandate_core import rows as row_schemas
-from mandate_core.charts import benchmark as benchmark_charts
 from mandate_core.charts import narrow as narrow_charts
+from mandate_core.panels import benchmark as panels
 from mandate_core.text import md_escape
 from pages import _layout as ui
 from pages import _peersets
@@ -78,9 +78,8 @@ def render() -> None:
     if anon is not None:  # peer dots as "Peer N" (their jitter too) in Peer-number order, never by name
         for row in view["rows"]:
             row["points"] = anon.rows(row["points"])
-    title = views.benchmark_takeaway(view, focus_name)
-    fig = ui.figure(benchmark_charts.strip, view, labels, title=title, min_group=m, **ui.look(sel))
-    ui.chart(fig, views.HOW_TO_READ_BENCHMARK, key="bm_strip", numbers_table=False)
+    ui.show(ui.figure(panels.strip, view, labels, focus_name, m, **ui.look(sel)), key="bm_strip",
+            numbers_table=False)
 
     rows = row_schemas.benchmark(view)
     table = views.benchmark_table(rows, metric)  # "–" where too few peers make quartiles meaningless

@@ -6,23 +6,9 @@ import streamlit as st
 
 from mandate_core import domain, metrics, storage, views
 from mandate_core import rows as row_schemas
-from mandate_core.charts import trends as trend_charts
+from mandate_core.panels import trends as panels
 from mandate_core.text import md_escape
 from pages import _layout as ui
-
-HOW_TO_READ_ONE = """
-Each point is the average change score (1–6) of everyone who answered in that workshop round, for the
-three horizons: **now** (dotted), the **next step** in one to two years (dashed) and the long-run
-**ambition** (solid). The shaded bands are **Better** (service efficiency), **Differently** (redesign
-around need) and **New** (design out the need). A point with too few participants is left out.
-"""
-
-HOW_TO_READ_ALL = """
-One line per theme at the horizon chosen in the sidebar, from the first round to the latest. Themes are
-matched across rounds by their sector theme (so a renamed theme still lines up). A rising line means the
-council wants to go further on that theme than it did last time. Shaded bands: **Better** (service
-efficiency), **Differently** (redesign around need), **New** (design out the need).
-"""
 
 
 def _show_council(council_id: str) -> None:
@@ -30,19 +16,16 @@ def _show_council(council_id: str) -> None:
     st.session_state["sb_round"] = "Latest round"
 
 
-@ui.panel
+@ui.section
 def _one_series(series: list, rounds: list[str], dates: list[str], sel, m: int) -> None:  # noqa: ANN001
-    """The "Show" picker and its chart: a panel of its own, so picking a theme redraws only this chart."""
+    """The "Show" picker and its chart: a section of its own, so picking a theme redraws only this chart."""
     by_key = {s.key: s for s in series}
     if st.session_state.get("tr_theme") not in by_key:
         st.session_state["tr_theme"] = "overall"
     picked = st.selectbox("Show", list(by_key), format_func=lambda k: ui.clean(by_key[k].label), key="tr_theme",
                           help="Overall (every theme together), or one of the council's themes.")
     chosen = by_key.get(picked or "overall", series[0])
-    title = views.trend_takeaway(chosen, rounds, sel.horizon)
-    fig = ui.figure(trend_charts.horizons_over_rounds, chosen, rounds, dates, title=title, min_group=m,
-                    **ui.look(sel))
-    ui.chart(fig, HOW_TO_READ_ONE, key="tr_one")
+    ui.show(ui.figure(panels.one_series, chosen, rounds, dates, sel.horizon, m, **ui.look(sel)), key="tr_one")
 
 
 def render() -> None:
@@ -91,10 +74,8 @@ def render() -> None:
 
     changes = views.theme_changes(series[1:], rounds, sel.horizon)
     if changes:
-        title = views.themes_trend_takeaway(changes, sel.horizon)
-        fig = ui.figure(trend_charts.themes_over_rounds, series, rounds, dates, sel.horizon, title=title,
-                        min_group=m, **ui.look(sel))
-        ui.chart(fig, HOW_TO_READ_ALL, key="tr_all")
+        ui.show(ui.figure(panels.every_theme, series, changes, rounds, dates, sel.horizon, m, **ui.look(sel)),
+                key="tr_all")
         st.caption(f"Horizon: {domain.HORIZON_LABELS[sel.horizon]} — change it in the sidebar.")
 
     with ui.folded("Numbers behind these charts", key="tr_numbers") as shown:

@@ -25,6 +25,7 @@ import streamlit as st
 from mandate_core import catalog as catalog_mod
 from mandate_core import storage
 from mandate_core.selection import Selection
+from mandate_core.text import md_escape
 
 DATA_PAGE = "pages/7_Data.py"
 #: Every page's heading sizes (the entry file sends it first): levels follow the page's outline (h1 title →
@@ -291,7 +292,6 @@ def council_report(sel: Selection, min_group: int) -> dict[str, Any] | None:
     """The chosen council's report (docs/cli.md#report), or None after telling the user why there is none."""
     from mandate_core import reports
     from mandate_core.metrics import ReportError
-    from mandate_core.text import md_escape
 
     if not sel.council:
         st.info("Choose a council in the sidebar.")
@@ -365,10 +365,10 @@ def _digest(build: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, 
 
 
 def figure(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``build(*args, **kwargs)`` — a chart builder of mandate_core.charts — built once per distinct input in
-    this server process and shared by every session: building and validating a Plotly figure was most of
-    what a page's rerun cost (README "Performance"), and 50 people opening the same link ask for the same
-    figure.
+    """``build(*args, **kwargs)`` — a panel builder of mandate_core.panels (or a chart builder) — built
+    once per distinct input in this server process and shared by every session: building and validating a
+    Plotly figure was most of what a page's rerun cost (README "Performance"), and 50 people opening the
+    same link ask for the same figure.
 
     The key is the input itself (rows, labels, focus, threshold, debrief look, …), so a figure is only
     ever reused for exactly the input it was built from: a new import changes the rows and so the key.
@@ -504,6 +504,21 @@ def chart(fig: Any, how_to_read: str, key: str, *, alt: str | None = None,
                 key=f"{key}_numbers")
 
 
+def show(panel: Any, key: str, *, numbers_table: bool = True) -> None:
+    """A panel (mandate_core.panels) on the page: its chart with the takeaway title, "How to read this" and
+    the numbers (:func:`chart`), or its sentence alone when it has nothing to draw.  A panel from
+    :func:`figure` is shared, so its figure is noted as shared too: its anonymised copy and its numbers are
+    then made once per anonymiser, as for a figure built on its own."""
+    if panel.figure is None:
+        sentence = clean(panel.takeaway)
+        st.markdown(md_escape(sentence if sentence.endswith((".", "!", "?")) else sentence + "."))
+        return
+    token = _shared_token(panel)
+    if token is not None:
+        _remember(panel.figure, token + ":figure")
+    chart(panel.figure, panel.how_to_read, key, alt=panel.alt, rows=panel.rows, numbers_table=numbers_table)
+
+
 def _figure_numbers(fig: Any, token: str | None, anon: Any, read: Callable[[Any], list]) -> list:
     """``read(fig)`` (the numbers the shown figure draws), kept with a shared figure like its anonymised
     copy: keyed by its build token and the anonymiser object itself, so a view only ever gets the numbers
@@ -601,11 +616,11 @@ def show_store_fault(exc: BaseException) -> bool:
     return True
 
 
-def panel(render: Callable[..., Any]) -> Callable[..., Any]:
+def section(render: Callable[..., Any]) -> Callable[..., Any]:
     """``render`` as a part of its page that reruns alone when one of its own widgets changes
     (``st.fragment``): choosing what a chart shows redraws that chart, not the sidebar and the rest of the
     page.  Only for a part whose widgets change nothing outside it.  Its errors get the page's calm
-    messages (:func:`run_safely`), since a panel's own rerun does not pass through the page's handler."""
+    messages (:func:`run_safely`), since a section's own rerun does not pass through the page's handler."""
 
     @functools.wraps(render)
     def safe(*args: Any, **kwargs: Any) -> Any:

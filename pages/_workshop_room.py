@@ -11,6 +11,7 @@ import streamlit as st
 
 from mandate_core import live, storage, takeaways
 from mandate_core.charts import spectrum
+from mandate_core.panels import council
 from mandate_core.text import md_escape
 from pages import _layout as ui
 
@@ -49,6 +50,5 @@ def live_view(code: str, min_group: int) -> None:
         st.info("No answers yet.")
     elif revealed and room:
         st.markdown("## " + md_escape(takeaways.overall_sentence(room["overall"], min_group)))
-        ui.chart(spectrum.council_spectrum(room, debrief=True, narrow=ui.narrow()),
-                 takeaways.how_to_read_council(min_group), key="ws_room", numbers_table=False)
+        ui.show(council.themes(room, min_group, debrief=True, narrow=ui.narrow()), key="ws_room", numbers_table=False)
         st.dataframe(spectrum.display_table(spectrum.council_rows(room)), hide_index=True)

@@ -4,7 +4,7 @@ one panel reruns that panel only.
 * Every "numbers behind" table sits in an expander that tracks its state (``ui.folded``): collapsed, the
   page sends its label and nothing inside it (no table, no download); opened, the table is there and holds
   the numbers of the chart above it.
-* The Alignment page's theme picker is a fragment (``ui.panel``): choosing a theme reruns that panel and
+* The Alignment page's theme picker is a fragment (``ui.section``): choosing a theme reruns that panel and
   not the rest of the page (here driven as the browser drives it, a rerun naming the fragment).
 """
 

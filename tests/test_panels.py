@@ -1,0 +1,146 @@
+"""Panels (mandate_core.panels): one finding's figure, takeaway, "How to read this", text alternative and
+numbers, built once and shown by the pages and the debrief deck alike (issue 12)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from mandate_core import debrief, demo, metrics, reports, storage, takeaways, views
+from mandate_core.charts.base import figure_alt, figure_table, plain
+from mandate_core.panels import Panel, alignment, benchmark, council, figure_title, overview, text_panel, themes
+from mandate_core.panels import trends as trend_panels
+
+ROOT = Path(__file__).resolve().parents[1]
+M = 3
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    db = demo.build_database(tmp_path_factory.mktemp("panels") / "demo.duckdb")
+    with storage.connect(db, read_only=True) as connection:
+        yield connection
+
+
+@pytest.fixture(scope="module")
+def report(con: duckdb.DuckDBPyConnection) -> dict:
+    council_id = str(metrics.list_councils(con)[0]["council_id"])
+    return reports.council_report(con, council_id, None, M)
+
+
+def test_a_panel_reads_its_numbers_off_its_figure_unless_it_has_rows(report: dict) -> None:
+    panel = council.themes(report, M)
+    assert panel.numbers() == figure_table(panel.figure)
+    given = Panel("x.y", "A finding", "How", panel.figure, rows=[{"Theme": "T", "Now": 2.5}])
+    assert given.numbers() == [{"Theme": "T", "Now": 2.5}]
+    assert given.numbers() is not given.rows  # a copy: the shared panel's rows are never handed out to change
+
+
+def test_the_text_alternative_is_the_takeaway_title_in_plain_words(report: dict) -> None:
+    panel = council.journey(report, M)
+    assert panel.alt == figure_alt(panel.figure) == plain(panel.figure.layout.title.text)
+    assert text_panel("a.b", "Nothing to compare", "How").alt == "Nothing to compare"
+
+
+def test_council_panels_carry_the_council_takeaways_and_reading_notes(report: dict) -> None:
+    journey = council.journey(report, M)
+    assert journey.takeaway == takeaways.overall_sentence(report["overall"], M)
+    assert journey.heading == "Where we are, and where we want to go"
+    assert journey.how_to_read == takeaways.how_to_read_council(M)
+    spectrum_panel = council.themes(report, 5)
+    assert spectrum_panel.how_to_read == takeaways.how_to_read_council(5)  # the threshold is the view's own
+    assert spectrum_panel.takeaway == figure_title(spectrum_panel.figure) and spectrum_panel.takeaway
+    assert council.risk(report, M).how_to_read == takeaways.how_to_read_risk(M)
+    consensus = council.consensus(report, "now")
+    assert consensus.how_to_read == takeaways.how_to_read_consensus()
+    assert consensus.takeaway == figure_title(consensus.figure)
+
+
+def test_the_alignment_panels_fall_back_to_their_sentence_when_nothing_can_be_compared(report: dict) -> None:
+    themes_ = report["themes"]
+    gap = alignment.gap(themes_, "ambition", M)
+    assert gap.takeaway == takeaways.officer_member_takeaway(themes_, "ambition", M)
+    assert (gap.figure is not None) == alignment.has_gap(themes_, "ambition")
+    hidden = [{**t, "officer_member_gap": {}, "cross_party_alignment": {}} for t in themes_]
+    alone = alignment.gap(hidden, "ambition", M)
+    assert alone.figure is None and alone.heading == alignment.GAP_HEADING and alone.numbers() == []
+    cross = alignment.cross_party(hidden, "ambition")
+    assert cross.figure is None and cross.takeaway == takeaways.alignment_takeaway(hidden, "ambition")
+
+
+def test_group_and_distribution_panels(con: duckdb.DuckDBPyConnection, report: dict) -> None:
+    breakdown = metrics.group_breakdown(con, report["council_id"], report["round"], min_group=M)
+    counts = metrics.answer_distribution(con, report["council_id"], report["round"], min_group=M)
+    theme = report["themes"][0]["theme"]
+    from mandate_core.charts import alignment as charts
+
+    groups = alignment.groups(breakdown, theme, "ambition", M, charts.group_styles(breakdown))
+    assert groups.how_to_read == takeaways.how_to_read_groups(M) and groups.takeaway
+    spread = alignment.distribution(counts, theme, "ambition", M)
+    assert spread.how_to_read == takeaways.how_to_read_distribution(M) and spread.figure is not None
+
+
+def test_themes_benchmark_overview_and_trend_panels(con: duckdb.DuckDBPyConnection, report: dict) -> None:
+    summary = metrics.council_summary(con, report["council_id"], report["round"], M)
+    bars = views.focus_theme_bars(summary)
+    ranked = themes.ranked(bars, report["name"], M)
+    assert ranked.takeaway == views.focus_themes_takeaway(report["name"], bars)
+    assert ranked.heading == themes.RANKED_HEADING and ranked.how_to_read == views.HOW_TO_READ_BARS
+
+    view = views.benchmark_view(con, report["council_id"], report["round"], "position", "ambition", "all", M)
+    strip = benchmark.strip(view, {}, report["name"], M, heading="Against everyone")
+    assert strip.takeaway == views.benchmark_takeaway(view, report["name"]) and strip.heading == "Against everyone"
+    assert benchmark.no_peers().takeaway == benchmark.NO_PEERS and benchmark.no_peers().figure is None
+
+    rows = metrics.sector_overview(con, min_group=M)
+    sector = overview.sector(rows, M)
+    assert sector.how_to_read == takeaways.how_to_read_overview(M) and sector.takeaway
+
+    trend = metrics.trend(con, report["council_id"], M)
+    series = views.trend_series(trend)
+    rounds = [str(r["round"]) for r in trend]
+    dates = [str(r["workshop_date"]) for r in trend]
+    one = trend_panels.one_series(series[0], rounds, dates, "ambition", M)
+    assert one.takeaway == views.trend_takeaway(series[0], rounds, "ambition")
+    assert one.how_to_read == trend_panels.HOW_TO_READ_ONE
+
+
+def test_the_debrief_deck_is_made_of_the_same_panels(con: duckdb.DuckDBPyConnection, report: dict) -> None:
+    deck = debrief.build_deck(con, report["council_id"], None, "all", key="k", min_group=M)
+    by_key = {s.key: s for s in deck.slides}
+    journey = council.journey(report, M, debrief=True)
+    assert by_key["overall"].heading == journey.heading and by_key["overall"].how_to_read == journey.how_to_read
+    assert by_key["themes"].takeaway == council.themes(report, M, debrief=True).takeaway
+    assert by_key["themes"].heading == council.THEMES_HEADING
+    summary = metrics.council_summary(con, report["council_id"], report["round"], M)
+    assert by_key["ambition"].takeaway == themes.ranked(views.focus_theme_bars(summary), report["name"], M).takeaway
+
+
+def _calls(tree: ast.AST) -> list[ast.Call]:
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+
+
+def test_pages_lay_out_panels_and_never_a_bare_chart_builder() -> None:
+    """Every chart on a page comes from a panel (``ui.show``); no page builds a figure or calls ``ui.chart``
+    itself, so a chart's words and numbers cannot drift from the deck's."""
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        if path.name == "_layout.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for call in _calls(tree):
+            func = call.func
+            name = ast.unparse(func)
+            # The Debrief page draws the deck's slides, which are panels made into slides (debrief.Slide.of).
+            allowed = ("ui.plotly_chart",) if path.name == "8_Debrief.py" else ()
+            assert name in allowed or name not in ("ui.chart", "ui.plotly_chart", "st.plotly_chart"), \
+                f"{path.name}: {name}"
+            if name == "ui.figure":
+                builder = ast.unparse(call.args[0])
+                assert not builder.startswith(("spectrum.", "alignment.", "theme_charts.", "benchmark_charts.",
+                                               "trend_charts.")), f"{path.name}: ui.figure({builder}, …)"
+        imports = [ast.unparse(n) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        for line in imports:
+            assert "charts import benchmark" not in line and "charts import trends" not in line, f"{path.name}: {line}"
