@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from mandate_core import access, demo, selection, storage
+from mandate_core import access, demo, disclosure, selection, storage
 from mandate_core.domain import HORIZON_LABELS, HORIZONS, PEER_SET_LABELS, PEER_SETS
 from mandate_core.text import md_escape
 from pages import _layout as ui
@@ -357,6 +357,7 @@ def _sidebar(cat, who: access.Principal | None = None) -> selection.Selection:  
 
 def main() -> None:
     st.session_state[ui.ENTRY_RAN] = True
+    st.session_state.pop(ui.CONTEXT_KEY, None)  # built afresh below for the page this run shows
     st.html(ui.HEADING_CSS)
     path = str(storage.resolve_db_path(None))
     try:
@@ -408,6 +409,11 @@ def main() -> None:
                 "the dashboard does." + (" Import your own results on the Data page."
                                          if who.can_import and not debrief else ""),
                 icon=":material/science:")
+    try:  # the one place the app resolves the threshold and sets up what every page starts from
+        st.session_state[ui.CONTEXT_KEY] = ui.build_context(cat)
+    except disclosure.ThresholdError as exc:
+        st.error(md_escape(exc), icon=":material/database:")
+        st.stop()
     page.run()
 
 

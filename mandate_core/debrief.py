@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from . import metrics, reports, storage, takeaways, views
+from . import metrics, reports, takeaways, views
 from .anonymise import Anonymiser
 from .charts import alignment, spectrum
 from .charts import benchmark as benchmark_charts
@@ -65,15 +65,15 @@ def build_deck(
     round_label: str | None,
     peers: str,
     key: str,
-    min_group: int | None = None,
+    min_group: int,
     narrow: bool = False,
 ) -> Deck:
     """Every debrief slide for a council's round (latest when None), anonymised with ``key``.
 
     ``narrow``: the charts laid out for a phone's screen (see charts.narrow); the pack and the PowerPoint
     file are built from the default deck, for a projector and for paper."""
-    m = storage.min_group_size(min_group)
-    report = reports.council_report(con, council_id, round_label, m)
+    m = min_group
+    report = reports.council_report(con, council_id, round_label, min_group=m)
     councils = metrics.list_councils(con)
     anon = Anonymiser(council_id, councils, key=key)
     name = report["name"]
@@ -81,12 +81,12 @@ def build_deck(
 
     # 1. Where we are and where we want to go: one row, every point named and valued.
     overall_title = takeaways.overall_sentence(report["overall"], m)
-    fig = spectrum.overall_journey(report, debrief=True, title=overall_title, narrow=narrow)
+    fig = spectrum.overall_journey(report, min_group=m, debrief=True, title=overall_title, narrow=narrow)
     slides.append(Slide("overall", "Where we are, and where we want to go", overall_title,
                         takeaways.how_to_read_council(m), fig))
 
     # 2. Each theme on the spectrum.
-    fig = spectrum.council_spectrum(report, debrief=True, narrow=narrow)
+    fig = spectrum.council_spectrum(report, min_group=m, debrief=True, narrow=narrow)
     slides.append(Slide("themes", "Our themes on the change spectrum", _figure_title(fig),
                         takeaways.how_to_read_council(m), fig))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, storage, takeaways, views
+from mandate_core import domain, metrics, takeaways, views
 from mandate_core.charts import spectrum
 from mandate_core.text import md_escape
 from pages import _layout as ui
@@ -29,9 +29,8 @@ def _options(cat, field: str) -> list[str]:  # noqa: ANN001 - Catalog
 
 
 def render() -> None:
-    cat = ui.require_data()
-    sel = ui.selection()
-    m = storage.min_group_size()
+    ctx = ui.context()
+    cat, sel, m, labels = ctx.catalog, ctx.selection, ctx.min_group, ctx.labels
     st.title("Sector overview", anchor=False)
     st.caption("Where every council's change programme is now, and how far it is willing to go in about "
                "five years.")
@@ -60,7 +59,6 @@ def render() -> None:
     coverage = takeaways.sector_coverage_note(rows, "overall")  # counts only: no council named
     if anon is not None:  # peers as "Peer N" in Peer-number order, no round labels or descriptors
         rows = anon.rows(rows)
-    labels = ui.council_labels(cat, sel)
     if not rows:
         st.info("No council matches these filters. Clear a filter to see more councils.")
         return

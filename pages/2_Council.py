@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, storage, takeaways, views
+from mandate_core import domain, metrics, takeaways, views
 from mandate_core.charts import spectrum
 from mandate_core.text import md_escape
 from pages import _layout as ui
@@ -41,9 +41,8 @@ def _notes(notes: list[dict[str, str]], debrief: bool) -> None:
 
 
 def render() -> None:
-    ui.require_data()
-    sel = ui.selection()
-    m = storage.min_group_size()
+    ctx = ui.context()
+    sel, m = ctx.selection, ctx.min_group
     report = ui.council_report(sel, m)
     if report is None:
         return
@@ -58,17 +57,17 @@ def render() -> None:
         st.caption(md_escape(ui.clean(coverage)))
     # The risk sentence is the risk chart's title; it is not repeated above the charts.
 
-    ui.chart(ui.figure(spectrum.council_spectrum, report, **ui.look(sel)), takeaways.how_to_read_council(m),
-             key="co_spectrum", numbers_table=False)
-    ui.chart(ui.figure(spectrum.risk_chart, report, **ui.look(sel)), takeaways.how_to_read_risk(m), key="co_risk",
-             numbers_table=False)
-    ui.chart(ui.figure(spectrum.consensus_chart, report, sel.horizon, **ui.look(sel)),
+    ui.chart(ui.figure(spectrum.council_spectrum, report, min_group=m, **ui.look(sel)),
+             takeaways.how_to_read_council(m), key="co_spectrum", numbers_table=False)
+    ui.chart(ui.figure(spectrum.risk_chart, report, min_group=m, **ui.look(sel)), takeaways.how_to_read_risk(m),
+             key="co_risk", numbers_table=False)
+    ui.chart(ui.figure(spectrum.consensus_chart, report, sel.horizon, min_group=m, **ui.look(sel)),
              takeaways.how_to_read_consensus(), key="co_consensus", numbers_table=False)
 
     notes = ui.cached(metrics.theme_notes, sel.council, report["round"], min_group=m)
     _notes(notes, sel.debrief)
 
-    table = spectrum.council_rows(report)
+    table = spectrum.council_rows(report, min_group=m)
     with ui.folded("The numbers behind these charts", key="co_numbers") as shown:
         if shown:
             ui.table(spectrum.display_table(table), hide_index=True, width="stretch")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, storage, takeaways, views
+from mandate_core import domain, metrics, takeaways, views
 from mandate_core.charts import alignment
 from mandate_core.text import md_escape
 from pages import _layout as ui
@@ -37,9 +37,8 @@ def _groups(report: dict, breakdown: list, distribution: list, sel, m: int) -> N
 
 
 def render() -> None:
-    ui.require_data()
-    sel = ui.selection()
-    m = storage.min_group_size()
+    ctx = ui.context()
+    sel, m = ctx.selection, ctx.min_group
     report = ui.council_report(sel, m)
     if report is None:
         return

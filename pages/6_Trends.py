@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, storage, views
+from mandate_core import domain, metrics, views
 from mandate_core.charts import trends as trend_charts
 from mandate_core.text import fmt, md_escape
 from pages import _layout as ui
@@ -45,11 +45,9 @@ def _one_series(series: list, rounds: list[str], dates: list[str], sel, m: int) 
 
 
 def render() -> None:
-    cat = ui.require_data()
-    sel = ui.selection()
-    m = storage.min_group_size()
+    ctx = ui.context()
+    cat, sel, m, labels = ctx.catalog, ctx.selection, ctx.min_group, ctx.labels
     focus = sel.council
-    labels = ui.council_labels(cat, sel)
     focus_name = labels.get(focus or "", focus or "")
     esc = md_escape
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from mandate_core import metrics, reports, storage, views
+from mandate_core import metrics, reports, views
 from mandate_core.text import md_escape
 from pages import _data_admin
 from pages import _layout as ui
@@ -53,10 +53,10 @@ def _loaded_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Select
                          columns=views.LOADED_COLUMNS)
 
 
-def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Selection
+def _downloads_section(ctx: ui.PageContext) -> None:
+    cat, sel, labels, m = ctx.catalog, ctx.selection, ctx.labels, ctx.min_group
     if cat.empty:
         return
-    m = storage.min_group_size()
     st.header("Download the data behind the views", anchor=False)
     st.caption("Spreadsheet-safe CSV and Excel files with exactly the numbers the pages show; numbers behind "
                f"fewer than {m} participants are left out here too.")
@@ -67,7 +67,7 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
         st.markdown(f"**{title}** — {what}")
         ui.download_pair(rows, name, key, debrief=sel.debrief, columns=columns)
 
-    overview = views.sector_overview_rows(ui.cached(metrics.sector_overview, None, m))
+    overview = views.sector_overview_rows(ui.cached(metrics.sector_overview, None, min_group=m))
     item("Sector overview", "every council's latest round: now, next step and ambition, and the gap",
          overview, "sector-overview", "data_dl_overview")
     matrix = ui.cached(metrics.theme_matrix, m)
@@ -76,7 +76,7 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
          views.THEME_MATRIX_COLUMNS)
     if focus is not None:
         try:
-            report = ui.cached(reports.council_report, focus, sel.round, m)
+            report = ui.cached(reports.council_report, focus, sel.round, min_group=m)
         except reports.ReportError as exc:
             st.caption(f"No report for the chosen council: {md_escape(exc)}.")
             return
@@ -87,12 +87,11 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
 
 
 def render() -> None:
-    cat = ui.catalog()
+    ctx = ui.context(need_data=False)
+    cat, sel, labels = ctx.catalog, ctx.selection, ctx.labels
     who = ui.principal()
-    sel = ui.selection()
     # Not on the wall either: in debrief mode nobody can import or wipe the data in front of the room.
     admin = who is not None and who.can_import and not sel.debrief
-    labels = ui.council_labels(cat, sel)
 
     st.title("Data", anchor=False)
     st.caption("What is loaded, importing new workshop results, and the data behind every view.")
@@ -103,7 +102,7 @@ def render() -> None:
         st.divider()
     elif who is not None and who.can_import:
         st.caption("Importing and rebuilding are off in debrief mode; turn it off to use them.")
-    _downloads_section(cat, sel, labels)
+    _downloads_section(ctx)
     if admin:
         if not cat.empty:
             st.divider()

@@ -49,6 +49,6 @@ def live_view(code: str, min_group: int) -> None:
         st.info("No answers yet.")
     elif revealed and room:
         st.markdown("## " + md_escape(takeaways.overall_sentence(room["overall"], min_group)))
-        ui.chart(spectrum.council_spectrum(room, debrief=True, narrow=ui.narrow()),
+        ui.chart(spectrum.council_spectrum(room, min_group=min_group, debrief=True, narrow=ui.narrow()),
                  takeaways.how_to_read_council(min_group), key="ws_room", numbers_table=False)
-        st.dataframe(spectrum.display_table(spectrum.council_rows(room)), hide_index=True)
+        st.dataframe(spectrum.display_table(spectrum.council_rows(room, min_group=min_group)), hide_index=True)
