@@ -291,7 +291,7 @@ def _download_sets(con: Any, m: int = 3) -> dict[str, tuple[list[dict[str, Any]]
     cat = catalog.load_catalog(con)
     names = {str(c["council_id"]): str(c["name"]) for c in cat.councils}
     labels = {c: names[c] for c in cat.ids}
-    report = reports.council_report(con, "hostile", None, m)
+    report = reports.council_report(con, "hostile", None, min_group=m)
     theme = report["themes"][0]["theme"]
     breakdown = metrics.group_breakdown(con, "hostile", report["round"], m)
     distribution = metrics.answer_distribution(con, "hostile", report["round"], m)
@@ -302,7 +302,7 @@ def _download_sets(con: Any, m: int = 3) -> dict[str, tuple[list[dict[str, Any]]
     matrix = metrics.theme_matrix(con, m)
     return {
         "overview": (spectrum.overview_rows(overview, m, labels=labels), None),
-        "council": (spectrum.council_rows(report), None),
+        "council": (spectrum.council_rows(report, min_group=m), None),
         "alignment_groups": (alignment.group_rows(breakdown, distribution, theme, "ambition", m), None),
         "alignment_themes": (alignment.theme_alignment_rows(report["themes"], "ambition", m), None),
         "theme_matrix": (views.anonymise_rows(matrix, labels, "hostile", False), views.THEME_MATRIX_COLUMNS),
@@ -412,7 +412,7 @@ def _numbers(row: dict[str, Any]) -> list[Any]:
 def test_a_two_member_group_has_no_number_in_any_download(small_group_db: Path) -> None:
     m = 3
     with storage.connect(small_group_db, read_only=True) as con:
-        report = reports.council_report(con, "tiny", None, m)
+        report = reports.council_report(con, "tiny", None, min_group=m)
         breakdown = metrics.group_breakdown(con, "tiny", report["round"], m)
         distribution = metrics.answer_distribution(con, "tiny", report["round"], m)
     small_rows = [r for r in breakdown if r.get("group") == SMALL]
@@ -431,7 +431,7 @@ def test_a_two_member_group_has_no_number_in_any_download(small_group_db: Path) 
             members_shown = any(r["group"] == "Members" and _numbers(r) for r in rows)
             hidden = [r for r in political if not _numbers(r)]
             assert not members_shown or len(hidden) != 1, f"the two-member group = members − the others: {rows}"
-    for what, rows in {"council": spectrum.council_rows(report), "report": views.report_rows(report),
+    for what, rows in {"council": spectrum.council_rows(report, min_group=m), "report": views.report_rows(report),
                        "alignment_themes": alignment.theme_alignment_rows(report["themes"], "ambition", m)}.items():
         for r in rows:
             assert not any(SMALL in str(v) for v in r.values()), f"{what} names the small group: {r}"
