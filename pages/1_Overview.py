@@ -6,6 +6,7 @@ import streamlit as st
 
 from mandate_core import domain, metrics, takeaways, views
 from mandate_core.charts import spectrum
+from mandate_core.disclosure import fewer_than
 from mandate_core.text import md_escape
 from pages import _layout as ui
 
@@ -73,7 +74,7 @@ def render() -> None:
         col.metric(f"Aim for {band}", f"{amb[band]} {noun}", change, delta_color="off", delta_arrow=arrow,
                    help=f"Councils whose five-year ambition is {band}: {domain.BAND_MEANING[band]}.")
     tiles[3].metric("Councils shown", f"{len(on)} of {len(rows)}",
-                    help=f"Councils with fewer than {m} participants are not shown.")
+                    help=f"Councils with {fewer_than(m)} are not shown.")
 
     if sel.council and sel.council not in {r["council_id"] for r in on}:
         st.caption(md_escape(f"{labels.get(sel.council, sel.council)} is not in this selection."))

@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 from mandate_core import metrics, reports, views
+from mandate_core.disclosure import fewer_than
 from mandate_core.text import md_escape
 from pages import _data_admin
 from pages import _layout as ui
@@ -59,7 +60,7 @@ def _downloads_section(ctx: ui.PageContext) -> None:
         return
     st.header("Download the data behind the views", anchor=False)
     st.caption("Spreadsheet-safe CSV and Excel files with exactly the numbers the pages show; numbers behind "
-               f"fewer than {m} participants are left out here too.")
+               f"{fewer_than(m)} are left out here too.")
     focus = sel.council
 
     def item(title: str, what: str, rows: Any, name: str, key: str, columns: Any = None) -> None:
