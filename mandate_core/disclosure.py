@@ -37,12 +37,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .domain import DEFAULT_MIN_GROUP
-
 #: The reason every hidden cell carries (rule 5): the same words for a small cell and for its partner.
 HIDDEN = "not shown — small group"
 
-#: The setting that overrides :data:`~mandate_core.domain.DEFAULT_MIN_GROUP` (docs/disclosure.md).
+#: The threshold when nothing is set: the product contract's default (docs/disclosure.md).
+DEFAULT_MIN_GROUP = 3
+#: The setting that overrides :data:`DEFAULT_MIN_GROUP`.
 ENV_MIN_GROUP = "MANDATE_MIN_GROUP"
 
 

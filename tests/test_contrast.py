@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from mandate_core import demo, domain, metrics, palette, reports, storage, views
+from mandate_core import demo, disclosure, domain, metrics, palette, reports, storage, views
 from mandate_core.charts import alignment, spectrum
 from mandate_core.charts import benchmark as benchmark_charts
 from mandate_core.charts import themes as theme_charts
@@ -178,7 +178,7 @@ def _is_text(path: tuple[str, ...]) -> bool:
 def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Every chart builder's figure on the demo data, normal and debrief."""
     db: Path = demo.build_database(tmp_path_factory.mktemp("contrast") / "demo.duckdb")
-    m = domain.DEFAULT_MIN_GROUP
+    m = disclosure.DEFAULT_MIN_GROUP
     out: dict[str, Any] = {}
     with storage.connect(db, read_only=True) as con:
         overview = metrics.sector_overview(con, None, min_group=m)
