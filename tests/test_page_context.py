@@ -67,3 +67,44 @@ def test_the_context_is_a_frozen_value_with_the_four_things_a_page_needs() -> No
     ctx = ui.PageContext(catalog=Catalog.__new__(Catalog), selection=ui.Selection(), min_group=3, labels={})
     with pytest.raises(dataclasses.FrozenInstanceError):
         ctx.min_group = 1  # type: ignore[misc]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from mandate_core import demo
+
+    path = tmp_path_factory.mktemp("ctxdemo") / "mandate.duckdb"
+    demo.build_database(path)
+    return path
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, db: Path, min_group: str | None) -> object:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MANDATE_DB", str(db))
+    if min_group is None:
+        monkeypatch.delenv("MANDATE_MIN_GROUP", raising=False)
+    else:
+        monkeypatch.setenv("MANDATE_MIN_GROUP", min_group)
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_the_entry_file_leaves_this_runs_context_for_the_page(monkeypatch: pytest.MonkeyPatch,
+                                                             demo_db: Path) -> None:
+    at = _run(monkeypatch, demo_db, "5")
+    ctx = at.session_state[ui.CONTEXT_KEY]
+    assert isinstance(ctx, ui.PageContext)
+    assert ctx.min_group == 5 and ctx.selection.council == ctx.catalog.ids[0]
+    assert ctx.labels[ctx.selection.council] == ctx.catalog.name(ctx.selection.council)
+
+
+def test_a_bad_threshold_setting_is_one_calm_message_and_no_numbers(monkeypatch: pytest.MonkeyPatch,
+                                                                  demo_db: Path) -> None:
+    at = _run(monkeypatch, demo_db, "three")
+    from mandate_core.text import md_escape
+
+    assert [e.value for e in at.error] == [md_escape("MANDATE_MIN_GROUP must be a whole number, not 'three'")]
+    assert not at.get("plotly_chart") and not at.dataframe
