@@ -58,15 +58,15 @@ def configured_min_group(value: int | None = None) -> int:
     It lives here, not in the store, because the threshold is disclosure's own configuration: one place
     reads it, so no core function can quietly pick a different one.
     """
-    if value is not None:
-        return max(1, int(value))
-    env = os.environ.get(ENV_MIN_GROUP, "").strip()
-    if env:
+    if value is None:
+        setting = os.environ.get(ENV_MIN_GROUP, "").strip()
+        if not setting:
+            return DEFAULT_MIN_GROUP
         try:
-            return max(1, int(env))
+            value = int(setting)
         except ValueError:
-            raise ThresholdError(f"{ENV_MIN_GROUP} must be a whole number, not {env!r}") from None
-    return DEFAULT_MIN_GROUP
+            raise ThresholdError(f"{ENV_MIN_GROUP} must be a whole number, not {setting!r}") from None
+    return max(1, int(value))
 
 
 def fewer_than(min_group: int, who: str = "participants") -> str:
