@@ -40,7 +40,7 @@ if __name__ == "__main__" and get_script_run_ctx(suppress_warning=True) is None:
 
 # The app's own modules only after the check above: the launcher must not import them (their caches and
 # fragments would be made outside the server's runtime and kept by it).
-from mandate_core import access, demo, selection, storage  # noqa: E402
+from mandate_core import access, demo, disclosure, selection, storage  # noqa: E402
 from mandate_core.domain import HORIZON_LABELS, HORIZONS, PEER_SET_LABELS, PEER_SETS  # noqa: E402
 from mandate_core.text import md_escape  # noqa: E402
 from pages import _layout as ui  # noqa: E402
@@ -254,6 +254,14 @@ def _initial_state(cat) -> None:  # noqa: ANN001 - Catalog
     state["debrief_slide"] = from_url.slide
 
 
+def _settle(key: str, options: list[str], default: str | None) -> None:
+    """Put a sidebar widget's remembered value back in its options before the widget is drawn (a stale
+    value from a link, or from before a new import), checked by selection.py's one rule for every choice."""
+    value = selection.choose(st.session_state.get(key), options, default)
+    if key not in st.session_state or st.session_state[key] != value:
+        st.session_state[key] = value
+
+
 def _keep(key: str) -> None:
     """Record a sidebar choice as it is made (callbacks run before the script), so it holds even in a
     run that does not draw that widget."""
@@ -288,10 +296,7 @@ def _scoped_sidebar(cat, who: access.Principal) -> selection.Selection:  # noqa:
     round_options = [LATEST, *cat.round_labels(council)]
     for key, options in (("sb_round", round_options), ("sb_peerset", list(PEER_SETS)),
                          ("sb_horizon", list(HORIZONS))):
-        if state.get(key) not in options:
-            state[key] = kept.get(key) if kept.get(key) in options else options[0]
-    if state["sb_peerset"] not in PEER_SETS:
-        state["sb_peerset"] = "all"
+        _settle(key, options, selection.choose(kept.get(key), options, options[0]))
     rnd = sb.selectbox("Workshop round", round_options, key="sb_round")
     peers = sb.selectbox("Compare with", list(PEER_SETS), format_func=PEER_SET_LABELS.get, key="sb_peerset",
                          help="The peer set used on the Benchmark page.")
@@ -320,8 +325,7 @@ def _sidebar(cat, who: access.Principal | None = None) -> selection.Selection:  
         if key not in state:
             state[key] = kept[key]
     ids = cat.ids
-    if state.get("sb_council") not in ids:
-        state["sb_council"] = ids[0] if ids else None
+    _settle("sb_council", ids, ids[0] if ids else None)
     council = state["sb_council"]
     rounds = cat.round_labels(council) if council else []
 
@@ -334,10 +338,10 @@ def _sidebar(cat, who: access.Principal | None = None) -> selection.Selection:  
         sb.markdown(f"**Debrief:** {md_escape(cat.name(council))}")
         sb.caption("Other councils are shown as Peer 1, Peer 2, … Turn debrief mode off to choose another "
                    "council or round.")
-        rnd = state["sb_round"] if state.get("sb_round") in [LATEST, *rounds] else LATEST
+        rnd = selection.choose(state.get("sb_round"), [LATEST, *rounds], LATEST)
         peers = state["sb_peerset"]
         if peers == HAND_PICKED:
-            chosen = [c for c in state.get("sb_peer_ids") or [] if c in ids and c != council]
+            chosen = selection.known_peers(state.get("sb_peer_ids") or [], ids, council)
             peers = ",".join(chosen) if chosen else "all"
         horizon = state["sb_horizon"]
     else:
@@ -345,18 +349,17 @@ def _sidebar(cat, who: access.Principal | None = None) -> selection.Selection:  
                                on_change=_keep, args=("sb_council",),
                                help="The council whose workshop results the pages show.")
         rounds = cat.round_labels(council)
-        round_options = [LATEST, *rounds]
-        if state.get("sb_round") not in round_options:
-            state["sb_round"] = LATEST
-        rnd = sb.selectbox("Workshop round", round_options, key="sb_round", on_change=_keep, args=("sb_round",))
+        _settle("sb_round", [LATEST, *rounds], LATEST)
+        rnd = sb.selectbox("Workshop round", [LATEST, *rounds], key="sb_round", on_change=_keep, args=("sb_round",))
         peer_labels = {**PEER_SET_LABELS, HAND_PICKED: "Hand-picked councils"}
         peerset = sb.selectbox("Compare with", list(peer_labels), format_func=peer_labels.get,
                                key="sb_peerset", help="The peer set used on the Benchmark page.",
                                on_change=_keep, args=("sb_peerset",))
         peers = peerset
         if peerset == HAND_PICKED:
-            if [c for c in state.get("sb_peer_ids") or [] if c not in ids or c == council]:
-                state["sb_peer_ids"] = [c for c in state["sb_peer_ids"] if c in ids and c != council]
+            known = selection.known_peers(state.get("sb_peer_ids") or [], ids, council)
+            if known != list(state.get("sb_peer_ids") or []):
+                state["sb_peer_ids"] = known
             chosen = sb.multiselect("Peer councils", [c for c in ids if c != council], format_func=cat.name,
                                     key="sb_peer_ids", max_selections=selection.MAX_PEER_IDS,
                                     on_change=_keep, args=("sb_peer_ids",))
@@ -383,6 +386,7 @@ def _sidebar(cat, who: access.Principal | None = None) -> selection.Selection:  
 
 def main() -> None:
     st.session_state[ui.ENTRY_RAN] = True
+    st.session_state.pop(ui.CONTEXT_KEY, None)  # built afresh below for the page this run shows
     st.html(ui.HEADING_CSS)
     path = str(storage.resolve_db_path(None))
     try:
@@ -434,6 +438,11 @@ def main() -> None:
                 "the dashboard does." + (" Import your own results on the Data page."
                                          if who.can_import and not debrief else ""),
                 icon=":material/science:")
+    try:  # the one place the app resolves the threshold and sets up what every page starts from
+        st.session_state[ui.CONTEXT_KEY] = ui.build_context(cat)
+    except disclosure.ThresholdError as exc:
+        st.error(md_escape(exc), icon=":material/database:")
+        st.stop()
     page.run()
 
 

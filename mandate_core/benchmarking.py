@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from . import domain, storage
+from . import domain
 from .metrics import (
     _AGG_SHOWN,
     _LATEST_ROUNDS,
@@ -172,7 +172,8 @@ def metric_table(
     metric: str,
     horizon: str | None,
     sector_theme: str | None = None,
-    min_group: int | None = None,
+    *,
+    min_group: int,
 ) -> list[dict[str, Any]]:
     """Every council's value of one metric in its latest round, for the Benchmark page (one query).
 
@@ -180,7 +181,7 @@ def metric_table(
     ``status`` ok / suppressed / missing (no round, or the slice has no answers); value None unless ok.
     """
     horizon = validate_metric(metric, horizon, sector_theme)
-    return _metric_rows(con, metric, horizon, sector_theme, storage.min_group_size(min_group))
+    return _metric_rows(con, metric, horizon, sector_theme, min_group)
 
 
 def peer_ids(con: duckdb.DuckDBPyConnection, council_id: str, peers: str) -> list[str]:
@@ -227,12 +228,12 @@ def benchmark(
     horizon: str | None,
     sector_theme: str | None,
     peers: str,
-    min_group: int | None = None,
+    min_group: int,
 ) -> dict[str, Any]:
     """The ``benchmark --json`` document (docs/cli.md#benchmark) of a focus council and round known to exist."""
     horizon = validate_metric(metric, horizon, sector_theme)
     members = set(peer_ids(con, council_id, peers))
-    m = storage.min_group_size(min_group)
+    m = min_group
     rows = _metric_rows(con, metric, horizon, sector_theme, m, focus=(council_id, round_label))
     value = next((r["value"] for r in rows if r["council_id"] == council_id), None)
     peer_values = [

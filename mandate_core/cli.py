@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import storage
+from . import disclosure, storage
 
 EPILOG = """\
 examples:
@@ -248,9 +248,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from . import reports
 
+    m = disclosure.configured_min_group()  # resolved once for the command, then passed down
     with storage.connect(args.db, read_only=True) as con:
         try:
-            doc = reports.council_report(con, args.council, args.round)
+            doc = reports.council_report(con, args.council, args.round, min_group=m)
         except reports.ReportError as exc:
             raise CliError(str(exc)) from None
     print(json.dumps(doc, ensure_ascii=False))
@@ -262,10 +263,11 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
 
     if args.metric != "gap" and not args.horizon:
         raise CliError(f"--horizon is required for --metric {args.metric} (now, next or ambition)")
+    m = disclosure.configured_min_group()  # resolved once for the command, then passed down
     with storage.connect(args.db, read_only=True) as con:
         try:
             doc = reports.benchmark_report(
-                con, args.council, args.metric, args.horizon, args.theme, args.peers, args.round
+                con, args.council, args.metric, args.horizon, args.theme, args.peers, args.round, min_group=m
             )
         except reports.ReportError as exc:
             raise CliError(str(exc)) from None
@@ -298,9 +300,10 @@ def _cmd_deck(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         deck_pptx.deck_format(out)  # before opening anything: a wrong extension is a quick, clear error
+        m = disclosure.configured_min_group()  # resolved once for the command, then passed down
         key = anonymise.shared_key(args.db)  # the store's: peers numbered as on the dashboard
         with storage.connect(args.db, read_only=True) as con:
-            path = deck_pptx.write_deck(con, args.council, args.round, args.peers, out, key=key)
+            path = deck_pptx.write_deck(con, args.council, args.round, args.peers, out, min_group=m, key=key)
     except (reports.ReportError, deck_pptx.DeckError) as exc:
         raise CliError(str(exc)) from None
     print(f"wrote {path}", file=sys.stderr)
@@ -331,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
     try:
         return _COMMANDS[args.command](args)
-    except (CliError, storage.StoreError) as exc:
+    except (CliError, storage.StoreError, disclosure.ThresholdError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # a file or folder named on the command line that cannot be written (export --out)

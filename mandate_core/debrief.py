@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from . import metrics, reports, storage, views
+from . import metrics, reports, views
 from .anonymise import Anonymiser
 from .debrief_pack import PackSlide
 from .panels import Panel, alignment, council
@@ -66,15 +66,15 @@ def build_deck(
     round_label: str | None,
     peers: str,
     key: str,
-    min_group: int | None = None,
+    min_group: int,
     narrow: bool = False,
 ) -> Deck:
     """Every debrief slide for a council's round (latest when None), anonymised with ``key``.
 
     ``narrow``: the charts laid out for a phone's screen (see charts.narrow); the pack and the PowerPoint
     file are built from the default deck, for a projector and for paper."""
-    m = storage.min_group_size(min_group)
-    report = reports.council_report(con, council_id, round_label, m)
+    m = min_group
+    report = reports.council_report(con, council_id, round_label, min_group=m)
     councils = metrics.list_councils(con)
     anon = Anonymiser(council_id, councils, key=key)
     name = report["name"]

@@ -759,7 +759,7 @@ def deck_bytes(deck: Deck, fmt: str) -> bytes:
 
 
 def write_deck(con: duckdb.DuckDBPyConnection, council_id: str, round_label: str | None, peers: str,
-               out: Path, min_group: int | None = None, key: str | None = None) -> Path:
+               out: Path, min_group: int, key: str | None = None) -> Path:
     """Build a council's debrief deck and write it to ``out`` whole, or not at all.
 
     The file is written next to ``out`` under a temporary name and moved into place with ``os.replace``, so

@@ -32,12 +32,47 @@ theme chose 6, so did any three of them).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 #: The reason every hidden cell carries (rule 5): the same words for a small cell and for its partner.
 HIDDEN = "not shown — small group"
+
+#: The threshold when nothing is set: the product contract's default (docs/disclosure.md).
+DEFAULT_MIN_GROUP = 3
+#: The setting that overrides :data:`DEFAULT_MIN_GROUP`.
+ENV_MIN_GROUP = "MANDATE_MIN_GROUP"
+
+
+class ThresholdError(ValueError):
+    """``MANDATE_MIN_GROUP`` is set to something that is not a whole number: the edges (the command line, the
+    app's page context) print it as a clear error instead of guessing a threshold."""
+
+
+def configured_min_group(value: int | None = None) -> int:
+    """The disclosure threshold, resolved once at an edge (a CLI command, an app run) and then passed down
+    as a required argument: ``value`` when given, else ``MANDATE_MIN_GROUP``, else 3.  Never below 1.
+
+    It lives here, not in the store, because the threshold is disclosure's own configuration: one place
+    reads it, so no core function can quietly pick a different one.
+    """
+    if value is None:
+        setting = os.environ.get(ENV_MIN_GROUP, "").strip()
+        if not setting:
+            return DEFAULT_MIN_GROUP
+        try:
+            value = int(setting)
+        except ValueError:
+            raise ThresholdError(f"{ENV_MIN_GROUP} must be a whole number, not {setting!r}") from None
+    return max(1, int(value))
+
+
+def fewer_than(min_group: int, who: str = "participants") -> str:
+    """The one wording of why a value is hidden ("fewer than 3 participants"), so every sentence that
+    explains the threshold says it the same way."""
+    return f"fewer than {min_group} {who}"
 
 CellKind = Literal["total", "officers", "members", "group"]
 #: A cell of a theme × horizon breakdown: ("group", name) for a political group, else (kind, None).

@@ -67,8 +67,6 @@ PEER_SET_LABELS: dict[str, str] = {
     "all": "All councils",
 }
 
-DEFAULT_MIN_GROUP = 3
-
 
 def band_of(mean: float) -> str:
     """Band of a mean change score, with half-open thresholds (docs/metrics.md#position-and-band)."""

@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from . import disclosure, domain, storage
+from . import disclosure, domain
 from .disclosure import Suppressed
 
 
@@ -307,7 +307,7 @@ def _slice_stats(
     horizon: str | None = None,
     role: str | None = None,
     group: str | None = None,
-    min_group: int | None = None,
+    min_group: int,
 ) -> SliceResult:
     """Statistics of any one slice under the primary rule alone, for formula tests.
 
@@ -317,7 +317,7 @@ def _slice_stats(
     return _disclose(
         _slice_tally(con, council_id, round_label, theme=theme, sector_theme=sector_theme,
                      horizon=horizon, role=role, group=group),
-        storage.min_group_size(min_group),
+        min_group,
     )
 
 
@@ -580,26 +580,26 @@ def council_summary(
     con: duckdb.DuckDBPyConnection,
     council_id: str,
     round_label: str,
-    min_group: int | None = None,
+    min_group: int,
 ) -> dict[str, Any]:
     """The body of ``report --json`` (participants, overall, themes; docs/cli.md#report) for one workshop, in one query.
 
     ``coverage`` (not part of the report JSON) says, per horizon, how many themes the overall slice
     covers of those present, so a page can say when a hidden theme is left out (rule 3).
     """
-    m = storage.min_group_size(min_group)
+    m = min_group
     rt = _round_tallies(con, council_id, round_label).get(round_label, _RoundTallies())
     return _summary(_Disclosed.of(rt, m), with_roles=True)
 
 
 def trend(
-    con: duckdb.DuckDBPyConnection, council_id: str, min_group: int | None = None
+    con: duckdb.DuckDBPyConnection, council_id: str, min_group: int
 ) -> list[dict[str, Any]]:
     """Every round of a council, oldest first: overall and per-theme now/next/ambition, in one query.
 
     Themes are matched across rounds by the pages (by theme label or sector theme), not here.
     """
-    m = storage.min_group_size(min_group)
+    m = min_group
     by_round = _round_tallies(con, council_id, None)
     out = []
     for round_label, workshop_date in round_dates(con, council_id):
@@ -658,7 +658,7 @@ def group_breakdown(
     con: duckdb.DuckDBPyConnection,
     council_id: str,
     round_label: str | None,
-    min_group: int | None = None,
+    min_group: int,
 ) -> list[dict[str, Any]]:
     """Per theme × horizon: the theme total, officers, members and each political group.
 
@@ -667,7 +667,7 @@ def group_breakdown(
     ``{theme, sector_theme, horizon, cell, role, group, n, position, band, suppressed, reason}`` with
     ``cell`` one of total/officers/members/group and n/position/band None when suppressed.
     """
-    m = storage.min_group_size(min_group)
+    m = min_group
     out = []
     for theme, sector, horizon, cell, shown, _acc in _breakdown_cells(con, council_id, round_label, m):
         row = _cell_head(theme, sector, horizon, cell)
@@ -684,7 +684,7 @@ def answer_distribution(
     con: duckdb.DuckDBPyConnection,
     council_id: str,
     round_label: str | None,
-    min_group: int | None = None,
+    min_group: int,
 ) -> list[dict[str, Any]]:
     """Counts of each change score per theme × horizon × cell, for diverging stacked bars.
 
@@ -692,7 +692,7 @@ def answer_distribution(
     Each row is ``{theme, sector_theme, horizon, cell, role, group, n, counts: {1..6: int} | None,
     suppressed, reason}``.
     """
-    m = storage.min_group_size(min_group)
+    m = min_group
     out = []
     for theme, sector, horizon, cell, shown, acc in _breakdown_cells(con, council_id, round_label, m):
         row = _cell_head(theme, sector, horizon, cell)
@@ -712,14 +712,14 @@ def theme_notes(
     con: duckdb.DuckDBPyConnection,
     council_id: str,
     round_label: str | None,
-    min_group: int | None = None,
+    min_group: int,
 ) -> list[dict[str, str]]:
     """The "radical alternative" notes, without who wrote them.
 
     Only for theme × horizon slices that are shown (the same decision as every number of the round), and
     sorted by text rather than by participant so that one person's notes cannot be linked across themes.
     """
-    m = storage.min_group_size(min_group)
+    m = min_group
     round_label, d = _disclosed_round(con, council_id, round_label, m)
     if d is None:
         return []
@@ -770,7 +770,8 @@ def _council_heads(
 def sector_overview(
     con: duckdb.DuckDBPyConnection,
     round_label: str | None = None,
-    min_group: int | None = None,
+    *,
+    min_group: int,
 ) -> list[dict[str, Any]]:
     """Every council's overall now/next/ambition and gap (latest round, or the round named), one query.
 
@@ -779,7 +780,7 @@ def sector_overview(
     workshop_date, participants, now, next, ambition: SLICE, gap, coverage}`` with SLICE as in
     docs/cli.md#report and ``coverage`` ``{horizon: {"themes_covered", "themes"}}``.
     """
-    m = storage.min_group_size(min_group)
+    m = min_group
     pick_sql, params = _picked_rounds_sql(round_label)
     marked_sql = _marked_rows_sql(pick_sql)
     rows = con.execute(
@@ -823,7 +824,7 @@ def sector_overview(
 
 
 def theme_matrix(
-    con: duckdb.DuckDBPyConnection, min_group: int | None = None
+    con: duckdb.DuckDBPyConnection, min_group: int
 ) -> list[dict[str, Any]]:
     """Every council (latest round) × sector theme it covers: ambition, now and gap, in one query.
 
@@ -835,7 +836,7 @@ def theme_matrix(
     when the now cell is; ``themes`` / ``themes_covered`` count the council's themes in the sector and
     those the ambition cell covers.
     """
-    m = storage.min_group_size(min_group)
+    m = min_group
     marked_sql = _marked_rows_sql(_LATEST_ROUNDS, "WHERE a.horizon IN ('now', 'ambition')")
     rows = con.execute(
         f"""

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from . import benchmarking, metrics, storage
+from . import benchmarking, metrics
 from .metrics import ReportError
 
 __all__ = ["ReportError", "benchmark_report", "council_report"]
@@ -40,10 +40,11 @@ def council_report(
     con: duckdb.DuckDBPyConnection,
     council_id: str,
     round_label: str | None = None,
-    min_group: int | None = None,
+    *,
+    min_group: int,
 ) -> dict[str, Any]:
     """``report --json``: one workshop's overall and per-theme results, suppressed where too small."""
-    m = storage.min_group_size(min_group)
+    m = min_group
     council, round_label, workshop_date = _resolve(con, council_id, round_label)
     body = metrics.council_summary(con, council_id, round_label, m)
     return {
@@ -66,10 +67,11 @@ def benchmark_report(
     theme: str | None,
     peers: str,
     round_label: str | None = None,
-    min_group: int | None = None,
+    *,
+    min_group: int,
 ) -> dict[str, Any]:
     """``benchmark --json``: one value of the focus council against its peers' latest rounds."""
-    m = storage.min_group_size(min_group)
+    m = min_group
     benchmarking.validate_metric(metric, horizon, theme)
     _council, round_label, _date = _resolve(con, council_id, round_label)
     return benchmarking.benchmark(con, council_id, round_label, metric, horizon, theme, peers, m)

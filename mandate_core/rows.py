@@ -75,10 +75,10 @@ def overview(rows: Sequence[Mapping[str, Any]], min_group: int, *, labels: Mappi
     return [{"council": s["council"], "council_id": r["council_id"], **s} for r, s in zip(rows, shown, strict=True)]
 
 
-def council(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+def council(report: Mapping[str, Any], min_group: int) -> list[dict[str, Any]]:
     """The Council report, long: all themes then each theme × horizon (:func:`charts.spectrum.council_rows`),
     the shape the Council page shows; the Data page's report download is this same table."""
-    return spectrum.council_rows(report)
+    return spectrum.council_rows(report, min_group=min_group)
 
 
 def alignment_groups(breakdown: Sequence[Mapping[str, Any]], distribution: Sequence[Mapping[str, Any]],

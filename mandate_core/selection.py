@@ -13,7 +13,7 @@ mangled link still opens a working view.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .domain import HORIZONS, PEER_SET_LABELS, PEER_SETS
@@ -75,6 +75,20 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
+def choose(value: object, allowed: Collection[str], default: str | None) -> str | None:
+    """``value`` when it is one of ``allowed``, else ``default``.
+
+    The one check of every choice of the selection, whether it comes from a link (:func:`from_query`) or
+    from a sidebar widget's remembered state (dashboard.py), so the two cannot disagree on what is valid."""
+    return value if isinstance(value, str) and value in allowed else default
+
+
+def known_peers(ids: Iterable[str], councils: Collection[str], focus: str | None) -> list[str]:
+    """Hand-picked peer ids that are loaded, without the focus council, each once, at most
+    :data:`MAX_PEER_IDS` (the link's list and the sidebar's picker go through this one rule)."""
+    return [p for p in dict.fromkeys(ids) if p in councils and p != focus][:MAX_PEER_IDS]
+
+
 def _shown(value: str) -> str:
     return value if len(value) <= 40 else value[:40] + "…"
 
@@ -95,19 +109,14 @@ def from_query(
             raw[key] = None
 
     council = raw["council"]
-    if council is not None:
-        if council in councils:
-            sel.council = council
-        else:
-            notes.append(f"No council with id “{_shown(council)}” is loaded; showing another council.")
-    if sel.council is None and councils:
-        sel.council = councils[0]
+    sel.council = choose(council, councils, councils[0] if councils else None)
+    if council is not None and sel.council != council:
+        notes.append(f"No council with id “{_shown(council)}” is loaded; showing another council.")
 
     rnd = raw["round"]
     if rnd is not None and sel.council is not None:
-        if rnd in rounds.get(sel.council, ()):
-            sel.round = rnd
-        else:
+        sel.round = choose(rnd, rounds.get(sel.council, ()), None)
+        if sel.round is None:
             notes.append(f"Round “{_shown(rnd)}” is not loaded for this council; showing its latest round.")
 
     peers = raw["peers"]
@@ -116,7 +125,7 @@ def from_query(
             sel.peers = peers
         else:
             ids = [p.strip() for p in peers.split(",") if p.strip()]
-            known = [p for p in dict.fromkeys(ids) if p in councils and p != sel.council][:MAX_PEER_IDS]
+            known = known_peers(ids, councils, sel.council)
             if known and len(known) == len(set(ids) - {sel.council}):
                 sel.peers = ",".join(known)
             elif known:
@@ -127,9 +136,8 @@ def from_query(
 
     horizon = raw["horizon"]
     if horizon is not None:
-        if horizon in HORIZONS:
-            sel.horizon = horizon
-        else:
+        sel.horizon = str(choose(horizon, HORIZONS, DEFAULT_HORIZON))
+        if sel.horizon != horizon:
             notes.append(f"Horizon “{_shown(horizon)}” is not one of now, next, ambition; showing ambition.")
 
     debrief = raw["debrief"]

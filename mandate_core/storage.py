@@ -25,7 +25,6 @@ from . import pgstore
 
 DEFAULT_DB = Path("data") / "mandate.duckdb"
 ENV_DB = "MANDATE_DB"
-ENV_MIN_GROUP = "MANDATE_MIN_GROUP"
 ENV_LOCK_TIMEOUT = "MANDATE_LOCK_TIMEOUT"
 
 SCHEMA_VERSION = 4
@@ -108,21 +107,6 @@ def lock_timeout(read_only: bool) -> float:
         except ValueError:
             raise StoreError(f"{ENV_LOCK_TIMEOUT} must be a number of seconds, not {env!r}") from None
     return READ_LOCK_TIMEOUT if read_only else WRITE_LOCK_TIMEOUT
-
-
-def min_group_size(value: int | None = None) -> int:
-    """Disclosure threshold: an explicit value, else ``MANDATE_MIN_GROUP``, else 3.  Never below 1."""
-    if value is not None:
-        return max(1, int(value))
-    env = os.environ.get(ENV_MIN_GROUP, "").strip()
-    if env:
-        try:
-            return max(1, int(env))
-        except ValueError:
-            raise StoreError(f"{ENV_MIN_GROUP} must be a whole number, not {env!r}") from None
-    from .domain import DEFAULT_MIN_GROUP
-
-    return DEFAULT_MIN_GROUP
 
 
 # --- schema ----------------------------------------------------------------------------------------

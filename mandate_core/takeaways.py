@@ -14,6 +14,7 @@ from typing import Any
 
 from . import domain
 from .anonymise import peer_labels
+from .disclosure import fewer_than
 from .text import fmt, num, shown_value
 
 #: Consensus (Tastle & Wierman, 0–1) at or above this reads as "high" agreement.
@@ -382,7 +383,7 @@ def how_to_read_overview(min_group: int) -> str:
         "is its **ambition** for about five years' time; the line between them is the distance it wants "
         "to travel. Dots take the colour of the band they fall in. Councils are sorted by ambition, "
         "highest at the top. " + _BANDS_GLOSS + " Each council's position is the average of every answer "
-        f"across all its themes. A council with fewer than {min_group} participants is left off the chart."
+        f"across all its themes. A council with {fewer_than(min_group)} is left off the chart."
     )
 
 
@@ -391,7 +392,7 @@ def how_to_read_council(min_group: int) -> str:
         "Each row is one of the council's themes; the top row is all themes together. The hollow grey dot "
         "is **now**, the light blue diamond the **next step** (one to two years) and the dark blue dot the "
         "**ambition** (about five years); the arrow runs from now to the ambition. " + _BANDS_GLOSS +
-        f" A value behind fewer than {min_group} participants is not shown."
+        f" A value behind {fewer_than(min_group)} is not shown."
     )
 
 
@@ -425,7 +426,7 @@ def how_to_read_groups(min_group: int) -> str:
         "The mark is the group's average score: dark grey for everyone, black for officers, vermilion for "
         "members, and a colour and shape of its own for each political group (not the party's colour; the "
         "band colours are kept for Better, Differently and New). " + _BANDS_GLOSS +
-        f" A group with fewer than {min_group} people is not shown, and sometimes a second group is hidden "
+        f" A group with {fewer_than(min_group, 'people')} is not shown, and sometimes a second group is hidden "
         "too, so that the small one cannot be worked out from the totals."
     )
 
@@ -461,7 +462,7 @@ def how_to_read_distribution(min_group: int) -> str:
         "group wanting bolder change; a long bar on both sides is a group that disagrees within itself. "
         "A segment too narrow for its label (under 8% of a group's answers) shows its share when you hover "
         "over it. "
-        f"Groups with fewer than {min_group} people are not shown."
+        f"Groups with {fewer_than(min_group, 'people')} are not shown."
     )
 
 

@@ -319,7 +319,7 @@ def benchmark_view(
     metric: str,
     horizon: str | None,
     peers: str,
-    min_group: int | None = None,
+    min_group: int,
 ) -> dict[str, Any]:
     """Everything the Benchmark page shows for one metric: overall and each theme of the focus council.
 
@@ -340,8 +340,9 @@ def benchmark_view(
     member_set = set(members)
     rows = []
     for theme in [None, *covered]:
-        doc = reports.benchmark_report(con, council_id, metric, horizon, theme, peers, round_label, min_group)
-        table = benchmarking.metric_table(con, metric, horizon, theme, min_group)
+        doc = reports.benchmark_report(con, council_id, metric, horizon, theme, peers, round_label,
+                                       min_group=min_group)
+        table = benchmarking.metric_table(con, metric, horizon, theme, min_group=min_group)
         points = [
             {"council_id": r["council_id"], "name": r["name"], "value": r["value"]}
             for r in table if r["council_id"] in member_set and r["status"] == "ok"

@@ -102,7 +102,7 @@ def render() -> None:
     if done:
         st.success(md_escape(done), icon=":material/check_circle:")
     gen = st.session_state.setdefault(GEN, 0)
-    cat = ui.catalog()
+    cat = ui.context(need_data=False).catalog
     _users(cat, who, gen)
     st.divider()
     _deletions(cat, who, gen)

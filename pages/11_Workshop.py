@@ -61,14 +61,13 @@ def _actor() -> str:
 
 
 def render() -> None:
-    cat = ui.catalog()
-    sel = ui.selection()
+    ctx = ui.context(need_data=False)  # a session is opened for a council, even before any round is loaded
+    cat, sel, m = ctx.catalog, ctx.selection, ctx.min_group
     if not cat.ids:
         st.info("Import a councils file on the Data page first: a session is opened for a council.")
         return
     # On a projector (debrief mode) only the chosen council is named, in the page source too.
     councils = [sel.council] if sel.anonymise and sel.council else cat.ids
-    m = storage.min_group_size()
     st.title("Workshop", anchor=False)
     kind, text = st.session_state.pop("ws_said", (None, None))
     if kind:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, storage, takeaways
+from mandate_core import domain, metrics, takeaways
 from mandate_core import rows as row_schemas
 from mandate_core.charts import spectrum
+from mandate_core.disclosure import fewer_than
 from mandate_core.panels import overview
 from mandate_core.text import md_escape
 from pages import _layout as ui
@@ -31,9 +32,8 @@ def _options(cat, field: str) -> list[str]:  # noqa: ANN001 - Catalog
 
 
 def render() -> None:
-    cat = ui.require_data()
-    sel = ui.selection()
-    m = storage.min_group_size()
+    ctx = ui.context()
+    cat, sel, m, labels = ctx.catalog, ctx.selection, ctx.min_group, ctx.labels
     st.title("Sector overview", anchor=False)
     st.caption("Where every council's change programme is now, and how far it is willing to go in about "
                "five years.")
@@ -62,7 +62,6 @@ def render() -> None:
     coverage = takeaways.sector_coverage_note(rows, "overall")  # counts only: no council named
     if anon is not None:  # peers as "Peer N" in Peer-number order, no round labels or descriptors
         rows = anon.rows(rows)
-    labels = ui.council_labels(cat, sel)
     if not rows:
         st.info("No council matches these filters. Clear a filter to see more councils.")
         return
@@ -77,7 +76,7 @@ def render() -> None:
         col.metric(f"Aim for {band}", f"{amb[band]} {noun}", change, delta_color="off", delta_arrow=arrow,
                    help=f"Councils whose five-year ambition is {band}: {domain.BAND_MEANING[band]}.")
     tiles[3].metric("Councils shown", f"{len(on)} of {len(rows)}",
-                    help=f"Councils with fewer than {m} participants are not shown.")
+                    help=f"Councils with {fewer_than(m)} are not shown.")
 
     if sel.council and sel.council not in {r["council_id"] for r in on}:
         st.caption(md_escape(f"{labels.get(sel.council, sel.council)} is not in this selection."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, storage, takeaways
+from mandate_core import domain, metrics, takeaways
 from mandate_core import rows as row_schemas
 from mandate_core.charts import spectrum
 from mandate_core.panels import council
@@ -43,9 +43,8 @@ def _notes(notes: list[dict[str, str]], debrief: bool) -> None:
 
 
 def render() -> None:
-    ui.require_data()
-    sel = ui.selection()
-    m = storage.min_group_size()
+    ctx = ui.context()
+    sel, m = ctx.selection, ctx.min_group
     report = ui.council_report(sel, m)
     if report is None:
         return
@@ -63,12 +62,12 @@ def render() -> None:
     look = ui.look(sel)
     ui.show(ui.figure(council.themes, report, m, **look), key="co_spectrum", numbers_table=False)
     ui.show(ui.figure(council.risk, report, m, **look), key="co_risk", numbers_table=False)
-    ui.show(ui.figure(council.consensus, report, sel.horizon, **look), key="co_consensus", numbers_table=False)
+    ui.show(ui.figure(council.consensus, report, sel.horizon, m, **look), key="co_consensus", numbers_table=False)
 
     notes = ui.cached(metrics.theme_notes, sel.council, report["round"], min_group=m)
     _notes(notes, sel.debrief)
 
-    table = row_schemas.council(report)
+    table = row_schemas.council(report, m)
     with ui.folded("The numbers behind these charts", key="co_numbers") as shown:
         if shown:
             ui.table(spectrum.display_table(table), hide_index=True, width="stretch")

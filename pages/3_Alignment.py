@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, storage
+from mandate_core import domain, metrics
 from mandate_core import rows as row_schemas
 from mandate_core.charts import alignment
 from mandate_core.panels import alignment as panels
@@ -41,9 +41,8 @@ def _groups(report: dict, breakdown: list, distribution: list, sel, m: int) -> N
 
 
 def render() -> None:
-    ui.require_data()
-    sel = ui.selection()
-    m = storage.min_group_size()
+    ctx = ui.context()
+    sel, m = ctx.selection, ctx.min_group
     report = ui.council_report(sel, m)
     if report is None:
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import metrics, storage, takeaways, views
+from mandate_core import metrics, takeaways, views
 from mandate_core import rows as row_schemas
 from mandate_core.panels import themes as panels
 from mandate_core.text import md_escape
@@ -39,11 +39,9 @@ def _grid(matrix: list, sel, labels: dict[str, str], m: int, coverage: str | Non
 
 
 def render() -> None:
-    cat = ui.require_data()
-    sel = ui.selection()
-    m = storage.min_group_size()
+    ctx = ui.context()
+    sel, m, labels = ctx.selection, ctx.min_group, ctx.labels
     focus = sel.council
-    labels = ui.council_labels(cat, sel)
     focus_name = labels.get(focus or "", focus or "")
     esc = md_escape
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, reports, storage, views
+from mandate_core import domain, reports, views
 from mandate_core import rows as row_schemas
 from mandate_core.charts import narrow as narrow_charts
 from mandate_core.panels import benchmark as panels
@@ -18,11 +18,9 @@ def _use_peer_set(peers: str) -> None:
 
 
 def render() -> None:
-    cat = ui.require_data()
-    sel = ui.selection()
-    m = storage.min_group_size()
+    ctx = ui.context()
+    sel, m, labels = ctx.selection, ctx.min_group, ctx.labels
     focus = sel.council
-    labels = ui.council_labels(cat, sel)
     focus_name = labels.get(focus or "", focus or "")
     esc = md_escape
 

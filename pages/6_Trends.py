@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, storage, views
+from mandate_core import domain, metrics, views
 from mandate_core import rows as row_schemas
 from mandate_core.panels import trends as panels
 from mandate_core.text import md_escape
@@ -29,11 +29,9 @@ def _one_series(series: list, rounds: list[str], dates: list[str], sel, m: int) 
 
 
 def render() -> None:
-    cat = ui.require_data()
-    sel = ui.selection()
-    m = storage.min_group_size()
+    ctx = ui.context()
+    cat, sel, m, labels = ctx.catalog, ctx.selection, ctx.min_group, ctx.labels
     focus = sel.council
-    labels = ui.council_labels(cat, sel)
     focus_name = labels.get(focus or "", focus or "")
     esc = md_escape
 

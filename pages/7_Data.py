@@ -9,8 +9,9 @@ from typing import Any
 
 import streamlit as st
 
-from mandate_core import metrics, reports, storage, views
+from mandate_core import metrics, reports, views
 from mandate_core import rows as row_schemas
+from mandate_core.disclosure import fewer_than
 from mandate_core.text import md_escape
 from pages import _data_admin
 from pages import _layout as ui
@@ -54,13 +55,13 @@ def _loaded_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Select
                          columns=views.LOADED_COLUMNS)
 
 
-def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Selection
+def _downloads_section(ctx: ui.PageContext) -> None:
+    cat, sel, labels, m = ctx.catalog, ctx.selection, ctx.labels, ctx.min_group
     if cat.empty:
         return
-    m = storage.min_group_size()
     st.header("Download the data behind the views", anchor=False)
     st.caption("Spreadsheet-safe CSV and Excel files with exactly the numbers the pages show; numbers behind "
-               f"fewer than {m} participants are left out here too.")
+               f"{fewer_than(m)} are left out here too.")
     focus = sel.council
 
     def item(title: str, what: str, rows: Any, name: str, key: str, columns: Any = None) -> None:
@@ -69,7 +70,7 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
         ui.download_pair(rows, name, key, debrief=sel.debrief, columns=columns)
 
     latest = row_schemas.LATEST  # the Overview page's table with no filter, the Themes page's grid: same files
-    overview = row_schemas.overview(ui.cached(metrics.sector_overview, None, m), m, labels=labels,
+    overview = row_schemas.overview(ui.cached(metrics.sector_overview, None, min_group=m), m, labels=labels,
                                     debrief=sel.anonymise)
     item("Sector overview", "every council's latest round: now, next step and ambition, and the gap",
          row_schemas.with_context("overview", overview, round_shown=latest, min_group_size=m),
@@ -80,25 +81,24 @@ def _downloads_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Sel
          row_schemas.file_stem("theme-matrix", latest), "data_dl_matrix")
     if focus is not None:
         try:
-            report = ui.cached(reports.council_report, focus, sel.round, m)
+            report = ui.cached(reports.council_report, focus, sel.round, min_group=m)
         except reports.ReportError as exc:
             st.caption(f"No report for the chosen council: {md_escape(exc)}.")
             return
         item("Council report", f"{md_escape(labels.get(focus, focus))}, "
              f"{md_escape(ui.clean(report['round']))} "
              f"({report['workshop_date']}): overall and theme by theme",
-             row_schemas.with_context("council", row_schemas.council(report), focus_council=report["name"],
+             row_schemas.with_context("council", row_schemas.council(report, m), focus_council=report["name"],
                                       focus_round=report["round"], min_group_size=m),
              row_schemas.file_stem("council-report", focus, report["round"]), "data_dl_report")
 
 
 def render() -> None:
-    cat = ui.catalog()
+    ctx = ui.context(need_data=False)
+    cat, sel, labels = ctx.catalog, ctx.selection, ctx.labels
     who = ui.principal()
-    sel = ui.selection()
     # Not on the wall either: in debrief mode nobody can import or wipe the data in front of the room.
     admin = who is not None and who.can_import and not sel.debrief
-    labels = ui.council_labels(cat, sel)
 
     st.title("Data", anchor=False)
     st.caption("What is loaded, importing new workshop results, and the data behind every view.")
@@ -109,7 +109,7 @@ def render() -> None:
         st.divider()
     elif who is not None and who.can_import:
         st.caption("Importing and rebuilding are off in debrief mode; turn it off to use them.")
-    _downloads_section(cat, sel, labels)
+    _downloads_section(ctx)
     if admin:
         if not cat.empty:
             st.divider()

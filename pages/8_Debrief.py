@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import debrief, debrief_pack, deck_pptx, storage
+from mandate_core import debrief, debrief_pack, deck_pptx
 from mandate_core.charts.base import figure_table
 from mandate_core.metrics import ReportError
 from mandate_core.text import md_escape
@@ -36,14 +36,14 @@ def _go(step: int, count: int) -> None:
 
 
 def render() -> None:
-    ui.require_data()
-    sel = ui.selection()
+    ctx = ui.context()
+    sel = ctx.selection
     if not sel.council:
         st.info("Choose a council first (turn debrief mode off to see the council list).")
         return
     try:
         deck = ui.cached_shared(debrief.build_deck, sel.council, sel.round, sel.peers, ui.anon_key(),
-                                storage.min_group_size())
+                                ctx.min_group)
     except ReportError as exc:
         st.warning("The debrief cannot be shown: " + md_escape(exc))
         return
@@ -54,7 +54,7 @@ def render() -> None:
     # A phone gets the same slides with its charts laid out for its width (the downloads stay as they are).
     phone = ui.narrow()
     screen = ui.cached_shared(debrief.build_deck, sel.council, sel.round, sel.peers, ui.anon_key(),
-                              storage.min_group_size(), narrow=True) if phone else deck
+                              ctx.min_group, narrow=True) if phone else deck
     slide = screen.slides[min(number, len(screen.slides)) - 1]
 
     left, middle, right = st.columns([1, 6, 1], vertical_alignment="center")

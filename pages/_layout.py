@@ -15,7 +15,8 @@ import threading
 import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -23,7 +24,7 @@ import duckdb
 import streamlit as st
 
 from mandate_core import catalog as catalog_mod
-from mandate_core import storage
+from mandate_core import disclosure, storage
 from mandate_core.selection import Selection
 from mandate_core.text import md_escape
 
@@ -229,6 +230,45 @@ def council_labels(cat: catalog_mod.Catalog, sel: Selection) -> dict[str, str]:
     return anon.names(names) if anon is not None else names
 
 
+@dataclass(frozen=True)
+class PageContext:
+    """What every page starts from, built once per run by the entry file (dashboard.py) so that no page
+    repeats the setup lines or resolves the disclosure threshold itself: the catalog, the (scoped)
+    selection, the threshold and every council's shown name (its own, or "Peer N" when anonymised)."""
+
+    catalog: catalog_mod.Catalog
+    selection: Selection
+    min_group: int
+    labels: Mapping[str, str]
+
+
+#: Where the entry file keeps this run's :class:`PageContext` (``st.session_state``).
+CONTEXT_KEY = "_page_context"
+
+
+def build_context(cat: catalog_mod.Catalog) -> PageContext:
+    """This run's page context (the entry file calls it once, after the sidebar set the selection).
+
+    The threshold is resolved here, at the app's edge, and passed to the core as a required argument;
+    a ``MANDATE_MIN_GROUP`` that is not a whole number raises :class:`disclosure.ThresholdError`."""
+    sel = selection()
+    return PageContext(catalog=cat, selection=sel, min_group=disclosure.configured_min_group(),
+                       labels=council_labels(cat, sel))
+
+
+def context(*, need_data: bool = True) -> PageContext:
+    """The page context of this run, for a page's first line (``ctx = ui.context()``).
+
+    ``need_data``: stop the page with a way forward when nothing is loaded yet (the Data and Workshop
+    pages work on an empty store and pass False)."""
+    ctx = st.session_state.get(CONTEXT_KEY)
+    if not isinstance(ctx, PageContext):  # not through the entry file (it always sets one): build it here
+        ctx = build_context(catalog())
+    if need_data:
+        require_data(ctx.catalog)
+    return ctx
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _anonymiser(db: str, version: tuple[int, ...], focus: str | None, key: str) -> Any:
     from mandate_core.anonymise import Anonymiser
@@ -303,9 +343,9 @@ def council_report(sel: Selection, min_group: int) -> dict[str, Any] | None:
         return None
 
 
-def require_data() -> catalog_mod.Catalog:
+def require_data(cat: catalog_mod.Catalog | None = None) -> catalog_mod.Catalog:
     """Stop the page with a way forward when nothing is loaded yet."""
-    cat = catalog()
+    cat = cat if cat is not None else catalog()
     if cat.empty:
         st.info("No workshop results are loaded yet. Import a councils file and a responses file on the "
                 "Data page, or rebuild the demo data there.")

@@ -51,4 +51,4 @@ def live_view(code: str, min_group: int) -> None:
     elif revealed and room:
         st.markdown("## " + md_escape(takeaways.overall_sentence(room["overall"], min_group)))
         ui.show(council.themes(room, min_group, debrief=True, narrow=ui.narrow()), key="ws_room", numbers_table=False)
-        st.dataframe(spectrum.display_table(spectrum.council_rows(room)), hide_index=True)
+        st.dataframe(spectrum.display_table(spectrum.council_rows(room, min_group=min_group)), hide_index=True)

@@ -14,7 +14,7 @@ import pytest
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from mandate_core import access, demo, peersets, storage, views
+from mandate_core import access, demo, disclosure, peersets, storage, views
 from mandate_core.text import md_escape
 
 REPO = Path(__file__).resolve().parent.parent
@@ -132,7 +132,7 @@ def test_each_peer_set_download_differs_in_name_and_column(db: Path, files: File
         assert name.startswith("benchmark-brackenfield-") and name.endswith(".csv")
         assert rows and {r["focus_council"] for r in rows} == {"Brackenfield District Council"}
         assert len({r["peer_set"] for r in rows}) == 1 and len({r["focus_round"] for r in rows}) == 1
-        assert {r["min_group_size"] for r in rows} == {str(storage.min_group_size())}
+        assert {r["min_group_size"] for r in rows} == {str(disclosure.configured_min_group())}
         assert {r["peer_set"] for r in peer_rows} == {rows[0]["peer_set"]} and peer_name != name
         seen[peers] = (name, rows[0]["peer_set"])
     assert len({n for n, _ in seen.values()}) == 3 and len({p for _, p in seen.values()}) == 3

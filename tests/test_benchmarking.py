@@ -95,7 +95,7 @@ def sector():
 
 def _bench(con, peers: str, cid: str = "F", metric: str = "position", horizon: str | None = "now",
            theme: str | None = None, round_label: str | None = None) -> dict:
-    return benchmark_report(con, cid, metric, horizon, theme, peers, round_label, 3)
+    return benchmark_report(con, cid, metric, horizon, theme, peers, round_label, min_group=3)
 
 
 def test_peer_group(sector) -> None:
@@ -190,12 +190,12 @@ def test_sector_theme_slices_all_rows_of_that_theme() -> None:
     _workshop(con, "F", "r", "2024-01-01", [4, 4, 4], [5, 5, 5], theme="Town centres", sector="economy")
     _workshop(con, "F", "r", "2024-01-01", [6, 6, 6], [6, 6, 6], theme="Care", sector="health")
     _workshop(con, "G", "r", "2024-01-01", [5, 5, 5], [5, 5, 5], theme="Growth", sector="economy")
-    doc = benchmark_report(con, "F", "position", "now", "economy", "all", None, 3)
+    doc = benchmark_report(con, "F", "position", "now", "economy", "all", None, min_group=3)
     # economy rows of F: 2,2,2,4,4,4 → 3.0; G 5 → below → 0
     assert doc["theme"] == "economy" and doc["value"] == approx(3.0) and doc["percentile"] == approx(0.0)
-    health = benchmark_report(con, "F", "position", "now", "health", "all", None, 3)
+    health = benchmark_report(con, "F", "position", "now", "health", "all", None, min_group=3)
     assert health["value"] == approx(6.0) and health["peers"] == 0  # G has no health theme
-    overall = benchmark_report(con, "F", "position", "now", None, "all", None, 3)
+    overall = benchmark_report(con, "F", "position", "now", None, "all", None, min_group=3)
     assert overall["value"] == approx((6 + 12 + 18) / 9)
 
 
@@ -207,10 +207,10 @@ def test_metric_table_one_row_per_council(sector) -> None:
     assert by_id["A"]["round"] == "2024" and by_id["A"]["value"] == approx(2.0)
     assert (by_id["D"]["status"], by_id["D"]["value"]) == ("suppressed", None)
     assert (by_id["N"]["status"], by_id["N"]["value"]) == ("missing", None)
-    gaps = {r["council_id"]: r["value"] for r in benchmarking.metric_table(sector, "gap", None)}
+    gaps = {r["council_id"]: r["value"] for r in benchmarking.metric_table(sector, "gap", None, min_group=3)}
     assert gaps["B"] == approx(2.0)
     with pytest.raises(ReportError):
-        benchmarking.metric_table(sector, "position", None)
+        benchmarking.metric_table(sector, "position", None, min_group=3)
 
 
 def test_peer_ids(sector) -> None:

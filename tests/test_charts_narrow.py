@@ -67,7 +67,7 @@ def test_debrief_on_a_phone_uses_normal_type(sector: list[dict]) -> None:  # noq
 
 
 def test_rows_get_room_for_their_label_and_marks(report: dict) -> None:  # noqa: F811
-    fig = spectrum.council_spectrum(report, narrow=True)
+    fig = spectrum.council_spectrum(report, narrow=True, min_group=3)
     labels = _row_labels(fig)
     assert [narrow.plain(a.text) for a in labels] == ["All themes", "Jobs & <skills>", "Care", "Tiny"]
     lo, hi = fig.layout.yaxis.range
@@ -79,10 +79,10 @@ def test_rows_get_room_for_their_label_and_marks(report: dict) -> None:  # noqa:
 
 
 def test_a_value_column_joins_the_row_label_on_a_phone(report: dict) -> None:  # noqa: F811
-    wide = spectrum.consensus_chart(report, "ambition")
+    wide = spectrum.consensus_chart(report, "ambition", min_group=3)
     column = [a.text for a in wide.layout.annotations if a.xref == "paper" and a.x == 1.0]
     assert column and wide.layout.margin.r > 60
-    fig = spectrum.consensus_chart(report, "ambition", narrow=True)
+    fig = spectrum.consensus_chart(report, "ambition", narrow=True, min_group=3)
     assert [a for a in fig.layout.annotations if a.xref == "paper" and a.x == 1.0] == []
     assert fig.layout.margin.r <= 24  # the plot keeps the width the column took
     labels = " | ".join(a.text for a in _row_labels(fig))
@@ -90,13 +90,13 @@ def test_a_value_column_joins_the_row_label_on_a_phone(report: dict) -> None:  #
 
 
 def test_risk_ticks_fit_a_phone(report: dict) -> None:  # noqa: F811
-    fig = spectrum.risk_chart(report, narrow=True)
+    fig = spectrum.risk_chart(report, narrow=True, min_group=3)
     assert len(fig.layout.xaxis.tickvals) == 5 and fig.layout.xaxis.tickfont.size == 13
     assert fig.layout.xaxis.title.text.count("<br>") == 0  # "Risk appetite (Orange Book levels)" fits
 
 
 def test_journey_on_a_phone_names_its_points_in_a_legend(report: dict) -> None:  # noqa: F811
-    fig = spectrum.overall_journey(report, debrief=True, narrow=True)
+    fig = spectrum.overall_journey(report, debrief=True, narrow=True, min_group=3)
     assert all(t.mode == "markers" for t in fig.data)
     assert [t.name for t in fig.data] == ["Now 2.1", "Next step 3.3", "Ambition 4.7"]
     assert fig.layout.showlegend is True

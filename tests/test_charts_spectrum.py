@@ -146,7 +146,7 @@ def report() -> dict:
 
 
 def test_council_spectrum_values_order_and_hidden(report: dict) -> None:
-    fig = spectrum.council_spectrum(report)
+    fig = spectrum.council_spectrum(report, min_group=3)
     ticks = list(fig.layout.yaxis.ticktext)
     assert ticks == ["<b>All themes</b>", "Jobs &amp; &lt;skills&gt;", "Care", "Tiny"]  # by ambition, hidden last
     ys = list(fig.layout.yaxis.tickvals)
@@ -167,7 +167,7 @@ def test_council_spectrum_values_order_and_hidden(report: dict) -> None:
 
 
 def test_risk_chart_orange_book_axis(report: dict) -> None:
-    fig = spectrum.risk_chart(report)
+    fig = spectrum.risk_chart(report, min_group=3)
     assert [t.replace("<br>", " ") for t in fig.layout.xaxis.ticktext] == [
         "1 Averse", "2 Minimal", "3 Cautious", "4 Open", "5 Eager"]
     amb = next(t for t in fig.data if t.name == "Risk appetite for the ambition")
@@ -182,7 +182,7 @@ def _value_column(fig) -> list[str]:  # noqa: ANN001
 
 
 def test_consensus_chart_words_and_values(report: dict) -> None:
-    fig = spectrum.consensus_chart(report, "ambition")
+    fig = spectrum.consensus_chart(report, "ambition", min_group=3)
     dots = fig.data[0]
     assert dots.mode == "markers"  # dots on a fixed 0–1 axis, not bars from zero
     assert list(dots.x) == [0.55, 0.72, 0.45]
@@ -191,13 +191,13 @@ def test_consensus_chart_words_and_values(report: dict) -> None:
     assert _value_column(fig) == ["0.55 (moderate)", "0.72 (high)", "0.45 (low)"]
     assert fig.layout.margin.r > 100
     assert fig.layout.title.text == "Agreement is high on 1 of 2 themes; lowest on “Care” (0.45, low)"
-    now = spectrum.consensus_chart(report, "now")
+    now = spectrum.consensus_chart(report, "now", min_group=3)
     assert list(now.data[0].x) == [0.66, 0.8, 0.4]
     assert now.to_json() != fig.to_json()
 
 
 def test_council_rows_table(report: dict) -> None:
-    rows = spectrum.council_rows(report)
+    rows = spectrum.council_rows(report, min_group=3)
     assert len(rows) == 4 * 3
     first = rows[0]
     assert first["theme"] == "All themes" and first["horizon"] == "Now" and first["position"] == 2.1
@@ -219,13 +219,13 @@ def test_display_table_turns_mixed_columns_into_text() -> None:
 def test_consensus_title_agrees_with_the_all_themes_row(report: dict) -> None:
     """Every theme high but the pooled row moderate: the title says both, so it never contradicts a dot."""
     agreed = {**report, "themes": [{**t, "ambition": sl(4.0, consensus=0.8)} for t in report["themes"][:2]]}
-    fig = spectrum.consensus_chart(agreed, "ambition")
+    fig = spectrum.consensus_chart(agreed, "ambition", min_group=3)
     assert fig.layout.title.text == "Agreement is high on all 2 themes, moderate (0.55) with all themes pooled"
     assert _value_column(fig)[0] == "0.55 (moderate)"
 
 
 def test_overall_journey_names_and_values_every_point(report: dict) -> None:
-    fig = spectrum.overall_journey(report, debrief=True)
+    fig = spectrum.overall_journey(report, debrief=True, min_group=3)
     texts = {t.name: t.text[0] for t in fig.data}
     assert texts == {"Now": "<b>Now 2.1</b>", "Next step (1–2 years)": "<b>Next step 3.3</b>",
                      "Ambition (about 5 years)": "<b>Ambition 4.7</b>"}
@@ -233,13 +233,13 @@ def test_overall_journey_names_and_values_every_point(report: dict) -> None:
     assert any(a.text == "Risk appetite rises from Minimal (2.1) now to Open (3.7) for the ambition."
                for a in fig.layout.annotations)
     hidden = {**report, "overall": {**report["overall"], "next": HIDDEN}}
-    fig = spectrum.overall_journey(hidden)
+    fig = spectrum.overall_journey(hidden, min_group=3)
     assert [t.name for t in fig.data] == ["Now", "Ambition (about 5 years)"]
     assert "next step: not shown — small group" in [a.text for a in fig.layout.annotations]
 
 
 def test_band_names_use_darker_band_ink(report: dict) -> None:
-    fig = spectrum.council_spectrum(report)
+    fig = spectrum.council_spectrum(report, min_group=3)
     names = {a.text: a.font.color for a in fig.layout.annotations if a.text in ("<b>Better</b>", "<b>New</b>")}
     assert names == {"<b>Better</b>": base.BAND_TEXT_COLOURS["Better"], "<b>New</b>": base.BAND_TEXT_COLOURS["New"]}
     assert fig.layout.xaxis.tickfont.color == base.INK
@@ -247,7 +247,7 @@ def test_band_names_use_darker_band_ink(report: dict) -> None:
 
 def test_long_titles_wrap_instead_of_being_cut(report: dict) -> None:
     title = "A very long takeaway sentence " * 5
-    fig = spectrum.council_spectrum(report, title=title)
+    fig = spectrum.council_spectrum(report, title=title, min_group=3)
     assert "<br>" in fig.layout.title.text
-    one = spectrum.council_spectrum(report, title="Short")
+    one = spectrum.council_spectrum(report, title="Short", min_group=3)
     assert fig.layout.margin.t > one.layout.margin.t

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from mandate_core import demo, domain, metrics, palette, reports, storage, views
+from mandate_core import demo, disclosure, domain, metrics, palette, reports, storage, views
 from mandate_core.charts import alignment, spectrum
 from mandate_core.charts import benchmark as benchmark_charts
 from mandate_core.charts import themes as theme_charts
@@ -178,12 +178,12 @@ def _is_text(path: tuple[str, ...]) -> bool:
 def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Every chart builder's figure on the demo data, normal and debrief."""
     db: Path = demo.build_database(tmp_path_factory.mktemp("contrast") / "demo.duckdb")
-    m = domain.DEFAULT_MIN_GROUP
+    m = disclosure.DEFAULT_MIN_GROUP
     out: dict[str, Any] = {}
     with storage.connect(db, read_only=True) as con:
         overview = metrics.sector_overview(con, None, min_group=m)
         council = next(r["council_id"] for r in overview if len(metrics.trend(con, r["council_id"], m)) >= 2)
-        report = reports.council_report(con, council, None, m)
+        report = reports.council_report(con, council, None, min_group=m)
         rnd = report["round"]
         breakdown = metrics.group_breakdown(con, council, rnd, min_group=m)
         distribution = metrics.answer_distribution(con, council, rnd, min_group=m)
@@ -199,10 +199,10 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for debrief in (False, True):
         d = "debrief" if debrief else "normal"
         out[f"overview {d}"] = spectrum.overview_dumbbell(overview, focus=council, labels=labels, debrief=debrief)
-        out[f"council {d}"] = spectrum.council_spectrum(report, debrief=debrief)
-        out[f"journey {d}"] = spectrum.overall_journey(report, debrief=debrief)
-        out[f"risk {d}"] = spectrum.risk_chart(report, debrief=debrief)
-        out[f"consensus {d}"] = spectrum.consensus_chart(report, "ambition", debrief=debrief)
+        out[f"council {d}"] = spectrum.council_spectrum(report, debrief=debrief, min_group=m)
+        out[f"journey {d}"] = spectrum.overall_journey(report, debrief=debrief, min_group=m)
+        out[f"risk {d}"] = spectrum.risk_chart(report, debrief=debrief, min_group=m)
+        out[f"consensus {d}"] = spectrum.consensus_chart(report, "ambition", debrief=debrief, min_group=m)
         out[f"groups {d}"] = alignment.group_positions(breakdown, theme, "ambition", m, debrief=debrief)
         out[f"distribution {d}"] = alignment.distribution_chart(distribution, theme, "ambition", m, debrief=debrief)
         out[f"gap {d}"] = alignment.officer_member_gap_chart(report["themes"], "ambition", m, debrief=debrief)

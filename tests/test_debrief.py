@@ -25,7 +25,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def deck(demo_db: Path) -> debrief.Deck:
     with storage.connect(demo_db, read_only=True) as con:
-        return debrief.build_deck(con, FOCUS, None, "all", key="test-key")
+        return debrief.build_deck(con, FOCUS, None, "all", key="test-key", min_group=3)
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +100,8 @@ def test_no_other_council_in_any_slide(deck: debrief.Deck, others: list[dict]) -
 
 def test_peer_numbers_are_stable_for_a_key(demo_db: Path, deck: debrief.Deck) -> None:
     with storage.connect(demo_db, read_only=True) as con:
-        again = debrief.build_deck(con, FOCUS, None, "all", key="test-key")
-        other_key = debrief.build_deck(con, FOCUS, None, "all", key="another")
+        again = debrief.build_deck(con, FOCUS, None, "all", key="test-key", min_group=3)
+        other_key = debrief.build_deck(con, FOCUS, None, "all", key="another", min_group=3)
     assert again.slides[4].figure.to_json() == deck.slides[4].figure.to_json()
     assert other_key.slides[4].figure.to_json() != deck.slides[4].figure.to_json()
 
@@ -218,7 +218,7 @@ def test_peer_slide_numbers_peers_as_every_page_and_download_does(demo_db: Path,
 
     with storage.connect(demo_db, read_only=True) as con:
         anon = Anonymiser(FOCUS, metrics.list_councils(con), key="test-key")
-        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", "all")
+        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", "all", min_group=3)
     fig = deck.slides[4].figure
     dots = next(t for t in fig.data if t.name == "Peers")
     shown = sorted(zip((int(y) for y in dots.y), dots.customdata, (round(x, 9) for x in dots.x), strict=True))

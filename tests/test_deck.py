@@ -33,7 +33,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def deck(demo_db: Path) -> debrief.Deck:
     with storage.connect(demo_db, read_only=True) as con:
-        return debrief.build_deck(con, FOCUS, None, "all", key="test-key")
+        return debrief.build_deck(con, FOCUS, None, "all", key="test-key", min_group=3)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def prs(data: bytes) -> object:
 @pytest.fixture(scope="module")
 def report(demo_db: Path) -> dict:
     with storage.connect(demo_db, read_only=True) as con:
-        return reports.council_report(con, FOCUS, None)
+        return reports.council_report(con, FOCUS, None, min_group=3)
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +138,7 @@ def test_benchmark_chart_has_the_benchmark_numbers_and_anonymised_peers(
     prs: object, deck: debrief.Deck, demo_db: Path, report: dict
 ) -> None:
     with storage.connect(demo_db, read_only=True) as con:
-        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", "all")
+        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", "all", min_group=3)
     slide = prs.slides[[s.key for s in deck.slides].index("peers")]
     chart = _charts(slide)[0].chart
     assert chart.chart_type in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)  # markers only, no lines
@@ -229,8 +229,8 @@ def test_ideas_by_theme_groups_shared_ideas_once() -> None:
 def test_few_peers_read_the_same_in_the_file_as_on_screen(demo_db: Path) -> None:
     """With 2 peers the screen draws no box and no percentile and says "compare with care": so does the file."""
     with storage.connect(demo_db, read_only=True) as con:
-        small = debrief.build_deck(con, FOCUS, None, "aldermoor,dunmere", key="k")
-        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", "aldermoor,dunmere")
+        small = debrief.build_deck(con, FOCUS, None, "aldermoor,dunmere", key="k", min_group=3)
+        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", "aldermoor,dunmere", min_group=3)
     prs = Presentation(io.BytesIO(deck_pptx.build_pptx(small, peer_set=small.peer_set)))
     slide = prs.slides[[s.key for s in small.slides].index("peers")]
     chart = _charts(slide)[0].chart
@@ -335,7 +335,7 @@ def test_write_deck_replaces_the_file_whole(demo_db: Path, tmp_path: Path, monke
 
     monkeypatch.setattr(deck_pptx.os, "replace", broken)
     with storage.connect(demo_db, read_only=True) as con, pytest.raises(deck_pptx.DeckError, match="No space"):
-        deck_pptx.write_deck(con, FOCUS, None, "all", out)
+        deck_pptx.write_deck(con, FOCUS, None, "all", out, min_group=3)
     assert out.read_bytes() == b"earlier"
     assert [p.name for p in tmp_path.iterdir()] == ["d.pptx"]
 

@@ -261,3 +261,103 @@ def test_suppressed_marker_carries_no_numbers() -> None:
     assert not any(isinstance(v, int | float) and not isinstance(v, bool) for v in (marker.reason,))
     with pytest.raises(AttributeError):
         marker.position  # type: ignore[attr-defined]  # noqa: B018
+
+
+# --- the threshold: disclosure's own configuration, resolved once at the edge ---------------------------
+
+
+def test_the_threshold_is_the_argument_else_the_setting_else_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(disclosure.ENV_MIN_GROUP, raising=False)
+    assert disclosure.configured_min_group() == 3
+    assert disclosure.configured_min_group(7) == 7
+    assert disclosure.configured_min_group(0) == 1  # never below one person
+    monkeypatch.setenv(disclosure.ENV_MIN_GROUP, " 10 ")
+    assert disclosure.configured_min_group() == 10
+    assert disclosure.configured_min_group(4) == 4  # an explicit value wins over the setting
+    monkeypatch.setenv(disclosure.ENV_MIN_GROUP, "-2")
+    assert disclosure.configured_min_group() == 1
+    monkeypatch.setenv(disclosure.ENV_MIN_GROUP, "")
+    assert disclosure.configured_min_group() == 3
+
+
+def test_a_setting_that_is_not_a_whole_number_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(disclosure.ENV_MIN_GROUP, "three")
+    with pytest.raises(disclosure.ThresholdError, match="MANDATE_MIN_GROUP must be a whole number, not 'three'"):
+        disclosure.configured_min_group()
+
+
+def test_the_command_line_reports_a_bad_setting_and_exits_1(tmp_path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from mandate_core import cli, demo
+
+    db = tmp_path / "m.duckdb"
+    demo.build_database(db)
+    monkeypatch.setenv(disclosure.ENV_MIN_GROUP, "lots")
+    assert cli.main(["report", "--db", str(db), "--council", "aldermoor", "--json"]) == 1
+    assert capsys.readouterr().err == "error: MANDATE_MIN_GROUP must be a whole number, not 'lots'\n"
+
+
+def test_the_command_line_passes_the_setting_down(tmp_path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from mandate_core import cli, demo
+
+    db = tmp_path / "m.duckdb"
+    demo.build_database(db)
+    monkeypatch.setenv(disclosure.ENV_MIN_GROUP, "999")
+    assert cli.main(["report", "--db", str(db), "--council", "aldermoor", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["min_group_size"] == 999 and doc["overall"]["now"] == {"suppressed": True}
+
+
+def test_the_store_no_longer_resolves_the_threshold() -> None:
+    from mandate_core import storage
+
+    assert not hasattr(storage, "min_group_size") and not hasattr(storage, "ENV_MIN_GROUP")
+
+
+def _core_functions() -> list[tuple[str, object]]:
+    import importlib
+    import inspect
+    import pkgutil
+
+    import mandate_core
+
+    out: list[tuple[str, object]] = []
+    for info in pkgutil.walk_packages(mandate_core.__path__, "mandate_core."):
+        if info.name == "mandate_core.__main__":  # runs the command line when imported
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if inspect.isclass(obj) and obj.__module__ == module.__name__:
+                out += [(f"{info.name}.{name}.{m}", f) for m, f in vars(obj).items() if inspect.isfunction(f)]
+            elif inspect.isfunction(obj) and obj.__module__ == module.__name__:
+                out.append((f"{info.name}.{name}", obj))
+    return out
+
+
+def test_no_core_function_gives_the_threshold_a_default() -> None:
+    """The threshold is resolved once at the edge (cli, the app's page context) and passed down: a default
+    (None meaning "read the setting", or a silent 3) would let a caller forget it and get another one."""
+    import inspect
+
+    seen, defaulted = 0, []
+    for name, func in _core_functions():
+        for param in inspect.signature(func).parameters.values():  # type: ignore[arg-type]
+            if param.name in ("min_group", "min_group_size"):
+                seen += 1
+                if param.default is not inspect.Parameter.empty:
+                    defaulted.append(f"{name}({param.name}={param.default!r})")
+    assert defaulted == []
+    assert seen >= 40  # the scan does see the core's functions (about 50 take the threshold)
+
+
+def test_no_chart_builder_reads_the_threshold_from_the_report() -> None:
+    from pathlib import Path
+
+    charts = Path(disclosure.__file__).parent / "charts"
+    offenders = [f"{p.name}:{n}" for p in sorted(charts.glob("*.py"))
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if "min_group_size" in line and ".get(" in line]
+    assert offenders == []

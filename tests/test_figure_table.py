@@ -39,14 +39,14 @@ def test_alt_is_the_title_as_plain_words() -> None:
     fig = spectrum.go.Figure(layout={"title": {"text": "Jobs &amp; <b>care</b><br>aim for New"}})
     assert base.figure_alt(fig) == "Jobs & care aim for New"
     built = spectrum.council_spectrum({"council_id": "x", "name": "X", "overall": {}, "themes": [],
-                                       "min_group_size": 3}, title="Jobs & care aim for New")
+                                       "min_group_size": 3}, title="Jobs & care aim for New", min_group=3)
     assert base.figure_alt(built) == "Jobs & care aim for New"  # the builder escapes, the alt reads it back
     assert base.plain('<span style="color:#444444">▶ <b>Peer 3</b></span>') == "Peer 3"
     assert base.figure_alt(spectrum.go.Figure()) == "Chart"
 
 
 def test_council_spectrum_table_holds_the_drawn_numbers_and_nothing_hidden(report: dict) -> None:
-    fig = spectrum.council_spectrum(report)
+    fig = spectrum.council_spectrum(report, min_group=3)
     rows = base.figure_table(fig)
     assert rows == [
         {"Row": "All themes", "Now": 2.1, "Next step (1–2 years)": 3.3, "Ambition (about 5 years)": 4.7},

@@ -235,19 +235,19 @@ def test_core_functions_the_pages_call_refuse_hostile_values(demo_db: Path, demo
     with storage.connect(demo_db, read_only=True) as con:
         for value in HOSTILE.values():
             for call in (
-                lambda v: reports.council_report(con, v, None),
-                lambda v: reports.council_report(con, "aldermoor", v),
-                lambda v: metrics.sector_overview(con, v),
-                lambda v: metrics.theme_notes(con, v, v),
-                lambda v: metrics.group_breakdown(con, "aldermoor", v),
-                lambda v: metrics.answer_distribution(con, v, None),
-                lambda v: metrics.council_summary(con, v, v),
-                lambda v: metrics.trend(con, v),
+                lambda v: reports.council_report(con, v, None, min_group=3),
+                lambda v: reports.council_report(con, "aldermoor", v, min_group=3),
+                lambda v: metrics.sector_overview(con, v, min_group=3),
+                lambda v: metrics.theme_notes(con, v, v, min_group=3),
+                lambda v: metrics.group_breakdown(con, "aldermoor", v, min_group=3),
+                lambda v: metrics.answer_distribution(con, v, None, min_group=3),
+                lambda v: metrics.council_summary(con, v, v, min_group=3),
+                lambda v: metrics.trend(con, v, min_group=3),
                 lambda v: metrics.latest_round(con, v),
-                lambda v: views.benchmark_view(con, "aldermoor", None, "position", "ambition", v),
-                lambda v: views.benchmark_view(con, "aldermoor", None, "position", v, "all"),
-                lambda v: debrief.build_deck(con, "aldermoor", None, v, "key"),
-                lambda v: debrief.build_deck(con, v, None, "all", "key"),
+                lambda v: views.benchmark_view(con, "aldermoor", None, "position", "ambition", v, min_group=3),
+                lambda v: views.benchmark_view(con, "aldermoor", None, "position", v, "all", min_group=3),
+                lambda v: debrief.build_deck(con, "aldermoor", None, v, "key", min_group=3),
+                lambda v: debrief.build_deck(con, v, None, "all", "key", min_group=3),
             ):
                 try:
                     call(value)

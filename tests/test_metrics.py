@@ -316,12 +316,12 @@ def test_sector_overview_and_theme_matrix() -> None:
 
 def test_page_functions_on_unknown_council_are_empty() -> None:
     con = new_db()
-    assert metrics.group_breakdown(con, "nope", None) == []
-    assert metrics.answer_distribution(con, "nope", None) == []
-    assert metrics.theme_notes(con, "nope", None) == []
-    assert metrics.trend(con, "nope") == []
+    assert metrics.group_breakdown(con, "nope", None, min_group=3) == []
+    assert metrics.answer_distribution(con, "nope", None, min_group=3) == []
+    assert metrics.theme_notes(con, "nope", None, min_group=3) == []
+    assert metrics.trend(con, "nope", min_group=3) == []
     assert metrics.council_rounds(con, "nope") == []
-    assert metrics.sector_overview(con) == []
+    assert metrics.sector_overview(con, min_group=3) == []
 
 
 def test_no_float_is_nan() -> None:

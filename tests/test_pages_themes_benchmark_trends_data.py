@@ -139,7 +139,7 @@ def test_themes_focus_row_and_bars_follow_the_council(demo_env: Path) -> None:
     assert _titles(at)[1].startswith("Hollinshire County Council aims highest on")
     # The bars are the council report's ambition positions, most ambitious first.
     with storage.connect(demo_env, read_only=True) as con:
-        report = reports.council_report(con, "hollinshire")
+        report = reports.council_report(con, "hollinshire", min_group=3)
     expected = sorted((t["ambition"]["position"] for t in report["themes"]), reverse=True)
     assert bars["data"][0]["x"] == pytest.approx(expected)
 
@@ -177,7 +177,7 @@ def test_benchmark_numbers_equal_the_cli_report(demo_env: Path, metric: str, hor
     themes = [None, *[k for k in ("economy", "communities", "health", "environment", "place", "learning",
                                    "digital", "organisation")]]
     with storage.connect(demo_env, read_only=True) as con:
-        docs = {t: reports.benchmark_report(con, "aldermoor", metric, horizon, t, "all") for t in themes}
+        docs = {t: reports.benchmark_report(con, "aldermoor", metric, horizon, t, "all", min_group=3) for t in themes}
     covered = [t for t in themes if t is None or docs[t]["value"] is not None]
     table = at.table[0].value
     assert len(table) == len(covered)
@@ -239,7 +239,7 @@ def test_trends_show_the_rounds_and_the_theme_control_acts(demo_env: Path) -> No
     with storage.connect(demo_env, read_only=True) as con:
         from mandate_core import metrics
 
-        trend = metrics.trend(con, "aldermoor")
+        trend = metrics.trend(con, "aldermoor", min_group=3)
     ambition = next(t for t in one["data"] if t["name"].startswith("Ambition"))
     assert ambition["y"] == pytest.approx([r["overall"]["ambition"]["position"] for r in trend])
     assert _titles(at)[0].startswith("Ambition rose from")
@@ -368,9 +368,9 @@ def test_an_earlier_round_moves_the_bars_and_the_benchmark_but_not_the_sector_gr
     at = _open(THEMES, "aldermoor", sb_round="2024 baseline")
     assert "The grid shows every council\\'s latest round" in _texts(at)  # Markdown text: the ' escaped
     with storage.connect(demo_env, read_only=True) as con:
-        report = reports.council_report(con, "aldermoor", "2024 baseline")
+        report = reports.council_report(con, "aldermoor", "2024 baseline", min_group=3)
         doc = reports.benchmark_report(con, "aldermoor", "position", "ambition", None, "peer_group",
-                                       "2024 baseline")
+                                       "2024 baseline", min_group=3)
     bars = _figures(at)[1]
     assert bars["data"][0]["x"] == pytest.approx(
         sorted((t["ambition"]["position"] for t in report["themes"]), reverse=True))

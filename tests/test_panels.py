@@ -28,7 +28,7 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
 @pytest.fixture(scope="module")
 def report(con: duckdb.DuckDBPyConnection) -> dict:
     council_id = str(metrics.list_councils(con)[0]["council_id"])
-    return reports.council_report(con, council_id, None, M)
+    return reports.council_report(con, council_id, None, min_group=M)
 
 
 def test_a_panel_reads_its_numbers_off_its_figure_unless_it_has_rows(report: dict) -> None:
@@ -54,7 +54,7 @@ def test_council_panels_carry_the_council_takeaways_and_reading_notes(report: di
     assert spectrum_panel.how_to_read == takeaways.how_to_read_council(5)  # the threshold is the view's own
     assert spectrum_panel.takeaway == figure_title(spectrum_panel.figure) and spectrum_panel.takeaway
     assert council.risk(report, M).how_to_read == takeaways.how_to_read_risk(M)
-    consensus = council.consensus(report, "now")
+    consensus = council.consensus(report, "now", M)
     assert consensus.how_to_read == takeaways.how_to_read_consensus()
     assert consensus.takeaway == figure_title(consensus.figure)
 

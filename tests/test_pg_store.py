@@ -248,7 +248,7 @@ def test_mandate_db_may_name_a_postgresql_store(pg_demo: str, monkeypatch: pytes
     monkeypatch.setenv(storage.ENV_DB, pg_demo)
     assert storage.resolve_db_path(None) == pg_demo and storage.is_shared_store(None)
     with storage.connect(None, read_only=True) as con:
-        doc = reports.council_report(con, "aldermoor", None)
+        doc = reports.council_report(con, "aldermoor", None, min_group=3)
     assert doc["council_id"] == "aldermoor" and doc["participants"] > 0
 
 

@@ -9,7 +9,7 @@ import time
 import pytest
 from metrics_fixtures import add_council, add_round, new_db, small_council
 
-from mandate_core import reports, storage
+from mandate_core import disclosure, reports, storage
 from mandate_core.reports import ReportError, benchmark_report, council_report
 
 approx = lambda v: pytest.approx(v, abs=1e-9)  # noqa: E731
@@ -111,12 +111,13 @@ def test_min_group_from_argument_and_environment(monkeypatch: pytest.MonkeyPatch
     # o1 3 and l1 5 → 4.0 now; 5 and 6 → 5.5 ambition → gap 1.5
     assert at2["min_group_size"] == 2
     assert zero["now"]["position"] == approx(4.0) and zero["gap"] == approx(1.5)
-    monkeypatch.setenv(storage.ENV_MIN_GROUP, "11")
-    doc = council_report(con, "S1")
+    # The environment is read once at the edge (disclosure.configured_min_group) and passed down.
+    monkeypatch.setenv(disclosure.ENV_MIN_GROUP, "11")
+    doc = council_report(con, "S1", min_group=disclosure.configured_min_group())
     assert doc["min_group_size"] == 11
     assert doc["overall"]["now"] == SUPPRESSED and doc["overall"]["gap"] is None
-    monkeypatch.setenv(storage.ENV_MIN_GROUP, "2")
-    assert council_report(con, "S1")["themes"][1]["now"] != SUPPRESSED
+    monkeypatch.setenv(disclosure.ENV_MIN_GROUP, "2")
+    assert council_report(con, "S1", min_group=disclosure.configured_min_group())["themes"][1]["now"] != SUPPRESSED
 
 
 def test_report_errors() -> None:
@@ -124,11 +125,11 @@ def test_report_errors() -> None:
     small_council(con)
     add_council(con, "EMPTY")
     with pytest.raises(ReportError, match="unknown council"):
-        council_report(con, "NOPE")
+        council_report(con, "NOPE", min_group=3)
     with pytest.raises(ReportError, match="no round"):
-        council_report(con, "S1", "1999")
+        council_report(con, "S1", "1999", min_group=3)
     with pytest.raises(ReportError, match="no workshop rounds"):
-        council_report(con, "EMPTY")
+        council_report(con, "EMPTY", min_group=3)
     assert issubclass(reports.ReportError, ValueError)
 
 
@@ -148,14 +149,14 @@ def test_benchmark_errors(args: tuple, match: str) -> None:
     con = new_db()
     small_council(con)
     with pytest.raises(ReportError, match=match):
-        benchmark_report(con, *args)
+        benchmark_report(con, *args, min_group=3)
 
 
 def test_benchmark_unknown_round() -> None:
     con = new_db()
     small_council(con)
     with pytest.raises(ReportError, match="no round"):
-        benchmark_report(con, "S1", "gap", None, None, "all", "1999")
+        benchmark_report(con, "S1", "gap", None, None, "all", "1999", min_group=3)
 
 
 def test_benchmark_document_for_the_small_council() -> None:
@@ -163,7 +164,7 @@ def test_benchmark_document_for_the_small_council() -> None:
     small_council(con)
     add_council(con, "S2", peer_group="Rural")
     add_round(con, "S2", "r", "2024-01-01")
-    doc = benchmark_report(con, "S1", "position", "ambition", "health", "peer_group", None, 3)
+    doc = benchmark_report(con, "S1", "position", "ambition", "health", "peer_group", None, min_group=3)
     # S2 has no answers → left out; S1's health ambition = 4.5
     assert doc == {"council_id": "S1", "metric": "position", "horizon": "ambition", "theme": "health",
                    "value": approx(4.5), "peers": 0, "median": None, "p25": None, "p75": None,
@@ -187,11 +188,11 @@ def test_report_is_fast_at_a_million_answers(tmp_path) -> None:
                  (VALUES (0, 'now'), (1, 'next'), (2, 'ambition')) e(hi, h)""")
         assert con.execute("SELECT count(*) FROM answers").fetchone()[0] == 990_000
     with storage.connect(tmp_path / "big.duckdb", read_only=True) as con:
-        council_report(con, "C1000")
+        council_report(con, "C1000", min_group=3)
         times = []
         for cid in ("C7", "C1000", "C2199", "C512", "C1999"):
             start = time.perf_counter()
-            doc = council_report(con, cid)
+            doc = council_report(con, cid, min_group=3)
             times.append(time.perf_counter() - start)
         assert doc["participants"] == 30 and len(doc["themes"]) == 5
         assert statistics.median(times) < 0.05, times

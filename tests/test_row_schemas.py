@@ -14,7 +14,7 @@ from helpers_pages import open_folded
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from mandate_core import demo, metrics, reports, rows, storage, views
+from mandate_core import demo, disclosure, metrics, reports, rows, storage, views
 from mandate_core.text import fmt
 
 REPO = Path(__file__).resolve().parent.parent
@@ -115,7 +115,7 @@ def _assert_file_is_a_screen_table(at: AppTest, files: Files, key: str, view: st
     assert any(t[1] == values for t in same), f"{key}: the download's values differ from the table on screen"
     for c in rows.VIEW_CONTEXT[view]:
         assert c == "focus_round" or len({r[c] for r in found}) == 1, (key, c)
-    assert {r["min_group_size"] for r in found} == {str(storage.min_group_size())}
+    assert {r["min_group_size"] for r in found} == {str(disclosure.configured_min_group())}
     return found
 
 
@@ -226,7 +226,7 @@ def test_no_suppressed_number_reaches_a_views_rows(demo_db: Path) -> None:
         series = views.trend_series(metrics.trend(con, FOCUS, m))
     hidden = [r for r in rows.themes(matrix) if r["suppressed"]]
     assert all(r["ambition"] is None and r["now"] is None and r["gap"] is None for r in hidden)
-    for r in rows.council(report):
+    for r in rows.council(report, m):
         if r["band"] == "":
             assert not isinstance(r["position"], float) and not isinstance(r["participants"], int)
     by_id = {r["council_id"]: r for r in overview}

@@ -292,7 +292,7 @@ def _download_sets(con: Any, m: int = 3) -> dict[str, tuple[list[dict[str, Any]]
     cat = catalog.load_catalog(con)
     names = {str(c["council_id"]): str(c["name"]) for c in cat.councils}
     labels = {c: names[c] for c in cat.ids}
-    report = reports.council_report(con, "hostile", None, m)
+    report = reports.council_report(con, "hostile", None, min_group=m)
     theme = report["themes"][0]["theme"]
     breakdown = metrics.group_breakdown(con, "hostile", report["round"], m)
     distribution = metrics.answer_distribution(con, "hostile", report["round"], m)
@@ -309,7 +309,7 @@ def _download_sets(con: Any, m: int = 3) -> dict[str, tuple[list[dict[str, Any]]
     return {  # as the pages and the Data page pass them: rows.py's rows with the view's context
         "overview": (row_schemas.with_context("overview", row_schemas.overview(overview, m, labels=labels),
                                               **latest), None),
-        "council": (row_schemas.with_context("council", row_schemas.council(report), **council), None),
+        "council": (row_schemas.with_context("council", row_schemas.council(report, m), **council), None),
         "alignment_groups": (row_schemas.with_context("alignment_groups", row_schemas.alignment_groups(
             breakdown, distribution, theme, "ambition", m), **council), None),
         "alignment_themes": (row_schemas.with_context("alignment_themes", row_schemas.alignment_themes(
@@ -424,7 +424,7 @@ def _numbers(row: dict[str, Any]) -> list[Any]:
 def test_a_two_member_group_has_no_number_in_any_download(small_group_db: Path) -> None:
     m = 3
     with storage.connect(small_group_db, read_only=True) as con:
-        report = reports.council_report(con, "tiny", None, m)
+        report = reports.council_report(con, "tiny", None, min_group=m)
         breakdown = metrics.group_breakdown(con, "tiny", report["round"], m)
         distribution = metrics.answer_distribution(con, "tiny", report["round"], m)
     small_rows = [r for r in breakdown if r.get("group") == SMALL]
@@ -443,8 +443,8 @@ def test_a_two_member_group_has_no_number_in_any_download(small_group_db: Path) 
             members_shown = any(r["group"] == "Members" and _numbers(r) for r in rows)
             hidden = [r for r in political if not _numbers(r)]
             assert not members_shown or len(hidden) != 1, f"the two-member group = members − the others: {rows}"
-    for what, rows in {"council": spectrum.council_rows(report),
-                       "report": row_schemas.with_context("council", row_schemas.council(report),
+    for what, rows in {"council": spectrum.council_rows(report, min_group=m),
+                       "report": row_schemas.with_context("council", row_schemas.council(report, m),
                                                           focus_council=report["name"], min_group_size=m),
                        "alignment_themes": alignment.theme_alignment_rows(report["themes"], "ambition", m)}.items():
         for r in rows:

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mandate_core import selection
 from mandate_core.selection import MAX_PARAM, Selection, from_query
 
 COUNCILS = ["aldermoor", "brackenfield", "carrow-dene"]
@@ -92,3 +93,37 @@ def test_any_parameters_give_a_valid_selection(params: dict[str, object]) -> Non
         p in COUNCILS for p in sel.peer_ids)
     assert 1 <= sel.slide <= 6
     assert not sel.scoped and sel.anonymise == sel.debrief
+
+
+def test_one_rule_for_every_choice() -> None:
+    """selection.choose is the check the link (from_query) and the sidebar's remembered widgets share."""
+    assert selection.choose("b", ["a", "b"], "a") == "b"
+    assert selection.choose("z", ["a", "b"], "a") == "a"
+    assert selection.choose(None, ["a"], None) is None
+    assert selection.choose(["a"], ["a"], "x") == "x"  # only a string can be a choice
+    assert selection.choose("a", [], None) is None
+
+
+def test_one_rule_for_hand_picked_peers() -> None:
+    councils = [f"c{i}" for i in range(60)]
+    assert selection.known_peers(["c2", "nope", "c1", "c2", "c0"], councils, "c0") == ["c2", "c1"]
+    assert selection.known_peers(councils, councils, None) == councils[:selection.MAX_PEER_IDS]
+    assert selection.known_peers([], councils, "c0") == []
+
+
+def test_the_sidebar_uses_the_one_validator() -> None:
+    """dashboard.py writes no membership check of its own for the council, round or peers: it calls
+    selection.choose / selection.known_peers (a second, hand-written check could drift from the link's)."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse((Path(__file__).resolve().parent.parent / "dashboard.py").read_text(encoding="utf-8"))
+    sidebar = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)
+               and n.name in ("_sidebar", "_scoped_sidebar", "_settle")]
+    assert len(sidebar) == 3
+    own_checks = [f"line {c.lineno}" for f in sidebar for c in ast.walk(f) if isinstance(c, ast.Compare)
+                  and any(isinstance(op, ast.In | ast.NotIn) for op in c.ops)
+                  and not any("state" in ast.unparse(x) for x in c.comparators)]  # "is it remembered?"
+    calls = {ast.unparse(c.func) for f in sidebar for c in ast.walk(f) if isinstance(c, ast.Call)}
+    assert {"selection.choose", "selection.known_peers"} <= calls
+    assert own_checks == [], own_checks

@@ -192,12 +192,13 @@ def test_quartile_words() -> None:
 
 def test_benchmark_view_equals_the_cli_report_and_hand_computed_values() -> None:
     con = _world()
-    view = views.benchmark_view(con, "A", None, "position", "ambition", "peer_group")
+    view = views.benchmark_view(con, "A", None, "position", "ambition", "peer_group", min_group=3)
     assert view["peer_ids"] == ["B", "C", "D"]
     assert [r["theme"] for r in view["rows"]] == [None, "economy", "health"]
     overall, economy, health = view["rows"]
     for row in view["rows"]:
-        assert row["doc"] == reports.benchmark_report(con, "A", "position", "ambition", row["theme"], "peer_group")
+        assert row["doc"] == reports.benchmark_report(con, "A", "position", "ambition", row["theme"], "peer_group",
+                                                      min_group=3)
     # A's overall ambition covers only its shown themes (rule 3 of docs/disclosure.md): economy (5, 5, 6) = 16 / 3;
     # health has 2 people and is left out (with it, 28 / 5 would give health away by subtraction).
     assert overall["doc"]["value"] == pytest.approx(16 / 3)
@@ -218,12 +219,12 @@ def test_benchmark_view_equals_the_cli_report_and_hand_computed_values() -> None
 
 def test_benchmark_view_gap_and_empty_peer_set() -> None:
     con = _world()
-    view = views.benchmark_view(con, "E", None, "gap", "now", "peer_group")
+    view = views.benchmark_view(con, "E", None, "gap", "now", "peer_group", min_group=3)
     assert view["horizon"] is None and view["peer_ids"] == []
     assert views.benchmark_takeaway(view, "Council E") == "No peers to compare Council E with in this peer set"
-    gap = views.benchmark_view(con, "B", None, "gap", None, "all")
+    gap = views.benchmark_view(con, "B", None, "gap", None, "all", min_group=3)
     doc = gap["rows"][1]["doc"]
-    assert doc == reports.benchmark_report(con, "B", "gap", None, "economy", "all")
+    assert doc == reports.benchmark_report(con, "B", "gap", None, "economy", "all", min_group=3)
     assert doc["value"] == pytest.approx(1.0)  # 3 − 2
     rows = views.benchmark_rows(gap)
     assert rows[1]["median"] == doc["median"] and rows[0]["theme"] == "overall"
@@ -232,7 +233,7 @@ def test_benchmark_view_gap_and_empty_peer_set() -> None:
 
 def test_peer_point_rows_are_anonymised_in_debrief() -> None:
     con = _world()
-    view = views.benchmark_view(con, "A", None, "position", "ambition", "peer_group")
+    view = views.benchmark_view(con, "A", None, "position", "ambition", "peer_group", min_group=3)
     names = {c: f"Council {c}" for c in ECONOMY}
     labels = views.peer_labels(list(ECONOMY), "A", names, debrief=True)
     rows = views.peer_point_rows(view, labels, debrief=True)
@@ -362,12 +363,12 @@ def test_sector_overview_and_report_rows_carry_no_suppressed_numbers() -> None:
     con = _world()
     from mandate_core import metrics, rows
 
-    overview = rows.overview(metrics.sector_overview(con), 3)
+    overview = rows.overview(metrics.sector_overview(con, min_group=3), 3)
     a = next(r for r in overview if r["council_id"] == "A")
     assert a["ambition_position"] == pytest.approx(round(16 / 3, 2)) and a["next_band"] == ""
     assert not isinstance(a["next_position"], float)  # words, never a number
-    report = reports.council_report(con, "A")
-    table = rows.council(report)
+    report = reports.council_report(con, "A", min_group=3)
+    table = rows.council(report, 3)
     assert list(dict.fromkeys(r["theme"] for r in table)) == ["All themes", "Growth", "Care"]
     care = next(r for r in table if r["theme"] == "Care" and r["horizon"].startswith("Ambition"))
     assert care["band"] == "" and not isinstance(care["position"], float)

@@ -294,11 +294,11 @@ _HORIZON_MARKERS = {
 }
 
 
-def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None,
+def council_spectrum(report: Mapping[str, Any], *, min_group: int, debrief: bool = False, title: str | None = None,
                      narrow: bool = False) -> go.Figure:
     """Each theme's now → next → ambition on the Better | Differently | New spectrum."""
     debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
-    m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
+    m = min_group
     rows = _council_rows(report)
     ys, ticktext = _row_ticks(rows, debrief)
     fig = go.Figure()
@@ -354,7 +354,7 @@ def council_spectrum(report: Mapping[str, Any], *, debrief: bool = False, title:
 _JOURNEY_TEXT = {"now": "bottom center", "next": "top center", "ambition": "middle right"}
 
 
-def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None,
+def overall_journey(report: Mapping[str, Any], *, min_group: int, debrief: bool = False, title: str | None = None,
                     narrow: bool = False) -> go.Figure:
     """The council as a whole, now → next step → ambition, on one row with every point named and valued.
 
@@ -362,7 +362,7 @@ def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: 
     beside their marks, and the band of each in the zone it sits in.
     """
     debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
-    m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
+    m = min_group
     overall = report.get("overall", {})
     fig = go.Figure()
     scale = 2 if debrief else 1
@@ -414,11 +414,11 @@ def overall_journey(report: Mapping[str, Any], *, debrief: bool = False, title: 
     return fig
 
 
-def risk_chart(report: Mapping[str, Any], *, debrief: bool = False, title: str | None = None,
+def risk_chart(report: Mapping[str, Any], *, min_group: int, debrief: bool = False, title: str | None = None,
                narrow: bool = False) -> go.Figure:
     """Risk appetite now and for the ambition, per theme, on the five Orange Book levels."""
     debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
-    m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
+    m = min_group
     rows = _council_rows(report)
     ys, ticktext = _row_ticks(rows, debrief)
     fig = go.Figure()
@@ -513,12 +513,12 @@ def level_column_px(labels: Sequence[str], debrief: bool) -> int:
     return int(24 + longest * font_size(debrief, 14) * 0.55)
 
 
-def consensus_chart(report: Mapping[str, Any], horizon: str, *, debrief: bool = False, narrow: bool = False,
-                    title: str | None = None) -> go.Figure:
+def consensus_chart(report: Mapping[str, Any], horizon: str, *, min_group: int, debrief: bool = False,
+                    narrow: bool = False, title: str | None = None) -> go.Figure:
     """How far people agreed on each theme at one horizon, as dots on the 0–1 scale against the low /
     moderate / high zones."""
     debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
-    m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
+    m = min_group
     rows = _council_rows(report)
     ys, ticktext = _row_ticks(rows, debrief)
     fig = go.Figure()
@@ -544,9 +544,9 @@ def consensus_chart(report: Mapping[str, Any], horizon: str, *, debrief: bool = 
     return fig
 
 
-def council_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+def council_rows(report: Mapping[str, Any], *, min_group: int) -> list[dict[str, Any]]:
     """The table behind the Council charts: one row per theme (and all themes) × horizon."""
-    m = int(report.get("min_group_size", domain.DEFAULT_MIN_GROUP))
+    m = min_group
     hidden = suppressed_text(m)
     out = []
     for label, r, overall in _council_rows(report):

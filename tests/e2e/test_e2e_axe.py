@@ -186,7 +186,7 @@ def test_offline_debrief_pack_passes_axe(app_server: b.Server, new_page: Any, ax
 
     with storage.connect(app_server.db, read_only=True) as con:
         council = metrics.list_councils(con)[0]["council_id"]
-        deck = debrief.build_deck(con, council, None, "all", "axe-test-key")
+        deck = debrief.build_deck(con, council, None, "all", "axe-test-key", min_group=3)
     html = debrief_pack.pack_html(deck.name, deck.round, deck.workshop_date, [s.for_pack() for s in deck.slides])
     pack = tmp_path / "pack.html"
     pack.write_text(html, encoding="utf-8")

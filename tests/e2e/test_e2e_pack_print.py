@@ -44,7 +44,7 @@ def pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
     directory = tmp_path_factory.mktemp("pack")
     db = demo.build_database(directory / "demo.duckdb")
     with storage.connect(db, read_only=True) as con:
-        deck = debrief.build_deck(con, FOCUS, None, "all", key="print-test")
+        deck = debrief.build_deck(con, FOCUS, None, "all", key="print-test", min_group=3)
     path = directory / "debrief.html"
     path.write_text(debrief_pack.pack_html(deck.name, deck.round, deck.workshop_date,
                                            [s.for_pack() for s in deck.slides]), encoding="utf-8")
