@@ -221,7 +221,7 @@ def test_no_suppressed_number_reaches_a_views_rows(demo_db: Path) -> None:
     m = 3
     with storage.connect(demo_db, read_only=True) as con:
         matrix = metrics.theme_matrix(con, m)
-        report = reports.council_report(con, "elmstead-vale", None, m)
+        report = reports.council_report(con, "elmstead-vale", None, min_group=m)
         overview = metrics.sector_overview(con, None, min_group=m)
         series = views.trend_series(metrics.trend(con, FOCUS, m))
     hidden = [r for r in rows.themes(matrix) if r["suppressed"]]
