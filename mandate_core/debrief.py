@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from . import metrics, reports, storage, takeaways, views
+from . import benchmarking, metrics, reports, storage, takeaways, views
 from .anonymise import Anonymiser
 from .charts import alignment, spectrum
 from .charts import benchmark as benchmark_charts
@@ -118,7 +118,8 @@ def build_deck(
 
     # 5. How we compare with peers (anonymised).
     try:
-        view = views.benchmark_view(con, council_id, report["round"], "position", "ambition", peers, m)
+        view = views.benchmark_view(con, council_id, report["round"], "position", "ambition",
+                                    benchmarking.PeerSet.parse(peers), m)
     except reports.ReportError:
         view = None
     peer_words = peer_set_words(con, council_id, peers, len(view["peer_ids"]) if view else 0)

@@ -21,6 +21,7 @@ from helpers_import import dump_db
 from streamlit.testing.v1 import AppTest
 
 from mandate_core import debrief, demo, domain, metrics, reports, storage, views
+from mandate_core.benchmarking import PeerSet
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ["pages/1_Overview.py", "pages/2_Council.py", "pages/3_Alignment.py", "pages/4_Themes.py",
@@ -244,8 +245,8 @@ def test_core_functions_the_pages_call_refuse_hostile_values(demo_db: Path, demo
                 lambda v: metrics.council_summary(con, v, v),
                 lambda v: metrics.trend(con, v),
                 lambda v: metrics.latest_round(con, v),
-                lambda v: views.benchmark_view(con, "aldermoor", None, "position", "ambition", v),
-                lambda v: views.benchmark_view(con, "aldermoor", None, "position", v, "all"),
+                lambda v: views.benchmark_view(con, "aldermoor", None, "position", "ambition", PeerSet.parse(v)),
+                lambda v: views.benchmark_view(con, "aldermoor", None, "position", v, PeerSet.parse("all")),
                 lambda v: debrief.build_deck(con, "aldermoor", None, v, "key"),
                 lambda v: debrief.build_deck(con, v, None, "all", "key"),
             ):
