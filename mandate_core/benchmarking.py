@@ -1,8 +1,10 @@
 """Peer sets and peer benchmarks (docs/metrics.md#peer-benchmark).
 
 A benchmark compares one value of a focus council with the same value of its peers, each in its latest
-round.  Values are computed for every council in one grouped query and only then filtered to the peer
-set, so the Benchmark page's table and the command line's single benchmark agree by construction.  A
+round.  Values are computed for every council, overall and per sector theme, in one grouped query
+(:func:`_benchmark_data`) and only then filtered to the peer set (:class:`PeerSet`), so the Benchmark
+page's table and the command line's single benchmark agree by construction; the page's view costs one
+query, not a summary, a peer lookup and two scans per theme as it did before issue #12.  A
 suppressed value (fewer than ``min_group`` participants) is never returned and never enters the
 statistics: a peer whose value is suppressed or missing is left out.
 

@@ -263,8 +263,8 @@ def test_core_functions_the_pages_call_refuse_hostile_values(demo_db: Path, demo
 #: an entry left behind by changed code cannot later let a new, unchecked use of that name through.
 SQL_FRAGMENT_ALLOWLIST = {
     # metrics.py / benchmarking.py: constant SQL fragments; metrics.py: WHERE lists of "col = ?" built from
-    # fixed maps; benchmarking.py: a metric's column from a fixed map
-    "_AGG", "_LATEST_ROUNDS", "where", "pick_sql", "column",
+    # fixed maps
+    "_AGG", "_LATEST_ROUNDS", "where", "pick_sql",
     # the answers marked shown / risk shown per theme x horizon (fixed text; the threshold is bound)
     "_AGG_SHOWN", "marked_sql",
     # storage.py: table names read back from duckdb_tables(), quoted, for the read-everything damage check
