@@ -267,6 +267,8 @@ SQL_FRAGMENT_ALLOWLIST = {
     "_AGG", "_LATEST_ROUNDS", "where", "pick_sql",
     # the answers marked shown / risk shown per theme x horizon (fixed text; the threshold is bound)
     "_AGG_SHOWN", "marked_sql",
+    # benchmarking.py: which grouped branches the one benchmark query runs (fixed text chosen in code)
+    "branches",
     # storage.py: table names read back from duckdb_tables(), quoted, for the read-everything damage check
     "quoted",
     # access.py: a fixed tuple of table names, deleting one council's rows
