@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 
 from . import storage
+from .benchmarking import PeerSet
 from .domain import PEER_SETS
 from .selection import Selection
 
@@ -196,7 +197,9 @@ def check_read(principal: Principal | None, council_ids: Iterable[str], args: It
         return
     known = set(council_ids)
     for value in args:
-        if isinstance(value, str) and value in known and value != principal.council_id:
+        # A peer set names councils too: its hand-picked ids are checked like any council argument.
+        named = value.ids if isinstance(value, PeerSet) else (value,) if isinstance(value, str) else ()
+        if any(v in known and v != principal.council_id for v in named):
             raise PermissionError("this account sees one council only")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from . import metrics, reports, views
+from . import benchmarking, metrics, reports, views
 from .anonymise import Anonymiser
 from .debrief_pack import PackSlide
 from .panels import Panel, alignment, council
@@ -104,7 +104,8 @@ def build_deck(
 
     # 5. How we compare with peers (anonymised).
     try:
-        view = views.benchmark_view(con, council_id, report["round"], "position", "ambition", peers, m)
+        view = views.benchmark_view(con, council_id, report["round"], "position", "ambition",
+                                    benchmarking.PeerSet.parse(peers), m)
     except reports.ReportError:
         view = None
     peer_words = peer_set_words(con, council_id, peers, len(view["peer_ids"]) if view else 0)

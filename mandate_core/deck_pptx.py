@@ -776,7 +776,8 @@ def write_deck(con: duckdb.DuckDBPyConnection, council_id: str, round_label: str
     _check_writable(out)
     if metrics.council_info(con, council_id) is None:
         raise metrics.ReportError(f"unknown council {council_id!r}")
-    benchmarking.peer_ids(con, council_id, peers)  # unknown peer ids are an error, not an empty slide
+    # unknown peer ids are an error, not an empty slide
+    benchmarking.peer_ids(con, council_id, benchmarking.PeerSet.parse(peers))
     deck = debrief.build_deck(con, council_id, round_label, peers, key=key or secrets.token_hex(16),
                               min_group=min_group)
     data = deck_bytes(deck, fmt)

@@ -274,6 +274,25 @@ def round_dates(con: duckdb.DuckDBPyConnection, council_id: str) -> list[tuple[s
     return [(r, _iso(d) or "") for r, d in rows]
 
 
+def resolve_round(
+    con: duckdb.DuckDBPyConnection, council_id: str, round_label: str | None
+) -> tuple[dict[str, Any], str, str]:
+    """The council, the round (latest by default) and its workshop date, or a ReportError naming what is
+    wrong — the one wording of these errors for the command line and the pages."""
+    council = council_info(con, council_id)
+    if council is None:
+        raise ReportError(f"unknown council {council_id!r}")
+    rounds = dict(round_dates(con, council_id))
+    if not rounds:
+        raise ReportError(f"council {council_id!r} has no workshop rounds yet")
+    if round_label is None:
+        round_label = latest_round(con, council_id)
+    if round_label not in rounds:
+        known = ", ".join(repr(r) for r in rounds)
+        raise ReportError(f"council {council_id!r} has no round {round_label!r} (rounds: {known})")
+    return council, round_label, rounds[round_label]
+
+
 def council_rounds(con: duckdb.DuckDBPyConnection, council_id: str) -> list[dict[str, Any]]:
     """A council's rounds, oldest first, with their workshop date and head count."""
     rows = con.execute(

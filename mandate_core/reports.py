@@ -18,24 +18,6 @@ from .metrics import ReportError
 __all__ = ["ReportError", "benchmark_report", "council_report"]
 
 
-def _resolve(
-    con: duckdb.DuckDBPyConnection, council_id: str, round_label: str | None
-) -> tuple[dict[str, Any], str, str]:
-    """The council, the round (latest by default) and its workshop date, or a ReportError."""
-    council = metrics.council_info(con, council_id)
-    if council is None:
-        raise ReportError(f"unknown council {council_id!r}")
-    rounds = dict(metrics.round_dates(con, council_id))
-    if not rounds:
-        raise ReportError(f"council {council_id!r} has no workshop rounds yet")
-    if round_label is None:
-        round_label = metrics.latest_round(con, council_id)
-    if round_label not in rounds:
-        known = ", ".join(repr(r) for r in rounds)
-        raise ReportError(f"council {council_id!r} has no round {round_label!r} (rounds: {known})")
-    return council, round_label, rounds[round_label]
-
-
 def council_report(
     con: duckdb.DuckDBPyConnection,
     council_id: str,
@@ -45,7 +27,7 @@ def council_report(
 ) -> dict[str, Any]:
     """``report --json``: one workshop's overall and per-theme results, suppressed where too small."""
     m = min_group
-    council, round_label, workshop_date = _resolve(con, council_id, round_label)
+    council, round_label, workshop_date = metrics.resolve_round(con, council_id, round_label)
     body = metrics.council_summary(con, council_id, round_label, m)
     return {
         "council_id": council["council_id"],
@@ -70,8 +52,12 @@ def benchmark_report(
     *,
     min_group: int,
 ) -> dict[str, Any]:
-    """``benchmark --json``: one value of the focus council against its peers' latest rounds."""
+    """``benchmark --json``: one value of the focus council against its peers' latest rounds.
+
+    ``peers`` is the ``--peers`` text, parsed here once, after the metric and the round are checked (the
+    order the command line has always named errors in)."""
     m = min_group
     benchmarking.validate_metric(metric, horizon, theme)
-    _council, round_label, _date = _resolve(con, council_id, round_label)
-    return benchmarking.benchmark(con, council_id, round_label, metric, horizon, theme, peers, m)
+    _council, round_label, _date = metrics.resolve_round(con, council_id, round_label)
+    peer_set = benchmarking.PeerSet.parse(peers)
+    return benchmarking.benchmark(con, council_id, round_label, metric, horizon, theme, peer_set, m)

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .domain import HORIZONS, PEER_SET_LABELS, PEER_SETS
+
+if TYPE_CHECKING:
+    from .benchmarking import PeerSet
 
 DEFAULT_HORIZON = "ambition"
 DEFAULT_PEERS = "peer_group"
@@ -57,6 +61,13 @@ class Selection:
             params["debrief"] = "1"
             params["slide"] = str(self.slide)
         return params
+
+    @property
+    def peer_set(self) -> PeerSet:
+        """The peer set as a value (parsed from :attr:`peers`, which stays the URL's string)."""
+        from .benchmarking import PeerSet  # here, not at the top: the selection stays a light module
+
+        return PeerSet.parse(self.peers)
 
     @property
     def peer_ids(self) -> list[str]:

@@ -19,7 +19,8 @@ from typing import Any
 
 import duckdb
 
-from . import anonymise, benchmarking, domain, metrics, reports, storage, takeaways
+from . import anonymise, benchmarking, domain, storage, takeaways
+from .benchmarking import PeerSet
 from .catalog import Catalog
 from .text import fmt, md_escape, plotly_escape, wrap_title
 
@@ -318,56 +319,42 @@ def benchmark_view(
     round_label: str | None,
     metric: str,
     horizon: str | None,
-    peers: str,
+    peers: PeerSet,
     min_group: int,
 ) -> dict[str, Any]:
     """Everything the Benchmark page shows for one metric: overall and each theme of the focus council.
 
-    Each row's statistics are exactly :func:`reports.benchmark_report` (what ``benchmark --json``
-    prints); the peer dots are the same peers' values from :func:`benchmarking.metric_table`.
+    One grouped query (:func:`benchmarking.benchmark_table`): each row's statistics are exactly what
+    ``benchmark --json`` prints for that theme, the peer dots the same peers' values.
     """
     horizon = None if metric == "gap" else horizon
-    council = metrics.council_info(con, council_id)
-    if council is None:
-        raise reports.ReportError(f"unknown council {council_id!r}")
-    if round_label is None:
-        round_label = metrics.latest_round(con, council_id)
-    summary = metrics.council_summary(con, council_id, round_label, min_group) if round_label else {}
-    covered = list(dict.fromkeys(t["sector_theme"] for t in summary.get("themes", [])))
-    order = {key: i for i, key in enumerate(domain.SECTOR_THEMES)}
-    covered.sort(key=lambda s: (order.get(s, 99), s))
-    members = benchmarking.peer_ids(con, council_id, peers)
-    member_set = set(members)
+    table = benchmarking.benchmark_table(con, council_id, round_label, metric, horizon, peers, min_group)
     rows = []
-    for theme in [None, *covered]:
-        doc = reports.benchmark_report(con, council_id, metric, horizon, theme, peers, round_label,
-                                       min_group=min_group)
-        table = benchmarking.metric_table(con, metric, horizon, theme, min_group=min_group)
-        points = [
-            {"council_id": r["council_id"], "name": r["name"], "value": r["value"]}
-            for r in table if r["council_id"] in member_set and r["status"] == "ok"
-        ]
+    for row in table["rows"]:
+        theme, doc = row["theme"], row["doc"]
         rows.append({
             "theme": theme,
             "theme_label": OVERALL if theme is None else domain.SECTOR_THEMES.get(theme, theme),
             "doc": doc,
             "status": "ok" if doc["value"] is not None else "suppressed",
-            "points": points,
+            "points": row["points"],
             "words": quartile_words(doc),
         })
+    covered = [r["theme"] for r in table["rows"][1:]]
+    council = table["council"]
     return {
         "council_id": council_id,
         "name": council["name"],
         "peer_group": council.get("peer_group"),
-        "round": round_label,
+        "round": table["round"],
         "metric": metric,
-        "horizon": horizon,
-        "peers": peers,
-        "peer_ids": members,
+        "horizon": table["horizon"],
+        "peers": str(peers),
+        "peer_ids": table["peer_ids"],
         "rows": rows,
         "not_covered": [k for k in domain.SECTOR_THEMES if k not in covered],
         # the overall row covers shown themes only (rule 3 of docs/disclosure.md): say so when one is left out
-        "coverage_note": takeaways.overall_coverage_note(summary) if summary else None,
+        "coverage_note": takeaways.overall_coverage_note({"themes": table["themes"]}),
     }
 
 
@@ -440,40 +427,19 @@ def peer_point_rows(view: Mapping[str, Any], labels: Mapping[str, str], debrief:
     return anonymise_rows(rows, labels, view["council_id"], debrief)
 
 
-PEER_SET_SLUGS: dict[str, str] = {"peer_group": "peer-group", "nation": "same-nation",
-                                   "council_type": "same-type", "all": "all-councils"}
+#: The peer-set keys' file-name parts (one home: :class:`benchmarking.PeerSet`).
+PEER_SET_SLUGS = benchmarking.PEER_SET_SLUGS
 
 
-def peer_set_words(peers: str, view: Mapping[str, Any], saved_name: str | None = None,
+def peer_set_words(peers: PeerSet, view: Mapping[str, Any], saved_name: str | None = None,
                    anonymise: bool = False) -> str:
-    """The peer set in words, for the page and the download's ``peer_set`` column: which set, and for the
-    peer group its name ("Same peer group (Metro North)").  A hand-picked list is counted, never named
-    here (its councils are listed separately, as the view may name them); a saved set keeps its name.
-    Anonymised views name neither the peer group nor a saved set: either would narrow who the peers are."""
-    if anonymise:
-        saved_name = None
-    if peers == "peer_group":
-        group = None if anonymise else view.get("peer_group")
-        return f"Same peer group ({group})" if group else "Same peer group"
-    if peers in domain.PEER_SET_LABELS:
-        return domain.PEER_SET_LABELS[peers]
-    return f"Saved peer set “{saved_name}”" if saved_name else "Hand-picked councils"
+    """The peer set in words (see :meth:`benchmarking.PeerSet.words`), with the view's peer group."""
+    return peers.words(view.get("peer_group"), saved_name, anonymise)
 
 
-def peer_set_slug(peers: str, anonymise: bool = False, saved_name: str | None = None) -> str:
-    """A file-name part that tells the peer-set variants apart: the set's key, or for a hand-picked list
-    its size and a short fingerprint of its ids (a saved set's name in a named view).  Anonymised views
-    get the size only: no name and nothing computed from the peers' ids."""
-    if peers in PEER_SET_SLUGS:
-        return PEER_SET_SLUGS[peers]
-    ids = sorted(p for p in peers.split(",") if p)
-    if anonymise:
-        return f"hand-picked-{len(ids)}"
-    if saved_name:
-        return "peers-" + re.sub(r"[^A-Za-z0-9]+", "-", saved_name).strip("-").lower()[:30]
-    import hashlib
-
-    return f"hand-picked-{len(ids)}-{hashlib.sha256(','.join(ids).encode()).hexdigest()[:6]}"
+def peer_set_slug(peers: PeerSet, anonymise: bool = False, saved_name: str | None = None) -> str:
+    """A file-name part that tells the peer-set variants apart (see :meth:`benchmarking.PeerSet.slug`)."""
+    return peers.slug(anonymise, saved_name)
 
 
 def peer_names(view: Mapping[str, Any], labels: Mapping[str, str], anonymise: bool) -> list[str]:

@@ -49,13 +49,13 @@ def render() -> None:
         _peersets.panel(sel)
         return
     try:
-        view = ui.cached(views.benchmark_view, focus, sel.round, metric, horizon, sel.peers, m)
+        view = ui.cached(views.benchmark_view, focus, sel.round, metric, horizon, sel.peer_set, m)
     except reports.ReportError as exc:
         st.warning(f"This comparison cannot be made: {esc(exc)}. Choose another peer set in the sidebar.")
         return
 
     if not view["peer_ids"]:
-        reason = ("has no peer group" if sel.peers == "peer_group" and not view["peer_group"]
+        reason = ("has no peer group" if sel.peer_set.kind == "peer_group" and not view["peer_group"]
                   else "has no other council in this peer set")
         st.warning(f"{esc(focus_name)} {reason}, so there is nothing to compare it with. Choose another peer set:",
                    icon=":material/group_off:")
@@ -68,7 +68,7 @@ def render() -> None:
 
     line = st.container()  # the peers in words first, the saved sets under them
     saved = _peersets.panel(sel)
-    peer_set = views.peer_set_words(sel.peers, view, saved, anonymise=sel.anonymise)
+    peer_set = sel.peer_set.words(view["peer_group"], saved, anonymise=sel.anonymise)
     peer_names = views.peer_names(view, labels, sel.anonymise)
     line.markdown(f"**Peers — {esc(peer_set)}:** {len(peer_names)} {'council' if len(peer_names) == 1 else 'councils'}"
                 f" — {esc(views.names_list(peer_names, views.MAX_PEER_NAMES))}.")
@@ -101,7 +101,7 @@ def render() -> None:
     listed = f"{peer_set}: {'; '.join(peer_names)}" if sel.peer_ids else peer_set  # which hand-picked ones
     context = {"focus_council": focus_name, "focus_round": view["round"], "peer_set": listed, "min_group_size": m}
     stem = views.benchmark_file_stem(focus, view["round"], metric, horizon,
-                                     views.peer_set_slug(sel.peers, sel.anonymise, saved))
+                                     sel.peer_set.slug(sel.anonymise, saved))
     with st.expander("Download the numbers"):
         ui.download_pair(row_schemas.benchmark_download(view, context, metric), stem, "bm_dl", debrief=sel.debrief,
                          columns=views.CONTEXT_COLUMNS + views.BENCHMARK_COLUMNS)

@@ -111,6 +111,17 @@ def test_check_read_refuses_another_council_for_a_council_user() -> None:
         access.check_read(None, ids, ["alpha"])
 
 
+def test_check_read_looks_inside_a_peer_set() -> None:
+    """A peer set is a value now, not a string: its hand-picked ids are checked like a council argument."""
+    from mandate_core.benchmarking import PeerSet
+
+    ids = ["alpha", "beta"]
+    council_user = access.Principal("c@b.org", "council", "alpha")
+    access.check_read(council_user, ids, [PeerSet("all"), PeerSet.parse("alpha")])
+    with pytest.raises(PermissionError):
+        access.check_read(council_user, ids, ["alpha", PeerSet.parse("alpha,beta")])
+
+
 @pytest.mark.parametrize("raw", ["", "  ", "no-at-sign", "a@b", "a@@b.org", "a b@c.org", "a@b..org",
                                  "x" * 250 + "@b.org", "<script>@b.org"])
 def test_malformed_emails_are_refused(raw: str) -> None:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from metrics_fixtures import add_answers, add_council, add_round, new_db
 
 from mandate_core import benchmarking
+from mandate_core.benchmarking import PeerSet
 from mandate_core.reports import ReportError, benchmark_report
 
 approx = lambda v: pytest.approx(v, abs=1e-9)  # noqa: E731
@@ -214,8 +215,8 @@ def test_metric_table_one_row_per_council(sector) -> None:
 
 
 def test_peer_ids(sector) -> None:
-    assert benchmarking.peer_ids(sector, "F", "peer_group") == ["A", "B", "D"]
-    assert benchmarking.peer_ids(sector, "F", "nation") == ["A", "C", "D"]
-    assert benchmarking.peer_ids(sector, "F", "council_type") == ["A", "D", "E"]
-    assert benchmarking.peer_ids(sector, "F", "all") == ["A", "B", "C", "D", "E", "N"]
-    assert benchmarking.peer_ids(sector, "E", "peer_group") == []
+    assert benchmarking.peer_ids(sector, "F", PeerSet.parse("peer_group")) == ["A", "B", "D"]
+    assert benchmarking.peer_ids(sector, "F", PeerSet.parse("nation")) == ["A", "C", "D"]
+    assert benchmarking.peer_ids(sector, "F", PeerSet.parse("council_type")) == ["A", "D", "E"]
+    assert benchmarking.peer_ids(sector, "F", PeerSet.parse("all")) == ["A", "B", "C", "D", "E", "N"]
+    assert benchmarking.peer_ids(sector, "E", PeerSet.parse("peer_group")) == []

@@ -8,6 +8,7 @@ import json
 import plotly.graph_objects as go
 import pytest
 
+from mandate_core.benchmarking import PeerSet
 from mandate_core.charts import alignment, narrow, spectrum
 from mandate_core.charts import benchmark as benchmark_charts
 from mandate_core.charts import themes as theme_charts
@@ -160,7 +161,7 @@ def test_strip_on_a_phone_names_rows_at_their_top() -> None:
     from mandate_core import views
 
     con = _db()
-    view = views.benchmark_view(con, "P", None, "position", "ambition", "all", MIN)
+    view = views.benchmark_view(con, "P", None, "position", "ambition", PeerSet.parse("all"), MIN)
     labels = {"P": "Council P", "Q": "Council Q", "R": "Council R"}
     fig = benchmark_charts.strip(view, labels, title="Council P is above the median", min_group=MIN, narrow=True)
     heads = [a for a in fig.layout.annotations if a.xref == "paper" and a.x == 0 and a.yanchor == "top"]
@@ -168,7 +169,7 @@ def test_strip_on_a_phone_names_rows_at_their_top() -> None:
     cautions = [views.few_peers(r["doc"]) for r in view["rows"]]
     assert any(cautions) and [("compare with care" in a.text) for a in heads] == cautions
     assert fig.layout.yaxis.showticklabels is False and fig.layout.margin.l <= 10
-    risk = views.benchmark_view(con, "P", None, "risk", "ambition", "all", MIN)
+    risk = views.benchmark_view(con, "P", None, "risk", "ambition", PeerSet.parse("all"), MIN)
     fig = benchmark_charts.strip(risk, labels, title="t", min_group=MIN, narrow=True)
     assert all("<br>" in t for t in fig.layout.xaxis.ticktext)  # "3<br>Cautious": five fit side by side
     wide = benchmark_charts.strip(risk, labels, title="t", min_group=MIN)

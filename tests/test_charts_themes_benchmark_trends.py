@@ -13,6 +13,7 @@ import pytest
 from metrics_fixtures import add_answers, add_council, add_round, new_db
 
 from mandate_core import metrics, palette, views
+from mandate_core.benchmarking import PeerSet
 from mandate_core.charts import benchmark as benchmark_charts
 from mandate_core.charts import themes as theme_charts
 from mandate_core.charts import trends as trend_charts
@@ -172,7 +173,7 @@ def test_ranked_bars_order_colours_and_suppressed_theme() -> None:
 
 def test_strip_with_two_peers_draws_no_box_and_says_compare_with_care() -> None:
     con = _db()
-    view = views.benchmark_view(con, "P", None, "position", "ambition", "all", MIN)
+    view = views.benchmark_view(con, "P", None, "position", "ambition", PeerSet.parse("all"), MIN)
     labels = views.peer_labels(["P", "Q", "R"], "P", {"P": "Council P", "Q": "Council Q", "R": "Council R"}, False)
     fig = benchmark_charts.strip(view, labels, title=views.benchmark_takeaway(view, "Council P"), min_group=MIN)
     by_name = {t.name: t for t in fig.data}
@@ -225,7 +226,7 @@ def test_strip_box_is_the_benchmark_numbers_with_four_peers_or_more() -> None:
 
 def test_strip_in_debrief_anonymises_peers_everywhere() -> None:
     con = _db()
-    view = views.benchmark_view(con, "P", None, "gap", None, "all", MIN)
+    view = views.benchmark_view(con, "P", None, "gap", None, PeerSet.parse("all"), MIN)
     names = {"P": "Council P", "Q": "Council Q", "R": "Council R"}
     labels = views.peer_labels(["P", "Q", "R"], "P", names, True)
     fig = benchmark_charts.strip(view, labels, title=views.benchmark_takeaway(view, "Council P"), min_group=MIN,
@@ -239,7 +240,7 @@ def test_strip_in_debrief_anonymises_peers_everywhere() -> None:
 
 def test_strip_marks_a_suppressed_focus_value_in_words() -> None:
     con = _db()
-    view = views.benchmark_view(con, "Q", None, "position", "ambition", "all", MIN)
+    view = views.benchmark_view(con, "Q", None, "position", "ambition", PeerSet.parse("all"), MIN)
     assert [r["status"] for r in view["rows"]] == ["ok", "suppressed", "ok"]
     fig = benchmark_charts.strip(view, {"Q": "Council Q"}, title="t", min_group=MIN)
     focus = next(t for t in fig.data if t.name == "Council Q")
@@ -251,7 +252,7 @@ def test_strip_marks_a_suppressed_focus_value_in_words() -> None:
 @pytest.mark.parametrize("metric", ["risk", "consensus"])
 def test_strip_axes_for_other_metrics(metric: str) -> None:
     con = _db()
-    view = views.benchmark_view(con, "P", None, metric, "ambition", "all", MIN)
+    view = views.benchmark_view(con, "P", None, metric, "ambition", PeerSet.parse("all"), MIN)
     fig = benchmark_charts.strip(view, {}, title="t", min_group=MIN)
     assert fig.layout.xaxis.title.text == benchmark_charts.AXIS_TITLES[metric]
     json.loads(_dump(fig))

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from mandate_core import demo, disclosure, domain, metrics, palette, reports, storage, views
+from mandate_core.benchmarking import PeerSet
 from mandate_core.charts import alignment, spectrum
 from mandate_core.charts import benchmark as benchmark_charts
 from mandate_core.charts import themes as theme_charts
@@ -190,7 +191,7 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         theme = report["themes"][0]["theme"]
         matrix = metrics.theme_matrix(con, m)
         bars = views.focus_theme_bars(metrics.council_summary(con, council, rnd, m))
-        view = views.benchmark_view(con, council, rnd, "position", "ambition", "all", m)
+        view = views.benchmark_view(con, council, rnd, "position", "ambition", PeerSet.parse("all"), m)
         trend = metrics.trend(con, council, m)
         labels = {c["council_id"]: c["name"] for c in metrics.list_councils(con)}
     rounds = [str(r["round"]) for r in trend]

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from mandate_core import debrief, debrief_pack, demo, metrics, storage
 from mandate_core.anonymise import Anonymiser
+from mandate_core.benchmarking import PeerSet
 
 ROOT = Path(__file__).resolve().parent.parent
 FOCUS = "brackenfield"
@@ -218,7 +219,7 @@ def test_peer_slide_numbers_peers_as_every_page_and_download_does(demo_db: Path,
 
     with storage.connect(demo_db, read_only=True) as con:
         anon = Anonymiser(FOCUS, metrics.list_councils(con), key="test-key")
-        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", "all", min_group=3)
+        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", PeerSet.parse("all"), min_group=3)
     fig = deck.slides[4].figure
     dots = next(t for t in fig.data if t.name == "Peers")
     shown = sorted(zip((int(y) for y in dots.y), dots.customdata, (round(x, 9) for x in dots.x), strict=True))

@@ -18,6 +18,7 @@ from pptx.enum.chart import XL_CHART_TYPE  # noqa: E402
 from pptx.enum.shapes import MSO_SHAPE_TYPE  # noqa: E402
 
 from mandate_core import debrief, deck_pptx, demo, metrics, reports, storage, views  # noqa: E402
+from mandate_core.benchmarking import PeerSet  # noqa: E402
 from mandate_core.text import fmt  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,7 +139,7 @@ def test_benchmark_chart_has_the_benchmark_numbers_and_anonymised_peers(
     prs: object, deck: debrief.Deck, demo_db: Path, report: dict
 ) -> None:
     with storage.connect(demo_db, read_only=True) as con:
-        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", "all", min_group=3)
+        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", PeerSet.parse("all"), min_group=3)
     slide = prs.slides[[s.key for s in deck.slides].index("peers")]
     chart = _charts(slide)[0].chart
     assert chart.chart_type in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)  # markers only, no lines
@@ -230,7 +231,8 @@ def test_few_peers_read_the_same_in_the_file_as_on_screen(demo_db: Path) -> None
     """With 2 peers the screen draws no box and no percentile and says "compare with care": so does the file."""
     with storage.connect(demo_db, read_only=True) as con:
         small = debrief.build_deck(con, FOCUS, None, "aldermoor,dunmere", key="k", min_group=3)
-        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", "aldermoor,dunmere", min_group=3)
+        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", PeerSet.parse("aldermoor,dunmere"),
+                                    min_group=3)
     prs = Presentation(io.BytesIO(deck_pptx.build_pptx(small, peer_set=small.peer_set)))
     slide = prs.slides[[s.key for s in small.slides].index("peers")]
     chart = _charts(slide)[0].chart

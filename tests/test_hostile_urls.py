@@ -21,6 +21,7 @@ from helpers_import import dump_db
 from streamlit.testing.v1 import AppTest
 
 from mandate_core import debrief, demo, domain, metrics, reports, storage, views
+from mandate_core.benchmarking import PeerSet
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ["pages/1_Overview.py", "pages/2_Council.py", "pages/3_Alignment.py", "pages/4_Themes.py",
@@ -244,8 +245,10 @@ def test_core_functions_the_pages_call_refuse_hostile_values(demo_db: Path, demo
                 lambda v: metrics.council_summary(con, v, v, min_group=3),
                 lambda v: metrics.trend(con, v, min_group=3),
                 lambda v: metrics.latest_round(con, v),
-                lambda v: views.benchmark_view(con, "aldermoor", None, "position", "ambition", v, min_group=3),
-                lambda v: views.benchmark_view(con, "aldermoor", None, "position", v, "all", min_group=3),
+                lambda v: views.benchmark_view(con, "aldermoor", None, "position", "ambition", PeerSet.parse(v),
+                                               min_group=3),
+                lambda v: views.benchmark_view(con, "aldermoor", None, "position", v, PeerSet.parse("all"),
+                                               min_group=3),
                 lambda v: debrief.build_deck(con, "aldermoor", None, v, "key", min_group=3),
                 lambda v: debrief.build_deck(con, v, None, "all", "key", min_group=3),
             ):
@@ -262,10 +265,12 @@ def test_core_functions_the_pages_call_refuse_hostile_values(demo_db: Path, demo
 #: an entry left behind by changed code cannot later let a new, unchecked use of that name through.
 SQL_FRAGMENT_ALLOWLIST = {
     # metrics.py / benchmarking.py: constant SQL fragments; metrics.py: WHERE lists of "col = ?" built from
-    # fixed maps; benchmarking.py: a metric's column from a fixed map
-    "_AGG", "_LATEST_ROUNDS", "where", "pick_sql", "column",
+    # fixed maps
+    "_AGG", "_LATEST_ROUNDS", "where", "pick_sql",
     # the answers marked shown / risk shown per theme x horizon (fixed text; the threshold is bound)
     "_AGG_SHOWN", "marked_sql",
+    # benchmarking.py: which grouped branches the one benchmark query runs (fixed text chosen in code)
+    "branches",
     # storage.py: table names read back from duckdb_tables(), quoted, for the read-everything damage check
     "quoted",
     # access.py: a fixed tuple of table names, deleting one council's rows

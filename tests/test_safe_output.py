@@ -42,6 +42,7 @@ from mandate_core import (
     views,
 )
 from mandate_core import rows as row_schemas
+from mandate_core.benchmarking import PeerSet
 from mandate_core.charts import alignment, spectrum
 
 REPO = Path(__file__).resolve().parent.parent
@@ -296,7 +297,7 @@ def _download_sets(con: Any, m: int = 3) -> dict[str, tuple[list[dict[str, Any]]
     theme = report["themes"][0]["theme"]
     breakdown = metrics.group_breakdown(con, "hostile", report["round"], m)
     distribution = metrics.answer_distribution(con, "hostile", report["round"], m)
-    view = views.benchmark_view(con, "hostile", None, "position", "ambition", "all", m)
+    view = views.benchmark_view(con, "hostile", None, "position", "ambition", PeerSet.parse("all"), m)
     series = views.trend_series(metrics.trend(con, "hostile", m))
     rounds = [str(r["round"]) for r in metrics.trend(con, "hostile", m)]
     overview = metrics.sector_overview(con, None, min_group=m)

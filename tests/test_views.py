@@ -8,6 +8,7 @@ import pytest
 from metrics_fixtures import add_answers, add_council, add_round, new_db
 
 from mandate_core import reports, views
+from mandate_core.benchmarking import PeerSet
 from mandate_core.catalog import Catalog
 
 # --- a small peer world: A is the focus; B, C, D share its peer group; E does not -----------------------
@@ -192,7 +193,7 @@ def test_quartile_words() -> None:
 
 def test_benchmark_view_equals_the_cli_report_and_hand_computed_values() -> None:
     con = _world()
-    view = views.benchmark_view(con, "A", None, "position", "ambition", "peer_group", min_group=3)
+    view = views.benchmark_view(con, "A", None, "position", "ambition", PeerSet.parse("peer_group"), min_group=3)
     assert view["peer_ids"] == ["B", "C", "D"]
     assert [r["theme"] for r in view["rows"]] == [None, "economy", "health"]
     overall, economy, health = view["rows"]
@@ -219,10 +220,10 @@ def test_benchmark_view_equals_the_cli_report_and_hand_computed_values() -> None
 
 def test_benchmark_view_gap_and_empty_peer_set() -> None:
     con = _world()
-    view = views.benchmark_view(con, "E", None, "gap", "now", "peer_group", min_group=3)
+    view = views.benchmark_view(con, "E", None, "gap", "now", PeerSet.parse("peer_group"), min_group=3)
     assert view["horizon"] is None and view["peer_ids"] == []
     assert views.benchmark_takeaway(view, "Council E") == "No peers to compare Council E with in this peer set"
-    gap = views.benchmark_view(con, "B", None, "gap", None, "all", min_group=3)
+    gap = views.benchmark_view(con, "B", None, "gap", None, PeerSet.parse("all"), min_group=3)
     doc = gap["rows"][1]["doc"]
     assert doc == reports.benchmark_report(con, "B", "gap", None, "economy", "all", min_group=3)
     assert doc["value"] == pytest.approx(1.0)  # 3 − 2
@@ -233,7 +234,7 @@ def test_benchmark_view_gap_and_empty_peer_set() -> None:
 
 def test_peer_point_rows_are_anonymised_in_debrief() -> None:
     con = _world()
-    view = views.benchmark_view(con, "A", None, "position", "ambition", "peer_group", min_group=3)
+    view = views.benchmark_view(con, "A", None, "position", "ambition", PeerSet.parse("peer_group"), min_group=3)
     names = {c: f"Council {c}" for c in ECONOMY}
     labels = views.peer_labels(list(ECONOMY), "A", names, debrief=True)
     rows = views.peer_point_rows(view, labels, debrief=True)
