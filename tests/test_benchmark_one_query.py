@@ -140,7 +140,8 @@ def test_view_and_cli_equal_the_old_path(con: Any, metric: str, horizon: str | N
                 cli = benchmarking.benchmark(con, focus, old["round"], metric, horizon, theme,
                                              PeerSet.parse(peers), m)
                 assert cli == _old_doc(con, focus, old["round"], metric, horizon, theme, members, m)
-            assert reports.benchmark_report(con, focus, metric, horizon, None, peers, rnd, m) == new["rows"][0]["doc"]
+            assert reports.benchmark_report(con, focus, metric, horizon, None, peers, rnd,
+                                            min_group=m) == new["rows"][0]["doc"]
 
 
 def test_suppression_reaches_the_comparison(con: Any) -> None:

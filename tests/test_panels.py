@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from mandate_core import debrief, demo, metrics, reports, storage, takeaways, views
+from mandate_core.benchmarking import PeerSet
 from mandate_core.charts.base import figure_alt, figure_table, plain
 from mandate_core.panels import Panel, alignment, benchmark, council, figure_title, overview, text_panel, themes
 from mandate_core.panels import trends as trend_panels
@@ -90,7 +91,8 @@ def test_themes_benchmark_overview_and_trend_panels(con: duckdb.DuckDBPyConnecti
     assert ranked.takeaway == views.focus_themes_takeaway(report["name"], bars)
     assert ranked.heading == themes.RANKED_HEADING and ranked.how_to_read == views.HOW_TO_READ_BARS
 
-    view = views.benchmark_view(con, report["council_id"], report["round"], "position", "ambition", "all", M)
+    view = views.benchmark_view(con, report["council_id"], report["round"], "position", "ambition",
+                              PeerSet.parse("all"), M)
     strip = benchmark.strip(view, {}, report["name"], M, heading="Against everyone")
     assert strip.takeaway == views.benchmark_takeaway(view, report["name"]) and strip.heading == "Against everyone"
     assert benchmark.no_peers().takeaway == benchmark.NO_PEERS and benchmark.no_peers().figure is None
