@@ -14,7 +14,6 @@ from typing import Any
 
 from . import domain
 from .anonymise import peer_labels
-from .disclosure import fewer_than
 from .text import fmt, num, shown_value
 
 #: Consensus (Tastle & Wierman, 0–1) at or above this reads as "high" agreement.
@@ -367,103 +366,6 @@ def distribution_takeaway(rows: Sequence[Mapping[str, Any]], theme: str) -> str:
 
 
 # --- "How to read this" ---------------------------------------------------------------------------------
-
-
-_BANDS_GLOSS = (
-    "The spectrum runs from 1 to 6: **Better** (1–2) means doing what the council already does, but "
-    "better — service efficiency; **Differently** (3–4) means doing it in a different way — redesigning "
-    "around people's needs; **New** (5–6) means doing something not done before — designing out the need "
-    "for the service."
-)
-
-
-def how_to_read_overview(min_group: int) -> str:
-    return (
-        "Each row is one council. The hollow dot is where its change programme is **now**; the filled dot "
-        "is its **ambition** for about five years' time; the line between them is the distance it wants "
-        "to travel. Dots take the colour of the band they fall in. Councils are sorted by ambition, "
-        "highest at the top. " + _BANDS_GLOSS + " Each council's position is the average of every answer "
-        f"across all its themes. A council with {fewer_than(min_group)} is left off the chart."
-    )
-
-
-def how_to_read_council(min_group: int) -> str:
-    return (
-        "Each row is one of the council's themes; the top row is all themes together. The hollow grey dot "
-        "is **now**, the light blue diamond the **next step** (one to two years) and the dark blue dot the "
-        "**ambition** (about five years); the arrow runs from now to the ambition. " + _BANDS_GLOSS +
-        f" A value behind {fewer_than(min_group)} is not shown."
-    )
-
-
-def how_to_read_risk(min_group: int) -> str:
-    return (
-        "Risk appetite is scored on five levels, from avoiding risk to seeking it: 1 Averse, 2 Minimal, "
-        "3 Cautious, 4 Open, 5 Eager (the UK government's scale). The hollow dot is the average for "
-        "**now**, the filled dot for the **ambition**. A council "
-        "that wants to go further usually needs more appetite for risk; a big ambition with an Averse or "
-        "Minimal appetite is worth talking about. Risk is shown only when at least "
-        f"{min_group} participants gave a risk score."
-    )
-
-
-def how_to_read_consensus() -> str:
-    return (
-        "Consensus measures how much people agreed, from 0 to 1 (Tastle and Wierman's measure): 1 means "
-        "everyone gave the same score; 0 means half gave 1 and half gave 6. "
-        f"We call {CONSENSUS_HIGH:.1f} or more **high**, {CONSENSUS_LOW:.1f} to {CONSENSUS_HIGH:.1f} "
-        f"**moderate** and under {CONSENSUS_LOW:.1f} **low**. The top row pools every answer across the "
-        "themes, so it is often lower than each theme on its own: people can agree within a theme and still "
-        "want different things on different themes. Low agreement on a theme is a prompt for a "
-        "conversation, not a mistake."
-    )
-
-
-def how_to_read_groups(min_group: int) -> str:
-    return (
-        "Each row is a group of participants answering this theme for the chosen horizon: everyone, "
-        "the officers, the members, then each political group, with how many people are behind it (n). "
-        "The mark is the group's average score: dark grey for everyone, black for officers, vermilion for "
-        "members, and a colour and shape of its own for each political group (not the party's colour; the "
-        "band colours are kept for Better, Differently and New). " + _BANDS_GLOSS +
-        f" A group with {fewer_than(min_group, 'people')} is not shown, and sometimes a second group is hidden "
-        "too, so that the small one cannot be worked out from the totals."
-    )
-
-
-def how_to_read_gap() -> str:
-    return (
-        "Each bar is the members' average minus the officers' average for one theme, in points on the 1–6 "
-        "scale. A bar to the right (orange-red) means members want to go further than officers; a bar to "
-        f"the left (black) means officers want to go further. A gap under {GAP_LEVEL} points either way "
-        "counts as about level (grey bars, named in the key). It is shown only when officers and members "
-        "each have enough "
-        "participants."
-    )
-
-
-def how_to_read_cross_party() -> str:
-    return (
-        "Cross-party alignment runs from 0 to 1: one minus the distance between the most and the least "
-        "ambitious political group, divided by 5 (the width of the scale). 1 means every group gave the same "
-        f"average; {ALIGNMENT_HIGH:.1f} or more (groups within one point) is **closely aligned**; under "
-        f"{ALIGNMENT_LOW:.1f} (more than two points, a whole band, apart) is **divided**. It needs at least two "
-        "political groups large enough to show."
-    )
-
-
-def how_to_read_distribution(min_group: int) -> str:
-    return (
-        "Each bar shows how a group's answers spread over the six scores, as a share of its answers. The "
-        "bars are centred on the middle of the scale (between 3 and 4): answers of 1–3 run to the left and "
-        "4–6 to the right, so **Better** (1–2, blue) sits on the far left, **Differently** (3–4, orange) "
-        "straddles the centre and **New** (5–6, purple) sits on the far right; within a band, the stronger "
-        "shade is the more extreme score (1 or 6) and the paler one the milder (2 or 5). A bar leaning right is a "
-        "group wanting bolder change; a long bar on both sides is a group that disagrees within itself. "
-        "A segment too narrow for its label (under 8% of a group's answers) shows its share when you hover "
-        "over it. "
-        f"Groups with {fewer_than(min_group, 'people')} are not shown."
-    )
 
 
 # --- aggregates that leave a hidden theme out (rule 3 of docs/disclosure.md) ------------------------------

@@ -705,47 +705,6 @@ def demo_rebuild_words(cat: Catalog) -> tuple[str, str]:
             "Yes, delete what is loaded and rebuild the demo database")
 
 
-# --- "How to read this" texts (shared by the pages and the debrief slides) ---------------------------
-
-HOW_TO_READ_GRID = """
-Each row is a council (its latest workshop round), each column one of the eight **sector themes** that
-every council's own themes are mapped to, so that themes can be compared across councils.
-
-- **Ambition** colours each cell by where the council wants to be in about five years on the 1–6 change
-  scale, in the band colours used on every page: sky blue is **Better** (under 2.5: do what we do, but
-  better — service efficiency), orange **Differently** (2.5 to 4.5: redesign around need) and pink
-  **New** (4.5 and over: do something not done before — design out the need). Within a band the colour
-  deepens towards the band's upper limit; the colour bar marks the limits at 2.5 and 4.5.
-- **Gap** colours each cell by how far ambition is ahead of where the change programme is *now*
-  (ambition − now, in points of the 1–6 scale): the deeper the green, the bigger the leap wanted; yellow
-  means an ambition below where the council says it is now.
-- A **grey** cell had too few participants to show; a blank cell is a theme the council did not work on.
-- The framed row is the council chosen in the sidebar.
-"""
-
-HOW_TO_READ_BARS = """
-The chosen council's own themes, most ambitious at the top. Each bar is the average ambition score
-(1–6) of everyone who answered for that theme, coloured by its band: **Better** (service efficiency),
-**Differently** (redesign around need), **New** (design out the need). A theme answered by too few people
-is listed without a bar.
-"""
-
-HOW_TO_READ_BENCHMARK = """
-Each row is one comparison: **Overall** (all themes together) and then each sector theme the chosen
-council worked on. The **diamond** (its value written above it) is the chosen council; the **grey box**
-spans the middle half of the peer councils with a **black line** at their median, and the **grey dots**
-just below are the peers themselves (each in its latest round; hover for a name). The sentence beside
-each row says whether it is above or below the peer median and in which quarter of the peers it sits.
-With fewer than four peers there is no box and no percentile: the row says "compare with care".
-
-On the change scale, **Better** means service efficiency, **Differently** redesign around need and
-**New** designing out the need. A peer whose value had too few participants is left out.
-
-Benchmarks are *prompts for questions, not a ranking*: a difference from peers is a question to ask in the
-room ("why are we more cautious on care than similar councils?"), not a score.
-"""
-
-
 # --- layout -----------------------------------------------------------------------------------------------
 
 #: Width in pixels of the row that holds a view's "Download CSV" and "Download XLSX" buttons, so the pair

@@ -12,7 +12,17 @@ import pytest
 from mandate_core import debrief, demo, metrics, reports, storage, takeaways, views
 from mandate_core.benchmarking import PeerSet
 from mandate_core.charts.base import figure_alt, figure_table, plain
-from mandate_core.panels import Panel, alignment, benchmark, council, figure_title, overview, text_panel, themes
+from mandate_core.panels import (
+    Panel,
+    alignment,
+    benchmark,
+    council,
+    figure_title,
+    overview,
+    reading,
+    text_panel,
+    themes,
+)
 from mandate_core.panels import trends as trend_panels
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,13 +60,13 @@ def test_council_panels_carry_the_council_takeaways_and_reading_notes(report: di
     journey = council.journey(report, M)
     assert journey.takeaway == takeaways.overall_sentence(report["overall"], M)
     assert journey.heading == "Where we are, and where we want to go"
-    assert journey.how_to_read == takeaways.how_to_read_council(M)
+    assert journey.how_to_read == reading.how_to_read_council(M)
     spectrum_panel = council.themes(report, 5)
-    assert spectrum_panel.how_to_read == takeaways.how_to_read_council(5)  # the threshold is the view's own
+    assert spectrum_panel.how_to_read == reading.how_to_read_council(5)  # the threshold is the view's own
     assert spectrum_panel.takeaway == figure_title(spectrum_panel.figure) and spectrum_panel.takeaway
-    assert council.risk(report, M).how_to_read == takeaways.how_to_read_risk(M)
+    assert council.risk(report, M).how_to_read == reading.how_to_read_risk(M)
     consensus = council.consensus(report, "now", M)
-    assert consensus.how_to_read == takeaways.how_to_read_consensus()
+    assert consensus.how_to_read == reading.how_to_read_consensus()
     assert consensus.takeaway == figure_title(consensus.figure)
 
 
@@ -79,9 +89,9 @@ def test_group_and_distribution_panels(con: duckdb.DuckDBPyConnection, report: d
     from mandate_core.charts import alignment as charts
 
     groups = alignment.groups(breakdown, theme, "ambition", M, charts.group_styles(breakdown))
-    assert groups.how_to_read == takeaways.how_to_read_groups(M) and groups.takeaway
+    assert groups.how_to_read == reading.how_to_read_groups(M) and groups.takeaway
     spread = alignment.distribution(counts, theme, "ambition", M)
-    assert spread.how_to_read == takeaways.how_to_read_distribution(M) and spread.figure is not None
+    assert spread.how_to_read == reading.how_to_read_distribution(M) and spread.figure is not None
 
 
 def test_themes_benchmark_overview_and_trend_panels(con: duckdb.DuckDBPyConnection, report: dict) -> None:
@@ -89,7 +99,7 @@ def test_themes_benchmark_overview_and_trend_panels(con: duckdb.DuckDBPyConnecti
     bars = views.focus_theme_bars(summary)
     ranked = themes.ranked(bars, report["name"], M)
     assert ranked.takeaway == views.focus_themes_takeaway(report["name"], bars)
-    assert ranked.heading == themes.RANKED_HEADING and ranked.how_to_read == views.HOW_TO_READ_BARS
+    assert ranked.heading == themes.RANKED_HEADING and ranked.how_to_read == reading.HOW_TO_READ_BARS
 
     view = views.benchmark_view(con, report["council_id"], report["round"], "position", "ambition",
                               PeerSet.parse("all"), M)
@@ -99,7 +109,7 @@ def test_themes_benchmark_overview_and_trend_panels(con: duckdb.DuckDBPyConnecti
 
     rows = metrics.sector_overview(con, min_group=M)
     sector = overview.sector(rows, M)
-    assert sector.how_to_read == takeaways.how_to_read_overview(M) and sector.takeaway
+    assert sector.how_to_read == reading.how_to_read_overview(M) and sector.takeaway
 
     trend = metrics.trend(con, report["council_id"], M)
     series = views.trend_series(trend)
@@ -107,7 +117,7 @@ def test_themes_benchmark_overview_and_trend_panels(con: duckdb.DuckDBPyConnecti
     dates = [str(r["workshop_date"]) for r in trend]
     one = trend_panels.one_series(series[0], rounds, dates, "ambition", M)
     assert one.takeaway == views.trend_takeaway(series[0], rounds, "ambition")
-    assert one.how_to_read == trend_panels.HOW_TO_READ_ONE
+    assert one.how_to_read == reading.HOW_TO_READ_ONE
 
 
 def test_the_debrief_deck_is_made_of_the_same_panels(con: duckdb.DuckDBPyConnection, report: dict) -> None:

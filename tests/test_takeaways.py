@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mandate_core import takeaways as tk
+from mandate_core.panels import reading
 
 HIDDEN = {"suppressed": True}
 
@@ -229,14 +230,14 @@ def test_band_shares_and_distribution_takeaway() -> None:
 
 
 def test_how_to_read_texts_carry_the_threshold_and_the_gloss() -> None:
-    text = tk.how_to_read_overview(4)
+    text = reading.how_to_read_overview(4)
     assert "fewer than 4 participants" in text
     assert "service efficiency" in text and "designing out the need" in text
-    assert "0.7" in tk.how_to_read_consensus() and "0.5" in tk.how_to_read_consensus()
-    assert "between 3 and 4" in tk.how_to_read_distribution(3)
-    assert "hover" in tk.how_to_read_distribution(3)  # narrow segments carry no label on the chart
-    assert "not the party's colour" in tk.how_to_read_groups(3)
-    assert "pools every answer" in tk.how_to_read_consensus()
+    assert "0.7" in reading.how_to_read_consensus() and "0.5" in reading.how_to_read_consensus()
+    assert "between 3 and 4" in reading.how_to_read_distribution(3)
+    assert "hover" in reading.how_to_read_distribution(3)  # narrow segments carry no label on the chart
+    assert "not the party's colour" in reading.how_to_read_groups(3)
+    assert "pools every answer" in reading.how_to_read_consensus()
 
 
 def test_count_change_has_words_and_an_arrow_but_no_sign() -> None:

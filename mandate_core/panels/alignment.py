@@ -9,7 +9,7 @@ from typing import Any
 
 from mandate_core import takeaways
 from mandate_core.charts import alignment
-from mandate_core.panels import Panel, figure_title, text_panel
+from mandate_core.panels import Panel, figure_title, reading, text_panel
 
 GAP_HEADING = "Do officers and members want the same?"
 CROSS_HEADING = "Do the political groups agree?"
@@ -20,14 +20,14 @@ def groups(breakdown: Sequence[Mapping[str, Any]], theme: str, horizon: str, min
     """Each political group's and the officers' average on one theme."""
     fig = alignment.group_positions(breakdown, theme, horizon, min_group, styles=styles, debrief=debrief,
                                     narrow=narrow)
-    return Panel("alignment.groups", figure_title(fig), takeaways.how_to_read_groups(min_group), fig)
+    return Panel("alignment.groups", figure_title(fig), reading.how_to_read_groups(min_group), fig)
 
 
 def distribution(counts: Sequence[Mapping[str, Any]], theme: str, horizon: str, min_group: int, *,
                  debrief: bool = False, narrow: bool = False) -> Panel:
     """How one theme's answers spread over the six scores, group by group."""
     fig = alignment.distribution_chart(counts, theme, horizon, min_group, debrief=debrief, narrow=narrow)
-    return Panel("alignment.distribution", figure_title(fig), takeaways.how_to_read_distribution(min_group), fig)
+    return Panel("alignment.distribution", figure_title(fig), reading.how_to_read_distribution(min_group), fig)
 
 
 def has_gap(themes: Sequence[Mapping[str, Any]], horizon: str) -> bool:
@@ -45,10 +45,10 @@ def gap(themes: Sequence[Mapping[str, Any]], horizon: str, min_group: int, *, de
     """Members − officers per theme; the sentence alone when no theme has both sides to compare."""
     title = takeaways.officer_member_takeaway(themes, horizon, min_group)
     if not has_gap(themes, horizon):
-        return text_panel("alignment.gap", title, takeaways.how_to_read_gap(), GAP_HEADING)
+        return text_panel("alignment.gap", title, reading.how_to_read_gap(), GAP_HEADING)
     fig = alignment.officer_member_gap_chart(themes, horizon, min_group, debrief=debrief, title=title,
                                               narrow=narrow)
-    return Panel("alignment.gap", title, takeaways.how_to_read_gap(), fig, GAP_HEADING)
+    return Panel("alignment.gap", title, reading.how_to_read_gap(), fig, GAP_HEADING)
 
 
 def cross_party(themes: Sequence[Mapping[str, Any]], horizon: str, *, debrief: bool = False,
@@ -56,6 +56,6 @@ def cross_party(themes: Sequence[Mapping[str, Any]], horizon: str, *, debrief: b
     """Cross-party alignment per theme; the sentence alone when no theme has two groups to compare."""
     title = takeaways.alignment_takeaway(themes, horizon)
     if not has_cross_party(themes, horizon):
-        return text_panel("alignment.cross_party", title, takeaways.how_to_read_cross_party(), CROSS_HEADING)
+        return text_panel("alignment.cross_party", title, reading.how_to_read_cross_party(), CROSS_HEADING)
     fig = alignment.cross_party_chart(themes, horizon, debrief=debrief, title=title, narrow=narrow)
-    return Panel("alignment.cross_party", title, takeaways.how_to_read_cross_party(), fig, CROSS_HEADING)
+    return Panel("alignment.cross_party", title, reading.how_to_read_cross_party(), fig, CROSS_HEADING)

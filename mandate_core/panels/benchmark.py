@@ -8,7 +8,7 @@ from typing import Any
 
 from mandate_core import views
 from mandate_core.charts import benchmark as benchmark_charts
-from mandate_core.panels import Panel, text_panel
+from mandate_core.panels import Panel, reading, text_panel
 
 NO_PEERS = "There are no peers in this peer set to compare with."
 
@@ -19,9 +19,9 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], council_name: str,
     views.benchmark_view, its points already anonymised where the view is)."""
     title = views.benchmark_takeaway(view, council_name)
     fig = benchmark_charts.strip(view, labels, title=title, min_group=min_group, debrief=debrief, narrow=narrow)
-    return Panel("benchmark.strip", title, views.HOW_TO_READ_BENCHMARK, fig, heading)
+    return Panel("benchmark.strip", title, reading.HOW_TO_READ_BENCHMARK, fig, heading)
 
 
 def no_peers(heading: str = "") -> Panel:
     """The benchmark when the peer set holds no other council: the sentence alone."""
-    return text_panel("benchmark.strip", NO_PEERS, views.HOW_TO_READ_BENCHMARK, heading)
+    return text_panel("benchmark.strip", NO_PEERS, reading.HOW_TO_READ_BENCHMARK, heading)

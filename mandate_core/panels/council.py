@@ -8,7 +8,7 @@ from typing import Any
 
 from mandate_core import takeaways
 from mandate_core.charts import spectrum
-from mandate_core.panels import Panel, figure_title
+from mandate_core.panels import Panel, figure_title, reading
 
 JOURNEY_HEADING = "Where we are, and where we want to go"
 THEMES_HEADING = "Our themes on the change spectrum"
@@ -18,24 +18,24 @@ def journey(report: Mapping[str, Any], min_group: int, *, debrief: bool = False,
     """The council as a whole, now → next step → ambition, titled with its one-sentence finding."""
     title = takeaways.overall_sentence(report["overall"], min_group)
     fig = spectrum.overall_journey(report, min_group=min_group, debrief=debrief, title=title, narrow=narrow)
-    return Panel("council.journey", title, takeaways.how_to_read_council(min_group), fig, JOURNEY_HEADING)
+    return Panel("council.journey", title, reading.how_to_read_council(min_group), fig, JOURNEY_HEADING)
 
 
 def themes(report: Mapping[str, Any], min_group: int, *, debrief: bool = False, narrow: bool = False) -> Panel:
     """Each theme's now → next → ambition on the spectrum (the chart writes its own takeaway title)."""
     fig = spectrum.council_spectrum(report, min_group=min_group, debrief=debrief, narrow=narrow)
-    return Panel("council.themes", figure_title(fig), takeaways.how_to_read_council(min_group), fig,
+    return Panel("council.themes", figure_title(fig), reading.how_to_read_council(min_group), fig,
                  THEMES_HEADING)
 
 
 def risk(report: Mapping[str, Any], min_group: int, *, debrief: bool = False, narrow: bool = False) -> Panel:
     """Risk appetite now and for the ambition, theme by theme."""
     fig = spectrum.risk_chart(report, min_group=min_group, debrief=debrief, narrow=narrow)
-    return Panel("council.risk", figure_title(fig), takeaways.how_to_read_risk(min_group), fig)
+    return Panel("council.risk", figure_title(fig), reading.how_to_read_risk(min_group), fig)
 
 
 def consensus(report: Mapping[str, Any], horizon: str, min_group: int, *, debrief: bool = False,
               narrow: bool = False) -> Panel:
     """How far people agreed on each theme at one horizon."""
     fig = spectrum.consensus_chart(report, horizon, min_group=min_group, debrief=debrief, narrow=narrow)
-    return Panel("council.consensus", figure_title(fig), takeaways.how_to_read_consensus(), fig)
+    return Panel("council.consensus", figure_title(fig), reading.how_to_read_consensus(), fig)

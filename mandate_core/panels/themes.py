@@ -8,7 +8,7 @@ from typing import Any
 
 from mandate_core import views
 from mandate_core.charts import themes as theme_charts
-from mandate_core.panels import Panel
+from mandate_core.panels import Panel, reading
 
 RANKED_HEADING = "Where we are most ambitious"
 
@@ -18,7 +18,7 @@ def grid(theme_grid: views.ThemeGrid, min_group: int, *, debrief: bool = False, 
     title = views.theme_grid_takeaway(theme_grid)
     fig = theme_charts.heatmap(theme_grid, title=title, min_group=min_group, debrief=debrief,
                                note=views.theme_grid_lowest(theme_grid), narrow=narrow)
-    return Panel("themes.grid", title, views.HOW_TO_READ_GRID, fig)
+    return Panel("themes.grid", title, reading.HOW_TO_READ_GRID, fig)
 
 
 def ranked(bars: Sequence[Mapping[str, Any]], council_name: str, min_group: int, *, debrief: bool = False,
@@ -26,4 +26,4 @@ def ranked(bars: Sequence[Mapping[str, Any]], council_name: str, min_group: int,
     """The council's own themes, most ambitious first (``bars``: views.focus_theme_bars)."""
     title = views.focus_themes_takeaway(council_name, bars)
     fig = theme_charts.ranked_bars(bars, title=title, min_group=min_group, debrief=debrief, narrow=narrow)
-    return Panel("themes.ranked", title, views.HOW_TO_READ_BARS, fig, RANKED_HEADING)
+    return Panel("themes.ranked", title, reading.HOW_TO_READ_BARS, fig, RANKED_HEADING)

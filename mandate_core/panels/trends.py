@@ -7,21 +7,7 @@ from collections.abc import Sequence
 
 from mandate_core import views
 from mandate_core.charts import trends as trend_charts
-from mandate_core.panels import Panel
-
-HOW_TO_READ_ONE = """
-Each point is the average change score (1–6) of everyone who answered in that workshop round, for the
-three horizons: **now** (dotted), the **next step** in one to two years (dashed) and the long-run
-**ambition** (solid). The shaded bands are **Better** (service efficiency), **Differently** (redesign
-around need) and **New** (design out the need). A point with too few participants is left out.
-"""
-
-HOW_TO_READ_ALL = """
-One line per theme at the horizon chosen in the sidebar, from the first round to the latest. Themes are
-matched across rounds by their sector theme (so a renamed theme still lines up). A rising line means the
-council wants to go further on that theme than it did last time. Shaded bands: **Better** (service
-efficiency), **Differently** (redesign around need), **New** (design out the need).
-"""
+from mandate_core.panels import Panel, reading
 
 
 def one_series(series: views.TrendSeries, rounds: Sequence[str], dates: Sequence[str], horizon: str,
@@ -30,7 +16,7 @@ def one_series(series: views.TrendSeries, rounds: Sequence[str], dates: Sequence
     title = views.trend_takeaway(series, rounds, horizon)
     fig = trend_charts.horizons_over_rounds(series, rounds, dates, title=title, min_group=min_group,
                                             debrief=debrief, narrow=narrow)
-    return Panel("trends.one", title, HOW_TO_READ_ONE, fig)
+    return Panel("trends.one", title, reading.HOW_TO_READ_ONE, fig)
 
 
 def every_theme(series: Sequence[views.TrendSeries], changes: Sequence[dict], rounds: Sequence[str],
@@ -40,4 +26,4 @@ def every_theme(series: Sequence[views.TrendSeries], changes: Sequence[dict], ro
     title = views.themes_trend_takeaway(changes, horizon)
     fig = trend_charts.themes_over_rounds(series, rounds, dates, horizon, title=title, min_group=min_group,
                                           debrief=debrief, narrow=narrow)
-    return Panel("trends.every_theme", title, HOW_TO_READ_ALL, fig)
+    return Panel("trends.every_theme", title, reading.HOW_TO_READ_ALL, fig)
