@@ -93,7 +93,7 @@ def alignment_themes(themes: Sequence[Mapping[str, Any]], horizon: str, min_grou
     return alignment.theme_alignment_rows(themes, horizon, min_group)
 
 
-#: The Themes grid's numbers rounded as the grid writes them (views.fmt): position-like values to one place.
+#: The Themes grid's numbers rounded as the grid writes them (text.fmt): position-like values to one place.
 _THEME_ROUNDED = {"ambition": "position", "now": "position", "gap": "gap"}
 
 
@@ -115,7 +115,7 @@ def benchmark_download(view: Mapping[str, Any], context: Mapping[str, Any], metr
     return views.with_context(benchmark(view), context, metric)
 
 
-#: Trends numbers as the table writes them (views.fmt): a position to one place, a change signed to one.
+#: Trends numbers as the table writes them (text.fmt): a position to one place, a change signed to one.
 _TREND_ROUNDED = {"first": "position", "last": "position", "change": "gap"}
 
 
