@@ -83,3 +83,31 @@ def wrap_title(text: str, width: int) -> list[str]:
         if cut >= width // 2:
             return [flat[: cut + 1], *wrap_title(flat[cut + 2:], width)]
     return textwrap.wrap(flat, width) or [flat]
+
+
+def shorten(text: object, limit: int) -> str:
+    """``text`` on one line of at most ``limit`` characters, cut with "…" only when it is longer (the full
+    text stays in the hover)."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def wrap_label(text: object, width: int, max_lines: int | None = None) -> str:
+    """A chart label for Plotly: escaped, broken between words into lines of ``width`` characters (Plotly
+    needs ``<br>``), and with ``max_lines`` the last line holding the rest, shortened — every axis label, row
+    label and phone label is wrapped by this one rule, so a theme name reads the same on every chart."""
+    lines = textwrap.wrap(" ".join(str(text).split()), width) or [""]
+    if max_lines is not None and len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], shorten(" ".join(lines[max_lines - 1:]), width)]
+    return "<br>".join(plotly_escape(line) for line in lines)
+
+
+def title_html(text: str, width: int) -> str:
+    """A takeaway title for Plotly: escaped (it carries council and theme names) and on as few lines of
+    ``width`` characters as it needs, broken at the sentence's own joints (:func:`wrap_title`)."""
+    return "<br>".join(plotly_escape(line) for line in wrap_title(text, width) or [text])
+
+
+def title_lines(text: str, width: int) -> int:
+    """How many lines :func:`title_html` gives ``text`` (the chart's top margin grows with them)."""
+    return title_html(text, width).count("<br>") + 1

@@ -20,9 +20,10 @@ from typing import Any
 import duckdb
 
 from . import anonymise, benchmarking, domain, storage, takeaways
+from . import text as text_mod
 from .benchmarking import PeerSet
 from .catalog import Catalog
-from .text import fmt, md_escape, plotly_escape, wrap_title
+from .text import fmt, md_escape
 
 #: Steady means "moved less than this", so rounding noise is not called a rise or a fall.
 STEADY = 0.05
@@ -45,13 +46,11 @@ TITLE_WIDTH_DEBRIEF = 80
 def title_html(text: str, debrief: bool = False) -> str:
     """A takeaway title for Plotly: escaped (it carries council and theme names) and wrapped to fit a chart
     on a 1280-pixel screen, at the sentence's own joints where it can (see :func:`mandate_core.text.wrap_title`)."""
-    width = TITLE_WIDTH_DEBRIEF if debrief else TITLE_WIDTH
-    lines = wrap_title(text, width) or [text]
-    return "<br>".join(plotly_escape(line) for line in lines)
+    return text_mod.title_html(text, TITLE_WIDTH_DEBRIEF if debrief else TITLE_WIDTH)
 
 
 def title_lines(text: str, debrief: bool = False) -> int:
-    return title_html(text, debrief).count("<br>") + 1
+    return text_mod.title_lines(text, TITLE_WIDTH_DEBRIEF if debrief else TITLE_WIDTH)
 
 
 # --- debrief: other councils become "Peer N" ---------------------------------------------------------

@@ -125,6 +125,34 @@ def test_wrap_title_flattens_whitespace() -> None:
     assert text.wrap_title("a\n  b\tc", 90) == ["a b c"]
 
 
+def test_shorten_cuts_only_what_is_too_long() -> None:
+    assert text.shorten("Adults  and\nhealth", 20) == "Adults and health"
+    assert text.shorten("Adults and health", 17) == "Adults and health"
+    assert text.shorten("Adults and health", 12) == "Adults and…"  # 11 characters kept, trailing space dropped
+
+
+def test_wrap_label_breaks_between_words_and_escapes() -> None:
+    assert text.wrap_label("Health and wellbeing", 12) == "Health and<br>wellbeing"
+    assert text.wrap_label("Children & <young> people", 30) == "Children &amp; &lt;young&gt; people"
+    assert text.wrap_label("", 10) == ""
+
+
+def test_wrap_label_puts_the_rest_shortened_on_the_last_line() -> None:
+    name = "Health and wellbeing services for older people"
+    # Four lines at 12; with two allowed, the second holds "wellbeing services for older people" cut to 12.
+    assert text.wrap_label(name, 12) == "Health and<br>wellbeing<br>services for<br>older people"
+    assert text.wrap_label(name, 12, 2) == "Health and<br>wellbeing s…"
+    # When the rest fits its line nothing is cut and no "…" is added.
+    assert text.wrap_label("Health and wellbeing", 12, 2) == "Health and<br>wellbeing"
+
+
+def test_title_html_wraps_at_joints_and_escapes() -> None:
+    title = "Groups differ on “A&B”: <Labour> 3.3 to Independent 4.0"
+    assert text.title_html(title, 40) == "Groups differ on “A&amp;B”:<br>&lt;Labour&gt; 3.3 to Independent 4.0"
+    assert text.title_lines(title, 40) == 2
+    assert text.title_lines("Short", 40) == 1
+
+
 # --- one home -----------------------------------------------------------------------------------------------
 
 
@@ -135,7 +163,8 @@ def _sources() -> list[Path]:
 
 
 def test_no_other_module_writes_its_own_escape_or_number_format() -> None:
-    own = re.compile(r"^\s*def (md_escape|_?esc|plotly_escape|fmt|num|shown_value|wrap_title)\(|quote=False|"
+    own = re.compile(r"^\s*def (md_escape|_?esc|plotly_escape|fmt|num|shown_value|wrap_title|wrap_label|shorten|"
+                     r"two_lines|short)\(|quote=False|"
                      r"string\.punctuation", re.M)
     found = [f"{path.relative_to(ROOT)}: {m.group(0).strip()}"
              for path in _sources() for m in own.finditer(path.read_text(encoding="utf-8"))]

@@ -17,10 +17,10 @@ import plotly.graph_objects as go
 from .. import domain, palette, takeaways
 from ..palette import GROUP_COLOURS, ROLE_COLOURS, TOTAL_COLOUR
 from ..takeaways import cell_label
-from ..text import fmt, num, plotly_escape
+from ..text import fmt, num, plotly_escape, wrap_label
 from .base import add_band_zones, change_axis, font_size, suppressed_text
 from .spectrum import display_table as display_table  # re-exported for the Alignment page
-from .spectrum import frame, horizon_word, label_limit, level_column_px, level_dots, two_lines
+from .spectrum import frame, horizon_word, label_limit, level_column_px, level_dots
 
 #: Political groups: a colour and a shape each, in alphabetical order of group, cycled.  The colours are the
 #: Okabe–Ito hues that are neither a band colour (sky blue, orange, pink: a group must never read as
@@ -88,7 +88,7 @@ def _cell_style(row: Mapping[str, Any], styles: Mapping[str, tuple[str, str]]) -
 
 
 def _tick(row: Mapping[str, Any], debrief: bool = False) -> str:
-    label = two_lines(cell_label(row), label_limit(debrief, 28))
+    label = wrap_label(cell_label(row), label_limit(debrief, 28), 2)
     if not _is_hidden(row) and row.get("n") is not None:
         label = f"{label} (n={row['n']})"
     return f"<b>{label}</b>" if row["cell"] in ("total", "officers", "members") else label
@@ -197,7 +197,7 @@ def officer_member_gap_chart(
     fig.update_xaxes(range=[-reach, reach], zeroline=False,
                      title={"text": f"{horizon_word(horizon)}: members minus officers (points)",
                             "font": {"size": font_size(debrief, 15)}})
-    fig.update_yaxes(tickvals=ys, ticktext=[two_lines(t["theme"], label_limit(debrief, 30)) for t in themes],
+    fig.update_yaxes(tickvals=ys, ticktext=[wrap_label(t["theme"], label_limit(debrief, 30), 2) for t in themes],
                      range=[-0.6, max(n, 1) - 0.4], showgrid=False)
     fig.update_layout(barmode="overlay")
     frame(fig, title or takeaways.officer_member_takeaway(themes, horizon, min_group), debrief=debrief,
@@ -230,7 +230,7 @@ def cross_party_chart(
     level_dots(fig, points, zones=zones, ticks=(0, 0.2, 0.4, 0.6, 0.8, 1),
                axis_title=f"{horizon_word(horizon)}: cross-party alignment (0 = groups 5 points apart … 1 = same)",
                colour=palette.INKS["bluish_green"], debrief=debrief)
-    fig.update_yaxes(tickvals=ys, ticktext=[two_lines(t["theme"], label_limit(debrief, 30)) for t in themes],
+    fig.update_yaxes(tickvals=ys, ticktext=[wrap_label(t["theme"], label_limit(debrief, 30), 2) for t in themes],
                      range=[-0.6, max(n, 1) - 0.4])
     frame(fig, title or takeaways.alignment_takeaway(themes, horizon), debrief=debrief, rows=n, row_px=40,
           legend=False, right=level_column_px([p[2] for p in points], debrief), narrow=narrow)

@@ -16,11 +16,11 @@ import plotly.graph_objects as go
 
 from .. import domain, palette, views
 from ..palette import FOCUS_COLOUR, PEER_COLOUR
-from ..text import fmt, plotly_escape
+from ..text import fmt, plotly_escape, wrap_label
 from ..views import title_html
 from . import narrow as narrow_mod
 from .base import INK, MUTED_INK, add_band_zones, change_axis, font_size, style, suppressed_text
-from .themes import fit_title, wrap_label
+from .themes import fit_title
 
 JITTER = 0.05
 SHORT_AXIS_TITLES = {"position": "Change (1–6)", "gap": "Gap (points)", "risk": "Risk appetite (1–5)",

@@ -26,7 +26,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from ..text import plotly_escape, wrap_title
+from .. import text as text_mod
 from .base import INK, font_size
 
 #: Characters per title line at the 20-pixel title size on a chart about 360 pixels wide.
@@ -51,22 +51,17 @@ NOTE_CHARS = 50
 
 def title_html(text: str, chars: int = TITLE_CHARS) -> str:
     """A takeaway title (plain text) escaped and wrapped for a phone's chart."""
-    return "<br>".join(plotly_escape(line) for line in wrap_title(text, chars) or [text])
+    return text_mod.title_html(text, chars)
 
 
 def title_lines(text: str, chars: int = TITLE_CHARS) -> int:
-    return title_html(text, chars).count("<br>") + 1
+    return text_mod.title_lines(text, chars)
 
 
 def label(text: object, chars: int = LABEL_CHARS, lines: int = 2) -> str:
     """A row label above its row on a phone: escaped, on as few lines of ``chars`` as it needs (``lines`` at
     most, the rest shortened; the full text is in the hover)."""
-    wrapped = textwrap.wrap(" ".join(str(text).split()), chars) or [""]
-    if len(wrapped) > lines:
-        rest = " ".join(wrapped[lines - 1:])
-        wrapped = [*wrapped[: lines - 1], rest[: chars - 1].rstrip() + "…"]
-    lines_out = wrapped
-    return "<br>".join(plotly_escape(line) for line in lines_out)
+    return text_mod.wrap_label(text, chars, lines)
 
 
 def plain(text: object) -> str:

@@ -9,7 +9,6 @@ User text (council and theme names) is HTML-escaped before it reaches Plotly.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -35,7 +34,8 @@ from ..palette import (
     ZONE_TINTS,
 )
 from ..takeaways import shown
-from ..text import fmt, num, plotly_escape, wrap_title
+from ..text import fmt, num, plotly_escape, wrap_label
+from ..text import title_html as text_html
 from . import narrow as narrow_mod
 from .base import INK, add_band_zones, change_axis, font_size, style, suppressed_text, title_size
 
@@ -52,21 +52,6 @@ SHORT_AXIS = "1 = better … 6 = new"
 # --- shared helpers (also used by charts.alignment) --------------------------------------------------------
 
 
-
-
-def short(text: object, limit: int = 38) -> str:
-    """A label short enough for an axis; the full text stays in the hover."""
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
-
-
-def two_lines(text: object, limit: int) -> str:
-    """An axis label on up to two lines of ``limit`` characters (escaped), shortened only beyond that, so a
-    theme name stays readable instead of being cut to a stub."""
-    lines = textwrap.wrap(" ".join(str(text).split()), width=limit) or [""]
-    if len(lines) > 2:
-        lines = [lines[0], short(" ".join(lines[1:]), limit)]
-    return "<br>".join(plotly_escape(line) for line in lines)
 
 
 def frame(fig: go.Figure, title: str, *, debrief: bool, rows: int, row_px: int = 40, wrap: int = WRAP_FULL,
@@ -88,8 +73,9 @@ def frame(fig: go.Figure, title: str, *, debrief: bool, rows: int, row_px: int =
                                                                    legend=legend, legend_lines=legend_lines)
         wrap = narrow_mod.TITLE_CHARS
     width = wrap if narrow else WRAP_DEBRIEF if debrief else wrap
-    lines = wrap_title(title, width) if title else []
-    style(fig, "<br>".join(plotly_escape(line) for line in lines), debrief=debrief)
+    heading = text_html(title, width) if title else ""
+    lines = heading.split("<br>") if heading else []
+    style(fig, heading, debrief=debrief)
     if narrow:
         narrow_mod.axis_for_phone(fig)
     title_px = title_size(debrief) * 1.3 * len(lines)
@@ -204,7 +190,7 @@ def overview_dumbbell(
 
     ticktext = []
     for y, r, name in zip(ys, on, names, strict=True):
-        label = two_lines(name, label_limit(debrief, 34))
+        label = wrap_label(name, label_limit(debrief, 34), 2)
         if r["council_id"] == focus:
             parts = label.split("<br>")
             parts[0] = "▶ " + parts[0]
@@ -283,7 +269,7 @@ def _row_ticks(rows: Sequence[tuple[str, Mapping[str, Any], bool]], debrief: boo
     n = len(rows)
     ys = [n - 1 - i for i in range(n)]  # first row at the top
     limit = label_limit(debrief)
-    text = [f"<b>{plotly_escape(label)}</b>" if overall else two_lines(label, limit) for label, _r, overall in rows]
+    text = [f"<b>{plotly_escape(label)}</b>" if overall else wrap_label(label, limit, 2) for label, _r, overall in rows]
     return ys, text
 
 

@@ -7,7 +7,6 @@ shown": the heatmap trace holds ``None`` there, so no number of a small group is
 from __future__ import annotations
 
 import html
-import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,7 +14,8 @@ import plotly.graph_objects as go
 
 from .. import domain, palette
 from ..palette import BAND_COLOURS, FOCUS_COLOUR, OKABE_ITO, SUPPRESSED_COLOUR
-from ..text import fmt, plotly_escape, wrap_title
+from ..text import fmt, plotly_escape, wrap_label
+from ..text import title_html as text_html
 from ..views import ThemeGrid, short_sector_label, title_html, title_lines
 from . import narrow as narrow_mod
 from .base import MUTED_INK, add_band_zones, change_axis, font_size, style, suppressed_text
@@ -100,11 +100,6 @@ def header_room(headers: Sequence[str]) -> int:
     return int(20 + longest * HEADER_CHAR_PX * math.sin(math.radians(abs(HEADER_ANGLE))))
 
 
-
-
-def wrap_label(text: str, width: int = 18) -> str:
-    """A long axis label broken over lines (Plotly needs <br>), escaped first."""
-    return "<br>".join(plotly_escape(line) for line in textwrap.wrap(text, width)) or plotly_escape(text)
 
 
 def fit_title(fig: go.Figure, title: str, debrief: bool, *, below: int = 0, extra_lines: int = 0,
@@ -227,7 +222,7 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
     note_lines = [line for text in (note, key) if text for line in
                   (narrow_mod.title_html(text, narrow_mod.NOTE_CHARS) if narrow else
                    title_html(text) if not debrief else
-                   "<br>".join(plotly_escape(part) for part in wrap_title(text, DEBRIEF_NOTE_WIDTH))).split("<br>")]
+                   text_html(text, DEBRIEF_NOTE_WIDTH)).split("<br>")]
     if note_lines:
         size = font_size(debrief, 13)
         head += "".join(f'<br><span style="font-size:{size}px;font-weight:normal;color:{MUTED_INK}">{line}</span>'
