@@ -173,7 +173,7 @@ _KEPT = ("sb_council", "sb_round", "sb_peerset", "sb_peer_ids", "sb_horizon")
 
 #: Debrief look: our own static CSS only (no user text), for reading from the back of a room.  A tile's
 #: label stays smaller than its value.  Chart titles are wrapped for a 1920-pixel projector
-#: (views.TITLE_WIDTH_DEBRIEF) and shrink with a narrower chart (cqi: the chart's own width), so a line
+#: (findings.common.TITLE_WIDTH_DEBRIEF) and shrink with a narrower chart (cqi: the chart's own width), so a line
 #: is never cut off on a laptop.
 DEBRIEF_CSS = """
 <style>

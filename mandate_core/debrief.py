@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from . import benchmarking, metrics, reports, views
+from . import benchmarking, findings, metrics, reports
 from .anonymise import Anonymiser
 from .debrief_pack import PackSlide
 from .panels import Panel, alignment, council
@@ -98,13 +98,13 @@ def build_deck(
 
     # 4. Which themes are most ambitious.
     summary = metrics.council_summary(con, council_id, report["round"], m)
-    bars = views.focus_theme_bars(summary)
+    bars = findings.themes.focus_theme_bars(summary)
     if bars:
         slides.append(Slide.of("ambition", theme_panels.ranked(bars, name, m, debrief=True, narrow=narrow)))
 
     # 5. How we compare with peers (anonymised).
     try:
-        view = views.benchmark_view(con, council_id, report["round"], "position", "ambition",
+        view = findings.benchmark.benchmark_view(con, council_id, report["round"], "position", "ambition",
                                     benchmarking.PeerSet.parse(peers), m)
     except reports.ReportError:
         view = None

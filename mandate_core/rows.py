@@ -3,15 +3,16 @@
 Each view of the dashboard (the Overview sector table, the Council report, the Alignment tables, the
 Themes grid, the Benchmark and the Trends) has one builder here, and both the on-screen numbers table
 and the CSV/XLSX download of that view read it, so the file holds exactly the columns and the values the
-reader saw — rounded as on screen (:func:`mandate_core.views.round_as_shown`), suppressed values as the
+reader saw — rounded as on screen (:func:`mandate_core.findings.common.round_as_shown`), suppressed values as the
 words the table shows, never a number.  A download adds only :func:`with_context`'s columns in front
 (which council, round, peer set, horizon and threshold the file is about), so a file opened on its own
 says what it is, and names itself with :func:`file_stem`.
 
-A topic module of its own rather than more of ``views.py``: the row schemas are a concept (what a view's
-file contains) that pages, the Data page and tests all read, and ``views.py`` arranges data for charts
-and sentences.  It composes the existing builders (``charts.spectrum``, ``charts.alignment``,
-``views``) without recomputing a metric; it never imports streamlit.
+A module of its own rather than more of :mod:`mandate_core.findings`: the row schemas are a concept (what
+a view's file contains) that pages, the Data page and tests all read, while ``findings`` says what each
+topic's numbers mean and shapes them for its charts.  It composes the existing builders
+(``charts.spectrum``, ``charts.alignment``, ``findings``) without recomputing a metric; it never imports
+streamlit.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import views
+from . import findings
 from .charts import alignment, spectrum
 
 #: The columns that say what a file is about, in the order they come first in every download.  Named so
 #: that no anonymiser takes them for a row's own council or round (see anonymise.COUNCIL_COLUMNS and
-#: anonymise.IDENTIFYING), the same names as the Benchmark files (views.CONTEXT_COLUMNS).
+#: anonymise.IDENTIFYING), the same names as the Benchmark files (findings.benchmark.CONTEXT_COLUMNS).
 CONTEXT_ORDER = ("focus_council", "focus_round", "round_shown", "peer_set", "horizon_shown", "min_group_size")
 
 #: The context columns of each view's download (a subset of CONTEXT_ORDER, in that order).  A view whose
@@ -35,7 +36,7 @@ VIEW_CONTEXT: dict[str, tuple[str, ...]] = {
     "alignment_groups": ("focus_council", "focus_round", "min_group_size"),
     "alignment_themes": ("focus_council", "focus_round", "min_group_size"),
     "themes": ("round_shown", "min_group_size"),
-    "benchmark": views.CONTEXT_COLUMNS,
+    "benchmark": findings.benchmark.CONTEXT_COLUMNS,
     "trends": ("focus_council", "min_group_size"),
     "trends_rounds": ("focus_council", "min_group_size"),
 }
@@ -58,8 +59,8 @@ def with_context(view: str, rows: Sequence[Mapping[str, Any]], **context: Any) -
 
 def file_stem(view: str, *parts: object) -> str:
     """A download's name that says what is inside: the view, then its council, round, theme, horizon or
-    peer set (whichever apply), as file-name parts (views.slug); blank parts are left out."""
-    return "-".join(views.slug(p) for p in (view, *parts) if p not in (None, ""))
+    peer set (whichever apply), as file-name parts (findings.common.slug); blank parts are left out."""
+    return "-".join(findings.common.slug(p) for p in (view, *parts) if p not in (None, ""))
 
 
 # --- the views ------------------------------------------------------------------------------------------
@@ -98,21 +99,21 @@ _THEME_ROUNDED = {"ambition": "position", "now": "position", "gap": "gap"}
 
 
 def themes(matrix: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The Themes grid's numbers: :data:`views.THEME_MATRIX_COLUMNS` of each council × sector theme, the
+    """The Themes grid's numbers: :data:`findings.themes.THEME_MATRIX_COLUMNS` of each council × sector theme, the
     scores rounded as the grid shows them (a suppressed cell has none to round)."""
-    return [{c: views.round_as_shown(r.get(c), _THEME_ROUNDED[c]) if c in _THEME_ROUNDED else r.get(c)
-             for c in views.THEME_MATRIX_COLUMNS} for r in matrix]
+    return [{c: findings.common.round_as_shown(r.get(c), _THEME_ROUNDED[c]) if c in _THEME_ROUNDED else r.get(c)
+             for c in findings.themes.THEME_MATRIX_COLUMNS} for r in matrix]
 
 
 def benchmark(view: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The Benchmark rows (:func:`views.benchmark_rows`); the page's table is their words and formats
-    (:func:`views.benchmark_table`), the download their numbers rounded as that table writes them."""
-    return views.benchmark_rows(view)
+    """The Benchmark rows (:func:`findings.benchmark.benchmark_rows`); the page's table is their words and formats
+    (:func:`findings.benchmark.benchmark_table`), the download their numbers rounded as that table writes them."""
+    return findings.benchmark.benchmark_rows(view)
 
 
 def benchmark_download(view: Mapping[str, Any], context: Mapping[str, Any], metric: str) -> list[dict[str, Any]]:
     """The Benchmark download: its context columns, then :func:`benchmark`'s rows rounded as shown."""
-    return views.with_context(benchmark(view), context, metric)
+    return findings.benchmark.with_context(benchmark(view), context, metric)
 
 
 #: Trends numbers as the table writes them (text.fmt): a position to one place, a change signed to one.
@@ -121,12 +122,15 @@ _TREND_ROUNDED = {"first": "position", "last": "position", "change": "gap"}
 
 def trends(changes: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The Trends table: per theme, the first and latest shown value at the chosen horizon and the change
-    (:func:`views.theme_changes`), in :data:`views.TREND_COLUMNS`, rounded as shown."""
-    return [{c: views.round_as_shown(r.get(c), _TREND_ROUNDED[c]) if c in _TREND_ROUNDED else r.get(c)
-             for c in views.TREND_COLUMNS} for r in changes]
+    (:func:`findings.trends.theme_changes`), in :data:`findings.trends.TREND_COLUMNS`, rounded as shown."""
+    return [{c: findings.common.round_as_shown(r.get(c), _TREND_ROUNDED[c]) if c in _TREND_ROUNDED else r.get(c)
+             for c in findings.trends.TREND_COLUMNS} for r in changes]
 
 
-def trend_rounds(series: Sequence[views.TrendSeries], rounds: Sequence[str]) -> list[dict[str, Any]]:
-    """Every series × round × horizon behind the Trends charts (:func:`views.trend_rows`), positions rounded
+def trend_rounds(series: Sequence[findings.trends.TrendSeries], rounds: Sequence[str]) -> list[dict[str, Any]]:
+    """Every series × round × horizon behind the Trends charts (:func:`findings.trends.trend_rows`), positions rounded
     as the charts' hover writes them."""
-    return [{**r, "position": views.round_as_shown(r["position"])} for r in views.trend_rows(series, rounds)]
+    return [
+        {**r, "position": findings.common.round_as_shown(r["position"])}
+        for r in findings.trends.trend_rows(series, rounds)
+    ]

@@ -46,8 +46,8 @@ listed with its file, row (the header is row 1, as a spreadsheet shows it), colu
 
 def replace_warning(responses: Sequence[Upload], cat: Any) -> str:
     """What ticking "Replace rounds that are already loaded" will delete, in Markdown (names escaped)."""
+    from .findings.common import names_list
     from .text import md_escape
-    from .views import names_list
 
     found, complete = rounds_to_replace(responses, cat.rounds)
     if found:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, takeaways
+from mandate_core import domain, findings, metrics
 from mandate_core import rows as row_schemas
 from mandate_core.charts import spectrum
 from mandate_core.disclosure import fewer_than
@@ -59,7 +59,7 @@ def render() -> None:
             if (not nations or r["nation"] in nations)
             and (not types or r["council_type"] in types)
             and (not groups or (r.get("peer_group") or NO_PEER_GROUP) in groups)]
-    coverage = takeaways.sector_coverage_note(rows, "overall")  # counts only: no council named
+    coverage = findings.common.sector_coverage_note(rows, "overall")  # counts only: no council named
     if anon is not None:  # peers as "Peer N" in Peer-number order, no round labels or descriptors
         rows = anon.rows(rows)
     if not rows:
@@ -67,12 +67,12 @@ def render() -> None:
         return
 
     on, off = spectrum.split_overview(rows)
-    amb = takeaways.band_counts(rows, "ambition")
-    now = takeaways.band_counts(rows, "now")
+    amb = findings.overview.band_counts(rows, "ambition")
+    now = findings.overview.band_counts(rows, "now")
     tiles = st.columns(4)
     for col, band in zip(tiles, domain.BANDS, strict=False):
         noun = "council" if amb[band] == 1 else "councils"
-        change, arrow = takeaways.count_change(amb[band], now[band])
+        change, arrow = findings.overview.count_change(amb[band], now[band])
         col.metric(f"Aim for {band}", f"{amb[band]} {noun}", change, delta_color="off", delta_arrow=arrow,
                    help=f"Councils whose five-year ambition is {band}: {domain.BAND_MEANING[band]}.")
     tiles[3].metric("Councils shown", f"{len(on)} of {len(rows)}",
@@ -86,7 +86,7 @@ def render() -> None:
     if coverage:
         st.caption(coverage)
     if off:
-        ui.text(takeaways.suppressed_councils_text(
+        ui.text(findings.common.suppressed_councils_text(
             sorted(str(labels.get(r["council_id"], r["name"])) for r in off), m))
 
     table = ui.shared(row_schemas.overview, rows, m, labels=labels, debrief=sel.anonymise)  # columns, not look

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, takeaways
+from mandate_core import domain, findings, metrics
 from mandate_core import rows as row_schemas
 from mandate_core.charts import spectrum
 from mandate_core.panels import council
@@ -53,8 +53,8 @@ def render() -> None:
     st.caption(md_escape(ui.clean(
         f"Workshop round {report['round']}, held on {report['workshop_date']}, "
         f"with {report['participants']} participants.")))
-    st.markdown("## " + md_escape(takeaways.overall_sentence(report["overall"], m)))
-    coverage = takeaways.overall_coverage_note(report)
+    st.markdown("## " + md_escape(findings.council.overall_sentence(report["overall"], m)))
+    coverage = findings.common.overall_coverage_note(report)
     if coverage:
         st.caption(md_escape(ui.clean(coverage)))
     # The risk sentence is the risk chart's title; it is not repeated above the charts.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import metrics, takeaways, views
+from mandate_core import findings, metrics
 from mandate_core import rows as row_schemas
 from mandate_core.panels import themes as panels
 from mandate_core.text import md_escape
@@ -16,12 +16,19 @@ def _grid(matrix: list, sel, labels: dict[str, str], m: int, coverage: str | Non
     """The measure picker and the grid: a section of its own, so recolouring redraws only the grid.  False
     when no council has themes with answers (the page then stops there)."""
     focus = sel.council
-    measure = st.segmented_control(
-        "Colour the grid by", list(views.MEASURES), format_func=views.MEASURE_LABELS.get, key="th_measure",
-        default="ambition", required=True,
-        help="Ambition: where each council wants to be in about five years. Gap: how far that is ahead of now.",
-    ) or "ambition"
-    grid = views.theme_grid(matrix, focus, measure, labels)
+    measure = (
+        st.segmented_control(
+            "Colour the grid by",
+            list(findings.themes.MEASURES),
+            format_func=findings.themes.MEASURE_LABELS.get,
+            key="th_measure",
+            default="ambition",
+            required=True,
+            help="Ambition: where each council wants to be in about five years. Gap: how far that is ahead of now.",
+        )
+        or "ambition"
+    )
+    grid = findings.themes.theme_grid(matrix, focus, measure, labels)
     if not grid.councils:
         st.info("No council has themes with answers yet.")
         return False
@@ -49,7 +56,7 @@ def render() -> None:
     st.caption("Theme-level ambition across the sector, and where the chosen council wants to go furthest.")
 
     matrix = ui.cached(metrics.theme_matrix, m)
-    coverage = takeaways.sector_coverage_note(matrix, "sector")  # counts only: no council named
+    coverage = findings.common.sector_coverage_note(matrix, "sector")  # counts only: no council named
     anon = ui.anonymiser(sel)
     if anon is not None:  # peers as "Peer N" in Peer-number order, no round labels or descriptors
         matrix = anon.rows(matrix)
@@ -60,11 +67,11 @@ def render() -> None:
         round_label = sel.round or ui.cached(metrics.latest_round, focus)
         if round_label:
             summary = ui.cached(metrics.council_summary, focus, round_label, m)
-            bars = views.focus_theme_bars(summary)
+            bars = findings.themes.focus_theme_bars(summary)
             if bars:
                 ui.show(ui.figure(panels.ranked, bars, focus_name, m, **ui.look(sel)), key="th_bars")
                 st.caption(esc(ui.clean(f"{focus_name}, {round_label}. ")) +
-                           f"{views.focus_themes_caption(bars)}.")
+                           f"{findings.themes.focus_themes_caption(bars)}.")
 
     with ui.folded("Numbers behind the grid", key="th_numbers") as shown:
         if shown:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, reports, views
+from mandate_core import domain, findings, reports
 from mandate_core import rows as row_schemas
 from mandate_core.charts import narrow as narrow_charts
 from mandate_core.panels import benchmark as panels
@@ -49,7 +49,7 @@ def render() -> None:
         _peersets.panel(sel)
         return
     try:
-        view = ui.cached(views.benchmark_view, focus, sel.round, metric, horizon, sel.peer_set, m)
+        view = ui.cached(findings.benchmark.benchmark_view, focus, sel.round, metric, horizon, sel.peer_set, m)
     except reports.ReportError as exc:
         st.warning(f"This comparison cannot be made: {esc(exc)}. Choose another peer set in the sidebar.")
         return
@@ -69,9 +69,9 @@ def render() -> None:
     line = st.container()  # the peers in words first, the saved sets under them
     saved = _peersets.panel(sel)
     peer_set = sel.peer_set.words(view["peer_group"], saved, anonymise=sel.anonymise)
-    peer_names = views.peer_names(view, labels, sel.anonymise)
+    peer_names = findings.benchmark.peer_names(view, labels, sel.anonymise)
     line.markdown(f"**Peers — {esc(peer_set)}:** {len(peer_names)} {'council' if len(peer_names) == 1 else 'councils'}"
-                f" — {esc(views.names_list(peer_names, views.MAX_PEER_NAMES))}.")
+                f" — {esc(findings.common.names_list(peer_names, findings.benchmark.MAX_PEER_NAMES))}.")
     anon = ui.anonymiser(sel)
     if anon is not None:  # peer dots as "Peer N" (their jitter too) in Peer-number order, never by name
         for row in view["rows"]:
@@ -80,7 +80,7 @@ def render() -> None:
             numbers_table=False)
 
     rows = row_schemas.benchmark(view)
-    table = views.benchmark_table(rows, metric)  # "–" where too few peers make quartiles meaningless
+    table = findings.benchmark.benchmark_table(rows, metric)  # "–" where too few peers make quartiles meaningless
     # A static table wraps its text, so the sentences stay whole on a projector (no user text in it).
     if ui.narrow():  # a phone: each theme a block, so no column is lost off the side of the screen
         with st.expander("Numbers behind the chart") if sel.debrief else st.container():
@@ -96,19 +96,24 @@ def render() -> None:
     if view["not_covered"]:
         left_out = [domain.SECTOR_THEMES[k] for k in view["not_covered"]]
         st.caption(f"Not in {esc(focus_name)}'s workshop ({esc(ui.clean(view['round']))}): "
-                   f"{views.names_list(left_out, 8)}.")
+                   f"{findings.common.names_list(left_out, 8)}.")
 
     listed = f"{peer_set}: {'; '.join(peer_names)}" if sel.peer_ids else peer_set  # which hand-picked ones
     context = {"focus_council": focus_name, "focus_round": view["round"], "peer_set": listed, "min_group_size": m}
-    stem = views.benchmark_file_stem(focus, view["round"], metric, horizon,
+    stem = findings.benchmark.benchmark_file_stem(focus, view["round"], metric, horizon,
                                      sel.peer_set.slug(sel.anonymise, saved))
     with st.expander("Download the numbers"):
         ui.download_pair(row_schemas.benchmark_download(view, context, metric), stem, "bm_dl", debrief=sel.debrief,
-                         columns=views.CONTEXT_COLUMNS + views.BENCHMARK_COLUMNS)
+                         columns=findings.benchmark.CONTEXT_COLUMNS + findings.benchmark.BENCHMARK_COLUMNS)
         st.caption("Each peer's value behind the dots:")
-        ui.download_pair(views.with_context(views.peer_point_rows(view, labels, sel.anonymise), context, metric,
-                                            points=True), stem.replace("benchmark-", "benchmark-peer-values-", 1),
-                         "bm_dl_peers", debrief=sel.debrief)
+        ui.download_pair(
+            findings.benchmark.with_context(
+                findings.benchmark.peer_point_rows(view, labels, sel.anonymise), context, metric, points=True
+            ),
+            stem.replace("benchmark-", "benchmark-peer-values-", 1),
+            "bm_dl_peers",
+            debrief=sel.debrief,
+        )
 
 
 ui.run_safely(render, __file__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import domain, metrics, views
+from mandate_core import domain, findings, metrics
 from mandate_core import rows as row_schemas
 from mandate_core.panels import trends as panels
 from mandate_core.text import md_escape
@@ -43,7 +43,7 @@ def render() -> None:
 
     trend = ui.cached(metrics.trend, focus, m)
     if len(trend) < 2:
-        several = [(cid, name) for cid, name in views.councils_with_rounds(cat) if cid != focus]
+        several = [(cid, name) for cid, name in findings.trends.councils_with_rounds(cat) if cid != focus]
         only = f"{esc(focus_name)} has one workshop round so far" + (
             f" ({esc(ui.clean(trend[0]['round']))})" if trend else "")
         if not several:
@@ -55,7 +55,7 @@ def render() -> None:
             st.info(f"{only}. {len(several)} other councils have several rounds{hint}.", icon=":material/timeline:")
             return
         st.info(f"{only}, so there is no trend to show. These councils have several rounds: "
-                f"{views.names_list([esc(name) for _cid, name in several], 12)}.", icon=":material/timeline:")
+                f"{findings.common.names_list([esc(name) for _cid, name in several], 12)}.", icon=":material/timeline:")
         cols = st.columns(4)
         for k, (cid, name) in enumerate(several[:8]):
             cols[k % 4].button(esc(name), key=f"tr_go_{cid}", on_click=_show_council, args=(cid,),
@@ -64,13 +64,13 @@ def render() -> None:
 
     rounds = [str(r["round"]) for r in trend]
     dates = [str(r["workshop_date"]) for r in trend]
-    series = views.trend_series(trend)
+    series = findings.trends.trend_series(trend)
     st.caption(f"{esc(focus_name)}: {len(rounds)} rounds, from {esc(ui.clean(rounds[0]))} ({dates[0]}) to "
                f"{esc(ui.clean(rounds[-1]))} ({dates[-1]}).")
 
     _one_series(series, rounds, dates, sel, m)
 
-    changes = views.theme_changes(series[1:], rounds, sel.horizon)
+    changes = findings.trends.theme_changes(series[1:], rounds, sel.horizon)
     if changes:
         ui.show(ui.figure(panels.every_theme, series, changes, rounds, dates, sel.horizon, m, **ui.look(sel)),
                 key="tr_all")

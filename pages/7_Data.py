@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from mandate_core import metrics, reports, views
+from mandate_core import findings, metrics, reports
 from mandate_core import rows as row_schemas
 from mandate_core.disclosure import fewer_than
 from mandate_core.text import md_escape
@@ -31,7 +31,7 @@ LOADED_CONFIG = {
 
 def _loaded_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Selection
     st.header("What is loaded", anchor=False)
-    s = views.loaded_summary(cat)
+    s = findings.data.loaded_summary(cat)
     if cat.empty:
         st.info("Nothing is loaded yet. Import a councils file and a responses file below, or rebuild the "
                 "demo database at the bottom of this page to explore the dashboard with fictional councils.",
@@ -43,16 +43,16 @@ def _loaded_section(cat, sel, labels) -> None:  # noqa: ANN001 - Catalog, Select
     cols[1].metric("Workshop rounds", s["rounds"])
     cols[2].metric("Participants", f"{s['participants']:,}")
     cols[3].metric("Answers", f"{s['answers']:,}")
-    caption = views.loaded_caption(s, ui.db_path())  # dates, councils with several rounds, the file's name
+    caption = findings.data.loaded_caption(s, ui.db_path())  # dates, councils with several rounds, the file's name
     if caption:
         st.caption(caption)
-    rows = views.loaded_rows(cat)  # ui.table and ui.downloads anonymise it when the view requires
+    rows = findings.data.loaded_rows(cat)  # ui.table and ui.downloads anonymise it when the view requires
     with st.expander("Councils and rounds", expanded=not sel.debrief):
         ui.table(rows, column_order=LOADED_ON_SCREEN, hide_index=True, width="stretch", height=320,
                      column_config=LOADED_CONFIG)
         st.caption("Nation, council type, population and the number of answers are in the download.")
         ui.download_pair(rows, "councils-and-rounds", "data_dl_loaded", debrief=sel.debrief,
-                         columns=views.LOADED_COLUMNS)
+                         columns=findings.data.LOADED_COLUMNS)
 
 
 def _downloads_section(ctx: ui.PageContext) -> None:

@@ -1,15 +1,15 @@
 """The Data page's administrator sections: importing workshop files, and rebuilding the demo database.
 
-Layout only: the checks, the words and the import itself are in mandate_core.uploads, mandate_core.views
-and mandate_core.demo.  pages/7_Data.py shows these sections only to an administrator outside debrief
-mode, as both change or wipe the data.  A change is recorded as the signed-in principal, or "unknown".
+Layout only: checks, words and the import are in mandate_core.uploads, findings.data and demo.
+pages/7_Data.py shows these sections only to an administrator outside debrief mode, as both change or
+wipe the data.  A change is recorded as the signed-in principal, or "unknown".
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import access, demo, uploads, views
+from mandate_core import access, demo, findings, uploads
 from mandate_core.catalog import Catalog
 from pages import _layout as ui
 
@@ -107,7 +107,7 @@ def demo_section(cat: Catalog) -> None:
         st.success(f"The demo database was rebuilt: {len(cat.councils)} fictional councils are loaded.",
                    icon=":material/check_circle:")
     gen = st.session_state.setdefault(DEMO_GEN, 0)
-    caption, label = views.demo_rebuild_words(cat)
+    caption, label = findings.data.demo_rebuild_words(cat)
     st.caption(caption)
     confirm = st.checkbox(label, key=f"data_demo_confirm_{gen}")
     if st.button("Rebuild the demo database", key="data_demo_rebuild", disabled=not confirm,

@@ -610,9 +610,9 @@ def download_pair(rows: Sequence[dict[str, Any]] | Any, name: str, key: str, *, 
                   columns: Sequence[str] | None = None) -> None:
     """:func:`downloads` as every page lays them out: the CSV and XLSX buttons side by side, on the left,
     in a box as wide as the pair (wider in debrief mode, for the room's larger type)."""
-    from mandate_core import views
+    from mandate_core import findings
 
-    with st.container(width=views.download_pair_px(debrief)):
+    with st.container(width=findings.common.download_pair_px(debrief)):
         downloads(rows, name, key=key, columns=columns)
 
 

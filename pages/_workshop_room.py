@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mandate_core import live, storage, takeaways
+from mandate_core import findings, live, storage
 from mandate_core.charts import spectrum
 from mandate_core.panels import council
 from mandate_core.text import md_escape
@@ -49,6 +49,6 @@ def live_view(code: str, min_group: int) -> None:
     if revealed and room is None:
         st.info("No answers yet.")
     elif revealed and room:
-        st.markdown("## " + md_escape(takeaways.overall_sentence(room["overall"], min_group)))
+        st.markdown("## " + md_escape(findings.council.overall_sentence(room["overall"], min_group)))
         ui.show(council.themes(room, min_group, debrief=True, narrow=ui.narrow()), key="ws_room", numbers_table=False)
         st.dataframe(spectrum.display_table(spectrum.council_rows(room, min_group=min_group)), hide_index=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from mandate_core import benchmarking, demo, domain, metrics, reports, storage, takeaways, views
+from mandate_core import benchmarking, demo, domain, findings, metrics, reports, storage
 from mandate_core.benchmarking import PeerSet
 from mandate_core.metrics import ReportError
 
@@ -66,7 +66,7 @@ def _old_doc(con: Any, council_id: str, round_label: str, metric: str, horizon: 
 
 def _old_view(con: Any, council_id: str, round_label: str | None, metric: str, horizon: str | None,
               peers: str, m: int) -> dict[str, Any]:
-    """``views.benchmark_view`` before issue #12 (summary, peers, then two scans per theme)."""
+    """``findings.benchmark.benchmark_view`` before issue #12 (summary, peers, then two scans per theme)."""
     horizon = None if metric == "gap" else horizon
     council = metrics.council_info(con, council_id)
     assert council is not None
@@ -84,14 +84,20 @@ def _old_view(con: Any, council_id: str, round_label: str | None, metric: str, h
         table = _old_scan(con, metric, benchmarking.validate_metric(metric, horizon, theme), theme, m, None)
         points = [{"council_id": r["council_id"], "name": r["name"], "value": r["value"]}
                   for r in table if r["council_id"] in set(members) and r["status"] == "ok"]
-        rows.append({"theme": theme,
-                     "theme_label": views.OVERALL if theme is None else domain.SECTOR_THEMES.get(theme, theme),
-                     "doc": doc, "status": "ok" if doc["value"] is not None else "suppressed",
-                     "points": points, "words": views.quartile_words(doc)})
+        rows.append(
+            {
+                "theme": theme,
+                "theme_label": findings.common.OVERALL if theme is None else domain.SECTOR_THEMES.get(theme, theme),
+                "doc": doc,
+                "status": "ok" if doc["value"] is not None else "suppressed",
+                "points": points,
+                "words": findings.benchmark.quartile_words(doc),
+            }
+        )
     return {"council_id": council_id, "name": council["name"], "peer_group": council.get("peer_group"),
             "round": round_label, "metric": metric, "horizon": horizon, "peers": peers, "peer_ids": members,
             "rows": rows, "not_covered": [k for k in domain.SECTOR_THEMES if k not in covered],
-            "coverage_note": takeaways.overall_coverage_note(summary)}
+            "coverage_note": findings.common.overall_coverage_note(summary)}
 
 
 # --- fixtures -------------------------------------------------------------------------------------------
@@ -129,7 +135,7 @@ METRIC_HORIZONS.append(("gap", None))
 def test_view_and_cli_equal_the_old_path(con: Any, metric: str, horizon: str | None, m: int) -> None:
     for focus, rnd in _choices(con):
         for peers in _peer_sets(con, focus):
-            new = views.benchmark_view(con, focus, rnd, metric, horizon, PeerSet.parse(peers), m)
+            new = findings.benchmark.benchmark_view(con, focus, rnd, metric, horizon, PeerSet.parse(peers), m)
             old = _old_view(con, focus, rnd, metric, horizon, peers, m)
             assert new == old, (focus, rnd, metric, horizon, peers, m)
             # The command line's document: every sector theme (those the focus lacks too) and overall.
@@ -150,7 +156,7 @@ def test_suppression_reaches_the_comparison(con: Any) -> None:
     statuses, dots = set(), {3: 0, 15: 0}
     for focus, rnd in _choices(con):
         for m in dots:
-            view = views.benchmark_view(con, focus, rnd, "risk", "next", PeerSet("all"), m)
+            view = findings.benchmark.benchmark_view(con, focus, rnd, "risk", "next", PeerSet("all"), m)
             dots[m] += sum(len(r["points"]) for r in view["rows"])
             if m == 15:
                 statuses |= {r["status"] for r in view["rows"]}
@@ -180,7 +186,7 @@ def test_a_benchmark_view_is_one_query(con: Any, metric: str) -> None:
     for focus, rnd in _choices(con):
         for peers in _peer_sets(con, focus):
             counting = _Counting(con)
-            views.benchmark_view(counting, focus, rnd, metric, "ambition", PeerSet.parse(peers), 3)  # type: ignore[arg-type]
+            findings.benchmark.benchmark_view(counting, focus, rnd, metric, "ambition", PeerSet.parse(peers), 3)  # type: ignore[arg-type]
             assert counting.calls == 1, (focus, peers, metric)
 
 
@@ -202,15 +208,15 @@ def test_benchmarking_does_not_import_reports() -> None:
 def test_errors_keep_their_order_and_words(con: Any) -> None:
     focus, _rnd = _choices(con)[0]
     with pytest.raises(ReportError, match="unknown council 'nowhere'"):
-        views.benchmark_view(con, "nowhere", None, "bogus", None, PeerSet.parse("x,y"), 3)
+        findings.benchmark.benchmark_view(con, "nowhere", None, "bogus", None, PeerSet.parse("x,y"), 3)
     with pytest.raises(ReportError, match=r"unknown peer council id\(s\): x, y"):
-        views.benchmark_view(con, focus, None, "bogus", None, PeerSet.parse("x,y"), 3)
+        findings.benchmark.benchmark_view(con, focus, None, "bogus", None, PeerSet.parse("x,y"), 3)
     with pytest.raises(ReportError, match="unknown metric 'bogus'"):
-        views.benchmark_view(con, focus, None, "bogus", None, PeerSet("all"), 3)
+        findings.benchmark.benchmark_view(con, focus, None, "bogus", None, PeerSet("all"), 3)
     with pytest.raises(ReportError, match=rf"council '{focus}' has no round 'R99' \(rounds: "):
-        views.benchmark_view(con, focus, "R99", "position", "now", PeerSet("all"), 3)
+        findings.benchmark.benchmark_view(con, focus, "R99", "position", "now", PeerSet("all"), 3)
     with pytest.raises(ReportError, match="--horizon is required for the position metric"):
-        views.benchmark_view(con, focus, None, "position", None, PeerSet("all"), 3)
+        findings.benchmark.benchmark_view(con, focus, None, "position", None, PeerSet("all"), 3)
 
 
 # --- PeerSet --------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from mandate_core import access, demo, disclosure, peersets, storage, views
+from mandate_core import access, demo, disclosure, findings, peersets, storage
 from mandate_core.text import md_escape
 
 REPO = Path(__file__).resolve().parent.parent
@@ -280,13 +280,13 @@ def test_hand_picked_with_none_chosen_in_debrief_says_to_turn_debrief_off(db: Pa
 def test_download_rows_are_rounded_as_the_page_writes_them() -> None:
     rows = [{"theme": "overall", "value": 4.2345, "median": -0.06, "p25": None, "p75": 3.96, "percentile": 62.5,
              "in_words": "=cmd"}]
-    out = views.with_context(rows, {"focus_council": "A", "focus_round": "R", "peer_set": "All councils",
+    out = findings.benchmark.with_context(rows, {"focus_council": "A", "focus_round": "R", "peer_set": "All councils",
                                     "min_group_size": 3}, "position")
     assert out == [{"focus_council": "A", "focus_round": "R", "peer_set": "All councils", "min_group_size": 3,
                     "theme": "overall", "value": 4.2, "median": -0.1, "p25": None, "p75": 4.0, "percentile": 62,
                     "in_words": "=cmd"}]
-    assert views.with_context(rows, {}, "consensus")[0]["value"] == 4.23
-    assert views.with_context(rows, {}, "position", points=True)[0]["value"] == 4.23
+    assert findings.benchmark.with_context(rows, {}, "consensus")[0]["value"] == 4.23
+    assert findings.benchmark.with_context(rows, {}, "position", points=True)[0]["value"] == 4.23
     from mandate_core import exports
 
     assert "'=cmd" in exports.to_csv_bytes(out).decode("utf-8-sig")  # the formula guard still applies

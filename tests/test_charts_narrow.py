@@ -147,10 +147,10 @@ def test_heatmap_on_a_phone_is_a_list_of_councils() -> None:
 
 
 def test_ranked_bars_on_a_phone_name_each_theme_above_its_bar() -> None:
-    from mandate_core import metrics, views
+    from mandate_core import findings, metrics
 
     con = _db()
-    bars = views.focus_theme_bars(metrics.council_summary(con, "Q", "R1", MIN))
+    bars = findings.themes.focus_theme_bars(metrics.council_summary(con, "Q", "R1", MIN))
     fig = theme_charts.ranked_bars(bars, title="Council Q aims highest on Care", min_group=MIN, narrow=True)
     assert fig.layout.yaxis.showticklabels is False
     assert [narrow.plain(a.text) for a in _row_labels(fig)] == ["Care", "Jobs & <b>growth</b>"]
@@ -158,18 +158,18 @@ def test_ranked_bars_on_a_phone_name_each_theme_above_its_bar() -> None:
 
 
 def test_strip_on_a_phone_names_rows_at_their_top() -> None:
-    from mandate_core import views
+    from mandate_core import findings
 
     con = _db()
-    view = views.benchmark_view(con, "P", None, "position", "ambition", PeerSet.parse("all"), MIN)
+    view = findings.benchmark.benchmark_view(con, "P", None, "position", "ambition", PeerSet.parse("all"), MIN)
     labels = {"P": "Council P", "Q": "Council Q", "R": "Council R"}
     fig = benchmark_charts.strip(view, labels, title="Council P is above the median", min_group=MIN, narrow=True)
     heads = [a for a in fig.layout.annotations if a.xref == "paper" and a.x == 0 and a.yanchor == "top"]
     assert [a.y for a in heads] == [i - 0.5 for i in range(len(view["rows"]))]
-    cautions = [views.few_peers(r["doc"]) for r in view["rows"]]
+    cautions = [findings.benchmark.few_peers(r["doc"]) for r in view["rows"]]
     assert any(cautions) and [("compare with care" in a.text) for a in heads] == cautions
     assert fig.layout.yaxis.showticklabels is False and fig.layout.margin.l <= 10
-    risk = views.benchmark_view(con, "P", None, "risk", "ambition", PeerSet.parse("all"), MIN)
+    risk = findings.benchmark.benchmark_view(con, "P", None, "risk", "ambition", PeerSet.parse("all"), MIN)
     fig = benchmark_charts.strip(risk, labels, title="t", min_group=MIN, narrow=True)
     assert all("<br>" in t for t in fig.layout.xaxis.ticktext)  # "3<br>Cautious": five fit side by side
     wide = benchmark_charts.strip(risk, labels, title="t", min_group=MIN)
@@ -177,12 +177,12 @@ def test_strip_on_a_phone_names_rows_at_their_top() -> None:
 
 
 def test_trends_on_a_phone_use_a_legend_not_end_labels() -> None:
-    from mandate_core import metrics, views
+    from mandate_core import findings, metrics
 
     con = _trend_db()
     trend = metrics.trend(con, "P", MIN)
     rounds, dates = [r["round"] for r in trend], [r["workshop_date"] for r in trend]
-    series = views.trend_series(trend)
+    series = findings.trends.trend_series(trend)
     wide = trend_charts.themes_over_rounds(series, rounds, dates, "ambition", title="t", min_group=MIN)
     assert any(a.showarrow for a in wide.layout.annotations)
     fig = trend_charts.themes_over_rounds(series, rounds, dates, "ambition", title="t", min_group=MIN, narrow=True)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mandate_core import takeaways
+from mandate_core import findings
 from mandate_core.charts import base, spectrum
 from mandate_core.domain import band_of
 from mandate_core.palette import BAND_MARK_COLOURS, FOCUS_COLOUR, HORIZON_COLOURS
@@ -70,7 +70,7 @@ def test_dumbbell_sorted_by_ambition_with_band_colours(sector: list[dict]) -> No
     assert ticks[0] == "Charlie Council" and ticks[2] == "Alpha Council"
     assert "▶ Bravo &lt;b&gt;&amp; Co&lt;/b&gt;" in ticks[1] and FOCUS_COLOUR in ticks[1]
     assert any(s.line.color == FOCUS_COLOUR and s.y0 == pytest.approx(0.52) for s in fig.layout.shapes)
-    assert fig.layout.title.text == takeaways.overview_takeaway(sector)
+    assert fig.layout.title.text == findings.overview.overview_takeaway(sector)
     assert [a.text for a in fig.layout.annotations if a.text and "Better" in a.text]
 
 
@@ -89,7 +89,7 @@ def test_dumbbell_escapes_names_in_hover(sector: list[dict]) -> None:
 
 
 def test_dumbbell_debrief_labels_and_fonts(sector: list[dict]) -> None:
-    labels = takeaways.anonymise([r["council_id"] for r in sector], "a", "Alpha Council")
+    labels = findings.common.debrief_labels([r["council_id"] for r in sector], "a", "Alpha Council")
     fig = spectrum.overview_dumbbell(sector, focus="a", labels=labels, debrief=True)
     text = shown_json(fig)
     assert "Bravo" not in text and "Charlie" not in text

@@ -12,7 +12,7 @@ import json
 import pytest
 from metrics_fixtures import add_answers, add_council, add_round, new_db
 
-from mandate_core import metrics, palette, views
+from mandate_core import anonymise, findings, metrics, palette
 from mandate_core.benchmarking import PeerSet
 from mandate_core.charts import benchmark as benchmark_charts
 from mandate_core.charts import themes as theme_charts
@@ -70,14 +70,14 @@ def _assert_no_secret(fig) -> None:  # noqa: ANN001
 def _grid(con, measure: str = "ambition", focus: str = "Q", debrief: bool = False):  # noqa: ANN001, ANN202
     matrix = metrics.theme_matrix(con, MIN)
     names = {"P": "Council P", "Q": "Council Q <i>", "R": "Council R"}
-    labels = views.peer_labels(["P", "Q", "R"], focus, names, debrief)
-    return views.theme_grid(matrix, focus, measure, labels)
+    labels = anonymise.peer_labels(["P", "Q", "R"], focus, names, debrief)
+    return findings.themes.theme_grid(matrix, focus, measure, labels)
 
 
 def test_heatmap_values_labels_and_focus_frame() -> None:
     con = _db()
     grid = _grid(con)
-    fig = theme_charts.heatmap(grid, title=views.theme_grid_takeaway(grid), min_group=MIN)
+    fig = theme_charts.heatmap(grid, title=findings.themes.theme_grid_takeaway(grid), min_group=MIN)
     shown, hidden = fig.data
     # Rows: the focus council first (escaped), then by name; columns: economy, health.
     assert list(shown.y) == ["Council Q &lt;i&gt;", "Council P", "Council R"]
@@ -114,7 +114,7 @@ def test_heatmap_values_labels_and_focus_frame() -> None:
 def test_heatmap_gap_measure_is_symmetric_around_zero() -> None:
     con = _db()
     grid = _grid(con, "gap")
-    fig = theme_charts.heatmap(grid, title=views.theme_grid_takeaway(grid), min_group=MIN)
+    fig = theme_charts.heatmap(grid, title=findings.themes.theme_grid_takeaway(grid), min_group=MIN)
     shown = fig.data[0]
     assert shown.z[1][0] == pytest.approx(2.0)  # P: 5.0 − 3.0
     assert shown.text[1][0] == "+2.0"
@@ -149,9 +149,9 @@ def test_heatmap_in_debrief_names_no_other_council() -> None:
 
 def test_ranked_bars_order_colours_and_suppressed_theme() -> None:
     con = _db()
-    bars = views.focus_theme_bars(metrics.council_summary(con, "Q", "R1", MIN))
+    bars = findings.themes.focus_theme_bars(metrics.council_summary(con, "Q", "R1", MIN))
     assert [b["theme"] for b in bars] == ["Care", "Jobs & <b>growth</b>"]
-    title = views.focus_themes_takeaway("Council Q", bars)
+    title = findings.themes.focus_themes_takeaway("Council Q", bars)
     fig = theme_charts.ranked_bars(bars, title=title, min_group=MIN)
     bar = fig.data[0]
     assert list(bar.x) == [pytest.approx(24 / 9)]
@@ -173,9 +173,11 @@ def test_ranked_bars_order_colours_and_suppressed_theme() -> None:
 
 def test_strip_with_two_peers_draws_no_box_and_says_compare_with_care() -> None:
     con = _db()
-    view = views.benchmark_view(con, "P", None, "position", "ambition", PeerSet.parse("all"), MIN)
-    labels = views.peer_labels(["P", "Q", "R"], "P", {"P": "Council P", "Q": "Council Q", "R": "Council R"}, False)
-    fig = benchmark_charts.strip(view, labels, title=views.benchmark_takeaway(view, "Council P"), min_group=MIN)
+    view = findings.benchmark.benchmark_view(con, "P", None, "position", "ambition", PeerSet.parse("all"), MIN)
+    labels = anonymise.peer_labels(["P", "Q", "R"], "P", {"P": "Council P", "Q": "Council Q", "R": "Council R"}, False)
+    fig = benchmark_charts.strip(
+        view, labels, title=findings.benchmark.benchmark_takeaway(view, "Council P"), min_group=MIN
+    )
     by_name = {t.name: t for t in fig.data}
     assert "Middle half of peers" not in by_name  # quartiles of two councils would be noise
     median = by_name["Peer median"]
@@ -211,7 +213,7 @@ def test_strip_box_is_the_benchmark_numbers_with_four_peers_or_more() -> None:
                                       ("economy", "Inclusive economy and growth", _doc(4.5, three, "economy"), three)):
         points = [{"council_id": f"c{i}", "name": f"C{i}", "value": v} for i, v in enumerate(values)]
         rows.append({"theme": theme, "theme_label": label, "doc": doc, "status": "ok", "points": points,
-                     "words": views.quartile_words(doc)})
+                     "words": findings.benchmark.quartile_words(doc)})
     view = {"council_id": "F", "name": "Focus", "metric": "position", "horizon": "ambition", "rows": rows,
             "peer_ids": ["c0", "c1", "c2", "c3"]}
     fig = benchmark_charts.strip(view, {}, title="t", min_group=3)
@@ -226,11 +228,12 @@ def test_strip_box_is_the_benchmark_numbers_with_four_peers_or_more() -> None:
 
 def test_strip_in_debrief_anonymises_peers_everywhere() -> None:
     con = _db()
-    view = views.benchmark_view(con, "P", None, "gap", None, PeerSet.parse("all"), MIN)
+    view = findings.benchmark.benchmark_view(con, "P", None, "gap", None, PeerSet.parse("all"), MIN)
     names = {"P": "Council P", "Q": "Council Q", "R": "Council R"}
-    labels = views.peer_labels(["P", "Q", "R"], "P", names, True)
-    fig = benchmark_charts.strip(view, labels, title=views.benchmark_takeaway(view, "Council P"), min_group=MIN,
-                                 debrief=True)
+    labels = anonymise.peer_labels(["P", "Q", "R"], "P", names, True)
+    fig = benchmark_charts.strip(
+        view, labels, title=findings.benchmark.benchmark_takeaway(view, "Council P"), min_group=MIN, debrief=True
+    )
     text = _dump(fig)
     assert "Council Q" not in text and "Council R" not in text
     assert set(next(t for t in fig.data if t.name == "Peers").customdata) <= {"Peer 1", "Peer 2"}
@@ -240,7 +243,7 @@ def test_strip_in_debrief_anonymises_peers_everywhere() -> None:
 
 def test_strip_marks_a_suppressed_focus_value_in_words() -> None:
     con = _db()
-    view = views.benchmark_view(con, "Q", None, "position", "ambition", PeerSet.parse("all"), MIN)
+    view = findings.benchmark.benchmark_view(con, "Q", None, "position", "ambition", PeerSet.parse("all"), MIN)
     assert [r["status"] for r in view["rows"]] == ["ok", "suppressed", "ok"]
     fig = benchmark_charts.strip(view, {"Q": "Council Q"}, title="t", min_group=MIN)
     focus = next(t for t in fig.data if t.name == "Council Q")
@@ -252,7 +255,7 @@ def test_strip_marks_a_suppressed_focus_value_in_words() -> None:
 @pytest.mark.parametrize("metric", ["risk", "consensus"])
 def test_strip_axes_for_other_metrics(metric: str) -> None:
     con = _db()
-    view = views.benchmark_view(con, "P", None, metric, "ambition", PeerSet.parse("all"), MIN)
+    view = findings.benchmark.benchmark_view(con, "P", None, metric, "ambition", PeerSet.parse("all"), MIN)
     fig = benchmark_charts.strip(view, {}, title="t", min_group=MIN)
     assert fig.layout.xaxis.title.text == benchmark_charts.AXIS_TITLES[metric]
     json.loads(_dump(fig))
@@ -280,9 +283,9 @@ def test_trend_charts_plot_shown_points_only() -> None:
     trend = metrics.trend(con, "P", MIN)
     rounds = [r["round"] for r in trend]
     dates = [r["workshop_date"] for r in trend]
-    series = views.trend_series(trend)
+    series = findings.trends.trend_series(trend)
     jobs = next(s for s in series if s.label == "Jobs")
-    title = views.trend_takeaway(jobs, rounds, "ambition")
+    title = findings.trends.trend_takeaway(jobs, rounds, "ambition")
     assert title == "Ambition on “Jobs” rose from 5.0 to 5.8 between R1 and R2"  # 46 / 8 = 5.75
     fig = trend_charts.horizons_over_rounds(jobs, rounds, dates, title=title, min_group=MIN)
     ambition = next(t for t in fig.data if t.name == "Ambition (about 5 years)")
@@ -292,9 +295,15 @@ def test_trend_charts_plot_shown_points_only() -> None:
     fig = trend_charts.horizons_over_rounds(care, rounds, dates, title="t", min_group=MIN)
     assert all(v is None for t in fig.data for v in t.y)
     _assert_no_secret(fig)
-    changes = views.theme_changes(series[1:], rounds, "ambition")
-    fig = trend_charts.themes_over_rounds(series, rounds, dates, "ambition",
-                                          title=views.themes_trend_takeaway(changes, "ambition"), min_group=MIN)
+    changes = findings.trends.theme_changes(series[1:], rounds, "ambition")
+    fig = trend_charts.themes_over_rounds(
+        series,
+        rounds,
+        dates,
+        "ambition",
+        title=findings.trends.themes_trend_takeaway(changes, "ambition"),
+        min_group=MIN,
+    )
     by_name = {t.name: t for t in fig.data}
     assert list(by_name["Jobs"].y) == [pytest.approx(5.0), pytest.approx(46 / 8)]
     assert list(by_name["Care"].y) == [None, None]
@@ -336,7 +345,7 @@ def test_ambition_colour_is_darker_for_the_higher_value_across_a_band_edge() -> 
 def test_heatmap_headers_are_one_slanted_line_with_room_above() -> None:
     con = _db()
     grid = _grid(con, "ambition")
-    fig = theme_charts.heatmap(grid, title=views.theme_grid_takeaway(grid), min_group=MIN)
+    fig = theme_charts.heatmap(grid, title=findings.themes.theme_grid_takeaway(grid), min_group=MIN)
     assert all("<br>" not in x for x in fig.data[0].x)
     assert fig.layout.xaxis.tickangle == theme_charts.HEADER_ANGLE != 0
     # The top margin holds the longest header's rise: 17 characters at 7.5 px, sin 35° ≈ 0.574 → 73 + 20 px.

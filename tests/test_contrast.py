@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from mandate_core import demo, disclosure, domain, metrics, palette, reports, storage, views
+from mandate_core import demo, disclosure, domain, findings, metrics, palette, reports, storage
 from mandate_core.benchmarking import PeerSet
 from mandate_core.charts import alignment, spectrum
 from mandate_core.charts import benchmark as benchmark_charts
@@ -190,13 +190,13 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         distribution = metrics.answer_distribution(con, council, rnd, min_group=m)
         theme = report["themes"][0]["theme"]
         matrix = metrics.theme_matrix(con, m)
-        bars = views.focus_theme_bars(metrics.council_summary(con, council, rnd, m))
-        view = views.benchmark_view(con, council, rnd, "position", "ambition", PeerSet.parse("all"), m)
+        bars = findings.themes.focus_theme_bars(metrics.council_summary(con, council, rnd, m))
+        view = findings.benchmark.benchmark_view(con, council, rnd, "position", "ambition", PeerSet.parse("all"), m)
         trend = metrics.trend(con, council, m)
         labels = {c["council_id"]: c["name"] for c in metrics.list_councils(con)}
     rounds = [str(r["round"]) for r in trend]
     dates = [str(r["workshop_date"]) for r in trend]
-    series = views.trend_series(trend)
+    series = findings.trends.trend_series(trend)
     for debrief in (False, True):
         d = "debrief" if debrief else "normal"
         out[f"overview {d}"] = spectrum.overview_dumbbell(overview, focus=council, labels=labels, debrief=debrief)
@@ -208,8 +208,8 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         out[f"distribution {d}"] = alignment.distribution_chart(distribution, theme, "ambition", m, debrief=debrief)
         out[f"gap {d}"] = alignment.officer_member_gap_chart(report["themes"], "ambition", m, debrief=debrief)
         out[f"cross-party {d}"] = alignment.cross_party_chart(report["themes"], "ambition", debrief=debrief)
-        for measure in views.MEASURES:
-            grid = views.theme_grid(matrix, council, measure, labels)
+        for measure in findings.themes.MEASURES:
+            grid = findings.themes.theme_grid(matrix, council, measure, labels)
             out[f"heatmap {measure} {d}"] = theme_charts.heatmap(grid, title="t", min_group=m, debrief=debrief)
         out[f"ranked bars {d}"] = theme_charts.ranked_bars(bars, title="t", min_group=m, debrief=debrief)
         out[f"benchmark {d}"] = benchmark_charts.strip(view, labels, title="t", min_group=m, debrief=debrief)

@@ -215,11 +215,13 @@ def test_bad_slide_number_falls_back_with_a_note(app: AppTest) -> None:
 def test_peer_slide_numbers_peers_as_every_page_and_download_does(demo_db: Path, deck: debrief.Deck) -> None:
     """The pack and the downloads share one numbering: the same key gives each peer the same label, and the
     slide's dots come in Peer-number order with the values the Benchmark page's peer download has."""
-    from mandate_core import views
+    from mandate_core import findings
 
     with storage.connect(demo_db, read_only=True) as con:
         anon = Anonymiser(FOCUS, metrics.list_councils(con), key="test-key")
-        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", PeerSet.parse("all"), min_group=3)
+        view = findings.benchmark.benchmark_view(
+            con, FOCUS, None, "position", "ambition", PeerSet.parse("all"), min_group=3
+        )
     fig = deck.slides[4].figure
     dots = next(t for t in fig.data if t.name == "Peers")
     shown = sorted(zip((int(y) for y in dots.y), dots.customdata, (round(x, 9) for x in dots.x), strict=True))
@@ -230,5 +232,5 @@ def test_peer_slide_numbers_peers_as_every_page_and_download_does(demo_db: Path,
         numbers = [int(label.split()[1]) for i, label, _x in zip((int(y) for y in dots.y), dots.customdata,
                                                                  dots.x, strict=True) if i == row]
         assert numbers == sorted(numbers), "dots in Peer-number order, never in the order of names"
-    assert [r for r in anon.rows(views.peer_point_rows(view, {}, False))
+    assert [r for r in anon.rows(findings.benchmark.peer_point_rows(view, {}, False))
             if not str(r["council_id"]).startswith("Peer ")] == []

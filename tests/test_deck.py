@@ -17,7 +17,7 @@ from pptx import Presentation  # noqa: E402
 from pptx.enum.chart import XL_CHART_TYPE  # noqa: E402
 from pptx.enum.shapes import MSO_SHAPE_TYPE  # noqa: E402
 
-from mandate_core import debrief, deck_pptx, demo, metrics, reports, storage, views  # noqa: E402
+from mandate_core import debrief, deck_pptx, demo, findings, metrics, reports, storage  # noqa: E402
 from mandate_core.benchmarking import PeerSet  # noqa: E402
 from mandate_core.text import fmt  # noqa: E402
 
@@ -139,7 +139,9 @@ def test_benchmark_chart_has_the_benchmark_numbers_and_anonymised_peers(
     prs: object, deck: debrief.Deck, demo_db: Path, report: dict
 ) -> None:
     with storage.connect(demo_db, read_only=True) as con:
-        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", PeerSet.parse("all"), min_group=3)
+        view = findings.benchmark.benchmark_view(
+            con, FOCUS, None, "position", "ambition", PeerSet.parse("all"), min_group=3
+        )
     slide = prs.slides[[s.key for s in deck.slides].index("peers")]
     chart = _charts(slide)[0].chart
     assert chart.chart_type in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)  # markers only, no lines
@@ -231,8 +233,9 @@ def test_few_peers_read_the_same_in_the_file_as_on_screen(demo_db: Path) -> None
     """With 2 peers the screen draws no box and no percentile and says "compare with care": so does the file."""
     with storage.connect(demo_db, read_only=True) as con:
         small = debrief.build_deck(con, FOCUS, None, "aldermoor,dunmere", key="k", min_group=3)
-        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", PeerSet.parse("aldermoor,dunmere"),
-                                    min_group=3)
+        view = findings.benchmark.benchmark_view(
+            con, FOCUS, None, "position", "ambition", PeerSet.parse("aldermoor,dunmere"), min_group=3
+        )
     prs = Presentation(io.BytesIO(deck_pptx.build_pptx(small, peer_set=small.peer_set)))
     slide = prs.slides[[s.key for s in small.slides].index("peers")]
     chart = _charts(slide)[0].chart
@@ -254,13 +257,15 @@ def test_few_peers_read_the_same_in_the_file_as_on_screen(demo_db: Path) -> None
 def test_a_value_that_prints_as_the_median_is_at_the_median() -> None:
     doc = {"metric": "position", "value": 4.66, "median": 4.7, "percentile": 50.0, "peers": 7}
     assert fmt(doc["value"]) == fmt(doc["median"]) == "4.7"
-    assert views.quartile_words(doc) == "At the peer median of 7 peers"
-    assert views.quartile_words({**doc, "value": 4.74}) == "At the peer median of 7 peers"
-    assert views.quartile_words({**doc, "value": 4.64, "percentile": 40.0}) == (
+    assert findings.benchmark.quartile_words(doc) == "At the peer median of 7 peers"
+    assert findings.benchmark.quartile_words({**doc, "value": 4.74}) == "At the peer median of 7 peers"
+    assert findings.benchmark.quartile_words({**doc, "value": 4.64, "percentile": 40.0}) == (
         "Below the peer median: in the lower middle of 7 peers")
-    assert views.quartile_words({**doc, "peers": 2}) == "At the peer median (only 2 peers: compare with care)"
-    assert views.median_side(0.25, 0.2, "consensus") == "above"  # 0.25 vs 0.20 print differently
-    assert views.median_side(0.201, 0.204, "consensus") == "at"
+    assert (
+        findings.benchmark.quartile_words({**doc, "peers": 2}) == "At the peer median (only 2 peers: compare with care)"
+    )
+    assert findings.benchmark.median_side(0.25, 0.2, "consensus") == "above"  # 0.25 vs 0.20 print differently
+    assert findings.benchmark.median_side(0.201, 0.204, "consensus") == "at"
 
 
 def test_takeaway_counts_themes_by_the_printed_numbers() -> None:
@@ -269,7 +274,7 @@ def test_takeaway_counts_themes_by_the_printed_numbers() -> None:
 
     view = {"metric": "position", "horizon": "ambition", "peer_ids": ["x"],
             "rows": [row(4.66, 4.7, None), row(4.04, 4.0, "economy"), row(3.0, 2.0, "health")]}
-    assert views.benchmark_takeaway(view, "Council A") == (
+    assert findings.benchmark.benchmark_takeaway(view, "Council A") == (
         "Council A is at the peer median on ambition overall, and above it on 1 of 2 themes")
 
 
@@ -348,7 +353,7 @@ def test_takeaway_says_none_in_words() -> None:
 
     def takeaway(rows: list[dict]) -> str:
         view = {"metric": "position", "horizon": "ambition", "peer_ids": ["x"], "rows": rows}
-        return views.benchmark_takeaway(view, "C")
+        return findings.benchmark.benchmark_takeaway(view, "C")
 
     assert takeaway([row(4.0, 3.0, None), row(3.0, 4.0, "a"), row(3.0, 4.0, "b")]) == (
         "C is above the peer median on ambition overall, and not above it on any of its 2 themes")
@@ -390,9 +395,18 @@ def test_benchmark_download_with_few_peers_has_no_percentile_as_on_screen() -> N
     doc = {"metric": "position", "horizon": "ambition", "value": 4.0, "peers": 3, "median": 3.0, "p25": 2.5,
            "p75": 3.5, "percentile": 100.0}
     many = {**doc, "peers": 4, "percentile": 87.5}
-    view = {"rows": [{"theme": None, "theme_label": "Overall", "doc": doc, "words": views.quartile_words(doc)},
-                     {"theme": "economy", "theme_label": "Economy", "doc": many, "words": views.quartile_words(many)}]}
-    few_row, many_row = views.benchmark_rows(view)
+    view = {
+        "rows": [
+            {"theme": None, "theme_label": "Overall", "doc": doc, "words": findings.benchmark.quartile_words(doc)},
+            {
+                "theme": "economy",
+                "theme_label": "Economy",
+                "doc": many,
+                "words": findings.benchmark.quartile_words(many),
+            },
+        ]
+    }
+    few_row, many_row = findings.benchmark.benchmark_rows(view)
     assert (few_row["p25"], few_row["p75"], few_row["percentile"]) == (None, None, None)
     assert few_row["median"] == 3.0 and few_row["in_words"] == "Above the peer median (only 3 peers: compare with care)"
     assert (many_row["p25"], many_row["p75"], many_row["percentile"]) == (2.5, 3.5, 87.5)

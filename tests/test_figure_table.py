@@ -9,7 +9,7 @@ import pytest
 from test_charts_spectrum import HIDDEN, row, sl
 from test_charts_themes_benchmark_trends import MIN, _db, _doc, _grid
 
-from mandate_core import disclosure, views
+from mandate_core import disclosure, findings
 from mandate_core.anonymise import Anonymiser
 from mandate_core.charts import base, spectrum
 from mandate_core.charts import benchmark as benchmark_charts
@@ -89,7 +89,7 @@ def test_benchmark_table_gives_quartiles_peers_in_order_and_the_focus() -> None:
     points = [{"council_id": f"c{i}", "name": f"C{i}", "value": v} for i, v in enumerate(four)]
     view = {"council_id": "F", "name": "Focus", "metric": "position", "horizon": "ambition",
             "rows": [{"theme": None, "theme_label": "Overall", "doc": doc, "status": "ok", "points": points,
-                      "words": views.quartile_words(doc)}], "peer_ids": ["c0", "c1", "c2", "c3"]}
+                      "words": findings.benchmark.quartile_words(doc)}], "peer_ids": ["c0", "c1", "c2", "c3"]}
     rows = base.figure_table(benchmark_charts.strip(view, {}, title="t", min_group=3))
     assert rows == [{"Row": "Overall", "Middle half of peers": "3.38 to 4.25", "Peer median": 3.75,
                      "Peers": "3; 3.5; 4; 5", "Focus": 4.5}]

@@ -20,7 +20,7 @@ import pytest
 from helpers_import import dump_db
 from streamlit.testing.v1 import AppTest
 
-from mandate_core import debrief, demo, domain, metrics, reports, storage, views
+from mandate_core import debrief, demo, domain, findings, metrics, reports, storage
 from mandate_core.benchmarking import PeerSet
 
 REPO = Path(__file__).resolve().parent.parent
@@ -245,10 +245,12 @@ def test_core_functions_the_pages_call_refuse_hostile_values(demo_db: Path, demo
                 lambda v: metrics.council_summary(con, v, v, min_group=3),
                 lambda v: metrics.trend(con, v, min_group=3),
                 lambda v: metrics.latest_round(con, v),
-                lambda v: views.benchmark_view(con, "aldermoor", None, "position", "ambition", PeerSet.parse(v),
-                                               min_group=3),
-                lambda v: views.benchmark_view(con, "aldermoor", None, "position", v, PeerSet.parse("all"),
-                                               min_group=3),
+                lambda v: findings.benchmark.benchmark_view(
+                    con, "aldermoor", None, "position", "ambition", PeerSet.parse(v), min_group=3
+                ),
+                lambda v: findings.benchmark.benchmark_view(
+                    con, "aldermoor", None, "position", v, PeerSet.parse("all"), min_group=3
+                ),
                 lambda v: debrief.build_deck(con, "aldermoor", None, v, "key", min_group=3),
                 lambda v: debrief.build_deck(con, v, None, "all", "key", min_group=3),
             ):

@@ -140,7 +140,7 @@ def test_a_debrief_slides_numbers_are_read_when_opened(demo_env: Path) -> None:
 def test_choosing_an_alignment_theme_reruns_only_its_panel(demo_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from streamlit.testing.v1 import local_script_runner
 
-    from mandate_core import takeaways
+    from mandate_core import findings
     from pages import _layout as ui
 
     at = page("pages/3_Alignment.py", council="brackenfield")
@@ -150,7 +150,7 @@ def test_choosing_an_alignment_theme_reruns_only_its_panel(demo_env: Path, monke
     assert len(before) == 4
 
     calls = {"page": 0, "theme": 0}
-    real_report, real_gap = ui.council_report, takeaways.officer_member_takeaway
+    real_report, real_gap = ui.council_report, findings.alignment.officer_member_takeaway
 
     def counted_report(*args: Any, **kwargs: Any) -> Any:
         calls["page"] += 1
@@ -161,7 +161,7 @@ def test_choosing_an_alignment_theme_reruns_only_its_panel(demo_env: Path, monke
         return real_gap(*args, **kwargs)
 
     monkeypatch.setattr(ui, "council_report", counted_report)
-    monkeypatch.setattr(takeaways, "officer_member_takeaway", counted_gap)
+    monkeypatch.setattr(findings.alignment, "officer_member_takeaway", counted_gap)
     real_rerun = local_script_runner.RerunData
     # The browser's message when a widget inside a fragment changes: a rerun of that fragment alone.
     monkeypatch.setattr(local_script_runner, "RerunData",

@@ -309,7 +309,7 @@ def test_overview_says_how_many_councils_leave_a_theme_out(demo_env: Path) -> No
 
 
 def test_coverage_notes_in_words() -> None:
-    from mandate_core import takeaways
+    from mandate_core import findings
 
     shown = {"n": 5, "position": 3.0, "band": "Differently", "risk": None, "consensus": 0.5}
     hidden = {"suppressed": True}
@@ -318,15 +318,17 @@ def test_coverage_notes_in_words() -> None:
         {"theme": "B", "now": hidden, "next": hidden, "ambition": hidden},
         {"theme": "C", "now": shown, "next": hidden, "ambition": shown},
     ]}
-    assert takeaways.overall_coverage_note(report) == (
+    assert findings.common.overall_coverage_note(report) == (
         "The overall figures cover only the themes with enough participants to show: now leaves out “B”; "
         "next step leaves out “B” and “C”; ambition leaves out “B”.")
     report["themes"][2]["next"] = shown
-    assert takeaways.overall_coverage_note(report) == (
+    assert findings.common.overall_coverage_note(report) == (
         "The overall figures cover 2 of 3 themes: “B” has too few participants to show.")
-    assert takeaways.overall_coverage_note({"themes": report["themes"][:1]}) is None
+    assert findings.common.overall_coverage_note({"themes": report["themes"][:1]}) is None
     cov = {"themes_covered": 2, "themes": 3}
     rows = [{"coverage": {"now": cov}}, {"coverage": {"now": {"themes_covered": 3, "themes": 3}}}]
-    assert takeaways.sector_coverage_note(rows, "overall").startswith("For 1 council,")
-    assert takeaways.sector_coverage_note([{"themes_covered": 1, "themes": 2}], "sector").startswith("1 cell leaves")
-    assert takeaways.sector_coverage_note([{"themes_covered": 0, "themes": 2}], "sector") is None
+    assert findings.common.sector_coverage_note(rows, "overall").startswith("For 1 council,")
+    assert findings.common.sector_coverage_note([{"themes_covered": 1, "themes": 2}], "sector").startswith(
+        "1 cell leaves"
+    )
+    assert findings.common.sector_coverage_note([{"themes_covered": 0, "themes": 2}], "sector") is None

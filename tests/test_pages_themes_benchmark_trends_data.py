@@ -18,7 +18,7 @@ from helpers_import import COUNCIL_COLUMNS, RESPONSE_COLUMNS, council, workshop
 from helpers_pages import open_folded
 from streamlit.testing.v1 import AppTest
 
-from mandate_core import demo, reports, storage, views
+from mandate_core import demo, findings, reports, storage
 
 REPO = Path(__file__).resolve().parent.parent
 THEMES, BENCHMARK, TRENDS, DATA = "pages/4_Themes.py", "pages/5_Benchmark.py", "pages/6_Trends.py", "pages/7_Data.py"
@@ -185,16 +185,16 @@ def test_benchmark_numbers_equal_the_cli_report(demo_env: Path, metric: str, hor
     assert traces["Aldermoor Borough Council"]["x"] == pytest.approx([d["value"] for d in shown])
     # Boxes (and percentiles) only where there are enough peers for quartiles to mean something.
     with_box = [docs[t] for t in covered if docs[t]["median"] is not None
-                and docs[t]["peers"] >= views.MIN_PEERS_FOR_QUARTILES]
+                and docs[t]["peers"] >= findings.benchmark.MIN_PEERS_FOR_QUARTILES]
     box = traces["Middle half of peers"]
     assert box["median"] == pytest.approx([d["median"] for d in with_box])
     assert box["q1"] == pytest.approx([d["p25"] for d in with_box])
     assert box["q3"] == pytest.approx([d["p75"] for d in with_box])
     assert traces["Peer median"]["x"] == pytest.approx([docs[t]["median"] for t in covered
                                                        if docs[t]["median"] is not None])
-    assert list(table["Percentile"]) == ["–" if docs[t]["percentile"] is None or views.few_peers(docs[t])
+    assert list(table["Percentile"]) == ["–" if docs[t]["percentile"] is None or findings.benchmark.few_peers(docs[t])
                                          else f"{docs[t]['percentile']:.0f}" for t in covered]
-    assert list(table["Where it sits"]) == [views.quartile_words(docs[t]) for t in covered]
+    assert list(table["Where it sits"]) == [findings.benchmark.quartile_words(docs[t]) for t in covered]
 
 
 def test_benchmark_metric_and_peer_set_change_the_chart(demo_env: Path) -> None:
@@ -212,7 +212,7 @@ def test_benchmark_metric_and_peer_set_change_the_chart(demo_env: Path) -> None:
 def test_benchmark_with_few_peers_shows_no_quartiles(demo_env: Path) -> None:
     at = _open(BENCHMARK, "aldermoor")  # its peer group is small on most themes
     table = at.table[0].value
-    few = table[table["Peers"] < views.MIN_PEERS_FOR_QUARTILES]
+    few = table[table["Peers"] < findings.benchmark.MIN_PEERS_FOR_QUARTILES]
     assert len(few) >= 1
     assert set(few["Middle half"]) == {"–"} and set(few["Percentile"]) == {"–"}
     assert all("compare with care" in words for words in few["Where it sits"])

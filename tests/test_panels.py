@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from mandate_core import debrief, demo, metrics, reports, storage, takeaways, views
+from mandate_core import debrief, demo, findings, metrics, reports, storage
 from mandate_core.benchmarking import PeerSet
 from mandate_core.charts.base import figure_alt, figure_table, plain
 from mandate_core.panels import (
@@ -58,7 +58,7 @@ def test_the_text_alternative_is_the_takeaway_title_in_plain_words(report: dict)
 
 def test_council_panels_carry_the_council_takeaways_and_reading_notes(report: dict) -> None:
     journey = council.journey(report, M)
-    assert journey.takeaway == takeaways.overall_sentence(report["overall"], M)
+    assert journey.takeaway == findings.council.overall_sentence(report["overall"], M)
     assert journey.heading == "Where we are, and where we want to go"
     assert journey.how_to_read == reading.how_to_read_council(M)
     spectrum_panel = council.themes(report, 5)
@@ -73,13 +73,13 @@ def test_council_panels_carry_the_council_takeaways_and_reading_notes(report: di
 def test_the_alignment_panels_fall_back_to_their_sentence_when_nothing_can_be_compared(report: dict) -> None:
     themes_ = report["themes"]
     gap = alignment.gap(themes_, "ambition", M)
-    assert gap.takeaway == takeaways.officer_member_takeaway(themes_, "ambition", M)
+    assert gap.takeaway == findings.alignment.officer_member_takeaway(themes_, "ambition", M)
     assert (gap.figure is not None) == alignment.has_gap(themes_, "ambition")
     hidden = [{**t, "officer_member_gap": {}, "cross_party_alignment": {}} for t in themes_]
     alone = alignment.gap(hidden, "ambition", M)
     assert alone.figure is None and alone.heading == alignment.GAP_HEADING and alone.numbers() == []
     cross = alignment.cross_party(hidden, "ambition")
-    assert cross.figure is None and cross.takeaway == takeaways.alignment_takeaway(hidden, "ambition")
+    assert cross.figure is None and cross.takeaway == findings.alignment.alignment_takeaway(hidden, "ambition")
 
 
 def test_group_and_distribution_panels(con: duckdb.DuckDBPyConnection, report: dict) -> None:
@@ -96,15 +96,18 @@ def test_group_and_distribution_panels(con: duckdb.DuckDBPyConnection, report: d
 
 def test_themes_benchmark_overview_and_trend_panels(con: duckdb.DuckDBPyConnection, report: dict) -> None:
     summary = metrics.council_summary(con, report["council_id"], report["round"], M)
-    bars = views.focus_theme_bars(summary)
+    bars = findings.themes.focus_theme_bars(summary)
     ranked = themes.ranked(bars, report["name"], M)
-    assert ranked.takeaway == views.focus_themes_takeaway(report["name"], bars)
+    assert ranked.takeaway == findings.themes.focus_themes_takeaway(report["name"], bars)
     assert ranked.heading == themes.RANKED_HEADING and ranked.how_to_read == reading.HOW_TO_READ_BARS
 
-    view = views.benchmark_view(con, report["council_id"], report["round"], "position", "ambition",
+    view = findings.benchmark.benchmark_view(con, report["council_id"], report["round"], "position", "ambition",
                               PeerSet.parse("all"), M)
     strip = benchmark.strip(view, {}, report["name"], M, heading="Against everyone")
-    assert strip.takeaway == views.benchmark_takeaway(view, report["name"]) and strip.heading == "Against everyone"
+    assert (
+        strip.takeaway == findings.benchmark.benchmark_takeaway(view, report["name"])
+        and strip.heading == "Against everyone"
+    )
     assert benchmark.no_peers().takeaway == benchmark.NO_PEERS and benchmark.no_peers().figure is None
 
     rows = metrics.sector_overview(con, min_group=M)
@@ -112,11 +115,11 @@ def test_themes_benchmark_overview_and_trend_panels(con: duckdb.DuckDBPyConnecti
     assert sector.how_to_read == reading.how_to_read_overview(M) and sector.takeaway
 
     trend = metrics.trend(con, report["council_id"], M)
-    series = views.trend_series(trend)
+    series = findings.trends.trend_series(trend)
     rounds = [str(r["round"]) for r in trend]
     dates = [str(r["workshop_date"]) for r in trend]
     one = trend_panels.one_series(series[0], rounds, dates, "ambition", M)
-    assert one.takeaway == views.trend_takeaway(series[0], rounds, "ambition")
+    assert one.takeaway == findings.trends.trend_takeaway(series[0], rounds, "ambition")
     assert one.how_to_read == reading.HOW_TO_READ_ONE
 
 
@@ -128,7 +131,10 @@ def test_the_debrief_deck_is_made_of_the_same_panels(con: duckdb.DuckDBPyConnect
     assert by_key["themes"].takeaway == council.themes(report, M, debrief=True).takeaway
     assert by_key["themes"].heading == council.THEMES_HEADING
     summary = metrics.council_summary(con, report["council_id"], report["round"], M)
-    assert by_key["ambition"].takeaway == themes.ranked(views.focus_theme_bars(summary), report["name"], M).takeaway
+    assert (
+        by_key["ambition"].takeaway
+        == themes.ranked(findings.themes.focus_theme_bars(summary), report["name"], M).takeaway
+    )
 
 
 def _calls(tree: ast.AST) -> list[ast.Call]:

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from helpers_import import digest_db, dump_db, run_cli, table_rows
 
-from mandate_core import anonymise, demo, metrics, storage, views
+from mandate_core import anonymise, demo, findings, metrics, storage
 from mandate_core.benchmarking import PeerSet
 
 pptx = pytest.importorskip("pptx")
@@ -134,7 +134,9 @@ def test_the_deck_command_numbers_peers_as_the_dashboard_does(
 
     anon = _layout._anonymiser(str(demo_db), storage.data_version(demo_db), FOCUS, _layout.anon_key())
     with storage.connect(demo_db, read_only=True) as con:
-        view = views.benchmark_view(con, FOCUS, None, "position", "ambition", PeerSet.parse("all"), min_group=3)
+        view = findings.benchmark.benchmark_view(
+            con, FOCUS, None, "position", "ambition", PeerSet.parse("all"), min_group=3
+        )
         others = [c for c in metrics.list_councils(con) if c["council_id"] != FOCUS]
     assert len(others) == 27 and set(anon.labels) == {c["council_id"] for c in others}
     expected: dict[str, list] = {anon.labels[c["council_id"]]: [] for c in others}

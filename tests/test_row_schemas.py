@@ -14,7 +14,7 @@ from helpers_pages import open_folded
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from mandate_core import demo, disclosure, metrics, reports, rows, storage, views
+from mandate_core import demo, disclosure, findings, metrics, reports, rows, storage
 from mandate_core.text import fmt
 
 REPO = Path(__file__).resolve().parent.parent
@@ -134,7 +134,7 @@ def test_council_download_is_its_numbers_table(demo_env: Path, files: Files) -> 
     found = _assert_file_is_a_screen_table(at, files, "co_download", "council")
     rnd = found[0]["focus_round"]
     assert {r["focus_council"] for r in found} == {"Aldermoor Borough Council"}
-    assert files.csv("co_download")[0] == f"council-report-{FOCUS}-{views.slug(rnd)}.csv"
+    assert files.csv("co_download")[0] == f"council-report-{FOCUS}-{findings.common.slug(rnd)}.csv"
 
 
 def test_alignment_downloads_are_their_numbers_tables(demo_env: Path, files: Files) -> None:
@@ -168,7 +168,7 @@ def test_trends_download_is_its_numbers_table(demo_env: Path, files: Files) -> N
 def test_benchmark_download_holds_the_numbers_of_its_table(demo_env: Path, files: Files) -> None:
     at = _open(BENCHMARK)
     name, columns, found = files.csv("bm_dl")
-    assert columns == [*views.CONTEXT_COLUMNS, *views.BENCHMARK_COLUMNS]
+    assert columns == [*findings.benchmark.CONTEXT_COLUMNS, *findings.benchmark.BENCHMARK_COLUMNS]
     table = at.table[0].value
     assert list(table["Theme"]) == [r["theme_label"] for r in found]
     metric = found[0]["metric"]
@@ -223,7 +223,7 @@ def test_no_suppressed_number_reaches_a_views_rows(demo_db: Path) -> None:
         matrix = metrics.theme_matrix(con, m)
         report = reports.council_report(con, "elmstead-vale", None, min_group=m)
         overview = metrics.sector_overview(con, None, min_group=m)
-        series = views.trend_series(metrics.trend(con, FOCUS, m))
+        series = findings.trends.trend_series(metrics.trend(con, FOCUS, m))
     hidden = [r for r in rows.themes(matrix) if r["suppressed"]]
     assert all(r["ambition"] is None and r["now"] is None and r["gap"] is None for r in hidden)
     for r in rows.council(report, m):

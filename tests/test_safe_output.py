@@ -34,12 +34,12 @@ from mandate_core import (
     debrief_pack,
     demo,
     exports,
+    findings,
     importer,
     metrics,
     reports,
     storage,
     uploads,
-    views,
 )
 from mandate_core import rows as row_schemas
 from mandate_core.benchmarking import PeerSet
@@ -297,34 +297,58 @@ def _download_sets(con: Any, m: int = 3) -> dict[str, tuple[list[dict[str, Any]]
     theme = report["themes"][0]["theme"]
     breakdown = metrics.group_breakdown(con, "hostile", report["round"], m)
     distribution = metrics.answer_distribution(con, "hostile", report["round"], m)
-    view = views.benchmark_view(con, "hostile", None, "position", "ambition", PeerSet.parse("all"), m)
-    series = views.trend_series(metrics.trend(con, "hostile", m))
+    view = findings.benchmark.benchmark_view(con, "hostile", None, "position", "ambition", PeerSet.parse("all"), m)
+    series = findings.trends.trend_series(metrics.trend(con, "hostile", m))
     rounds = [str(r["round"]) for r in metrics.trend(con, "hostile", m)]
     overview = metrics.sector_overview(con, None, min_group=m)
     matrix = metrics.theme_matrix(con, m)
     council = {"focus_council": report["name"], "focus_round": report["round"], "min_group_size": m}
     latest = {"round_shown": row_schemas.LATEST, "min_group_size": m}
     context = {**council, "peer_set": "All councils"}
-    changes = views.theme_changes(series[1:], rounds, "ambition")
+    changes = findings.trends.theme_changes(series[1:], rounds, "ambition")
     trend = {"focus_council": report["name"], "min_group_size": m}
     return {  # as the pages and the Data page pass them: rows.py's rows with the view's context
-        "overview": (row_schemas.with_context("overview", row_schemas.overview(overview, m, labels=labels),
-                                              **latest), None),
+        "overview": (
+            row_schemas.with_context("overview", row_schemas.overview(overview, m, labels=labels), **latest),
+            None,
+        ),
         "council": (row_schemas.with_context("council", row_schemas.council(report, m), **council), None),
-        "alignment_groups": (row_schemas.with_context("alignment_groups", row_schemas.alignment_groups(
-            breakdown, distribution, theme, "ambition", m), **council), None),
-        "alignment_themes": (row_schemas.with_context("alignment_themes", row_schemas.alignment_themes(
-            report["themes"], "ambition", m), **council), None),
-        "theme_matrix": (row_schemas.with_context("themes", row_schemas.themes(
-            views.anonymise_rows(matrix, labels, "hostile", False)), **latest), None),
-        "benchmark": (row_schemas.benchmark_download(view, context, "position"),
-                      views.CONTEXT_COLUMNS + views.BENCHMARK_COLUMNS),
-        "benchmark_peers": (views.with_context(views.peer_point_rows(view, labels, False), context, "position",
-                                               points=True), None),
+        "alignment_groups": (
+            row_schemas.with_context(
+                "alignment_groups",
+                row_schemas.alignment_groups(breakdown, distribution, theme, "ambition", m),
+                **council,
+            ),
+            None,
+        ),
+        "alignment_themes": (
+            row_schemas.with_context(
+                "alignment_themes", row_schemas.alignment_themes(report["themes"], "ambition", m), **council
+            ),
+            None,
+        ),
+        "theme_matrix": (
+            row_schemas.with_context(
+                "themes", row_schemas.themes(findings.common.anonymise_rows(matrix, labels, "hostile", False)), **latest
+            ),
+            None,
+        ),
+        "benchmark": (
+            row_schemas.benchmark_download(view, context, "position"),
+            findings.benchmark.CONTEXT_COLUMNS + findings.benchmark.BENCHMARK_COLUMNS,
+        ),
+        "benchmark_peers": (
+            findings.benchmark.with_context(
+                findings.benchmark.peer_point_rows(view, labels, False), context, "position", points=True
+            ),
+            None,
+        ),
         "trends": (row_schemas.with_context("trends", row_schemas.trends(changes), **trend), None),
-        "trends_rounds": (row_schemas.with_context("trends_rounds", row_schemas.trend_rounds(series, rounds),
-                                                   **trend), None),
-        "loaded": (views.loaded_rows(cat), views.LOADED_COLUMNS),
+        "trends_rounds": (
+            row_schemas.with_context("trends_rounds", row_schemas.trend_rounds(series, rounds), **trend),
+            None,
+        ),
+        "loaded": (findings.data.loaded_rows(cat), findings.data.LOADED_COLUMNS),
     }
 
 

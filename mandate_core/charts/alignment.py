@@ -14,9 +14,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .. import domain, palette, takeaways
+from .. import domain, findings, palette
+from ..findings.alignment import cell_label
 from ..palette import GROUP_COLOURS, ROLE_COLOURS, TOTAL_COLOUR
-from ..takeaways import cell_label
 from ..text import fmt, num, plotly_escape, wrap_label
 from .base import add_band_zones, change_axis, font_size, suppressed_text
 from .spectrum import display_table as display_table  # re-exported for the Alignment page
@@ -147,14 +147,14 @@ def group_positions(
         "1 = better … 6 = new" if debrief else "position (1 = better … 6 = new)"))
     fig.update_yaxes(tickvals=ys, ticktext=[_tick(r, debrief) for r in cells], range=[-0.6, max(n, 1) - 0.4],
                      showgrid=False)
-    frame(fig, title or takeaways.group_positions_takeaway(cells, theme), debrief=debrief, rows=n, row_px=44,
+    frame(fig, title or findings.alignment.group_positions_takeaway(cells, theme), debrief=debrief, rows=n, row_px=44,
           legend=False, narrow=narrow)
     return fig
 
 
 #: The three kinds of officer–member gap, in the order of the key under the chart.
 GAP_KINDS = (("members", "Members further"), ("officers", "Officers further"),
-             ("level", f"About level (gap under {takeaways.GAP_LEVEL})"))
+             ("level", f"About level (gap under {findings.common.GAP_LEVEL})"))
 GAP_COLOURS = {"members": ROLE_COLOURS["member"], "officers": ROLE_COLOURS["officer"], "level": palette.LEVEL_COLOUR}
 
 
@@ -178,10 +178,10 @@ def officer_member_gap_chart(
             continue
         xs.append(gap)
         yy.append(y)
-        side = takeaways.gap_side(gap)
+        side = findings.common.gap_side(gap)
         colours.append(GAP_COLOURS["members" if side > 0 else "officers" if side < 0 else "level"])
         text.append(fmt(gap, "gap"))
-        hover.append(f"<b>{plotly_escape(t['theme'])}</b><br>{takeaways.gap_words(gap).capitalize()}")
+        hover.append(f"<b>{plotly_escape(t['theme'])}</b><br>{findings.common.gap_words(gap).capitalize()}")
     fig.add_trace(go.Bar(x=xs, y=yy, orientation="h", marker={"color": colours}, text=text,
                          textposition="outside", cliponaxis=False, textfont={"size": font_size(debrief, 14)},
                          hovertext=hover, hoverinfo="text", width=0.6, name="Members − officers", showlegend=False))
@@ -200,7 +200,7 @@ def officer_member_gap_chart(
     fig.update_yaxes(tickvals=ys, ticktext=[wrap_label(t["theme"], label_limit(debrief, 30), 2) for t in themes],
                      range=[-0.6, max(n, 1) - 0.4], showgrid=False)
     fig.update_layout(barmode="overlay")
-    frame(fig, title or takeaways.officer_member_takeaway(themes, horizon, min_group), debrief=debrief,
+    frame(fig, title or findings.alignment.officer_member_takeaway(themes, horizon, min_group), debrief=debrief,
           rows=n, row_px=40, narrow=narrow)
     return fig
 
@@ -222,17 +222,20 @@ def cross_party_chart(
             fig.add_annotation(x=0.02, y=y, xanchor="left", text="needs two groups large enough to show",
                                showarrow=False, font={"size": font_size(debrief, 13), "color": palette.NOTE_INK})
             continue
-        words = f"{value:.2f} {takeaways.alignment_level(value)}"
+        words = f"{value:.2f} {findings.common.alignment_level(value)}"
         points.append((y, value, words, f"<b>{plotly_escape(t['theme'])}</b><br>Alignment {words}"
                                         f"<br>Groups {num(5 * (1 - value))} points apart"))
-    zones = (("divided", 0.0, takeaways.ALIGNMENT_LOW), ("partly", takeaways.ALIGNMENT_LOW, takeaways.ALIGNMENT_HIGH),
-             ("close", takeaways.ALIGNMENT_HIGH, 1.0))
+    zones = (
+        ("divided", 0.0, findings.common.ALIGNMENT_LOW),
+        ("partly", findings.common.ALIGNMENT_LOW, findings.common.ALIGNMENT_HIGH),
+        ("close", findings.common.ALIGNMENT_HIGH, 1.0),
+    )
     level_dots(fig, points, zones=zones, ticks=(0, 0.2, 0.4, 0.6, 0.8, 1),
                axis_title=f"{horizon_word(horizon)}: cross-party alignment (0 = groups 5 points apart … 1 = same)",
                colour=palette.INKS["bluish_green"], debrief=debrief)
     fig.update_yaxes(tickvals=ys, ticktext=[wrap_label(t["theme"], label_limit(debrief, 30), 2) for t in themes],
                      range=[-0.6, max(n, 1) - 0.4])
-    frame(fig, title or takeaways.alignment_takeaway(themes, horizon), debrief=debrief, rows=n, row_px=40,
+    frame(fig, title or findings.alignment.alignment_takeaway(themes, horizon), debrief=debrief, rows=n, row_px=40,
           legend=False, right=level_column_px([p[2] for p in points], debrief), narrow=narrow)
     return fig
 
@@ -348,7 +351,7 @@ def distribution_chart(
     fig.update_yaxes(tickvals=ys, ticktext=[_tick(r, debrief) for r in cells], range=[-0.6, max(n, 1) - 0.4],
                      showgrid=False)
     fig.update_layout(barmode="overlay", bargap=0.3, legend={"traceorder": "normal"})
-    frame(fig, title or takeaways.distribution_takeaway(cells, theme), debrief=debrief, rows=n, row_px=44,
+    frame(fig, title or findings.alignment.distribution_takeaway(cells, theme), debrief=debrief, rows=n, row_px=44,
           legend_lines=2 if debrief else 1, narrow=narrow)
     return fig
 
@@ -390,8 +393,8 @@ def theme_alignment_rows(themes: Sequence[Mapping[str, Any]], horizon: str, min_
             "theme": t["theme"],
             "horizon": domain.HORIZON_LABELS[horizon],
             "officer_member_gap": round(gap, 2) if gap is not None else hidden,
-            "who_goes_further": takeaways.gap_words(gap) if gap is not None else "",
+            "who_goes_further": findings.common.gap_words(gap) if gap is not None else "",
             "cross_party_alignment": round(value, 2) if value is not None else "not enough groups to show",
-            "alignment_in_words": takeaways.alignment_level(value) if value is not None else "",
+            "alignment_in_words": findings.common.alignment_level(value) if value is not None else "",
         })
     return out

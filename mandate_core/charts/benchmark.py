@@ -14,10 +14,10 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .. import domain, palette, views
+from .. import domain, findings, palette
+from ..findings.common import title_html
 from ..palette import FOCUS_COLOUR, PEER_COLOUR
 from ..text import fmt, plotly_escape, wrap_label
-from ..views import title_html
 from . import narrow as narrow_mod
 from .base import INK, MUTED_INK, add_band_zones, change_axis, font_size, style, suppressed_text
 from .themes import fit_title
@@ -51,12 +51,12 @@ MEDIAN_PX = {False: 30, True: 36}
 
 def _tick(row: Mapping[str, Any], debrief: bool) -> str:
     # Debrief type is twice the size: the theme's short name on one line keeps every row clear of the next.
-    label = (plotly_escape(views.short_sector_label(row["theme"])) if debrief and row["theme"] else
+    label = (plotly_escape(findings.themes.short_sector_label(row["theme"])) if debrief and row["theme"] else
              wrap_label(row["theme_label"], 24))
-    if views.few_peers(row["doc"]):
+    if findings.benchmark.few_peers(row["doc"]):
         size = font_size(debrief, 12)
         few = int(row["doc"]["peers"] or 0)
-        words = f"only {few} peer{'' if few == 1 else 's'}" if debrief else views.caution_words(row["doc"])
+        words = f"only {few} peer{'' if few == 1 else 's'}" if debrief else findings.benchmark.caution_words(row["doc"])
         label += f'<br><span style="font-size:{size}px;color:{MUTED_INK}"><i>{words}</i></span>'
     return label
 
@@ -78,7 +78,7 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
     fig = go.Figure()
 
     box_rows = [(i, r["doc"], r["points"]) for i, r in enumerate(rows)
-                if r["doc"]["median"] is not None and not views.few_peers(r["doc"])]
+                if r["doc"]["median"] is not None and not findings.benchmark.few_peers(r["doc"])]
     if box_rows:
         fig.add_trace(go.Box(
             y=[i for i, _d, _p in box_rows], orientation="h",
@@ -96,7 +96,7 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
             marker={"symbol": "line-ns-open", "size": MEDIAN_PX[debrief], "color": palette.INK,
                     "line": {"width": 3}},
             customdata=[[fmt(d["median"], metric), d["peers"],
-                         ("" if views.few_peers(d) else
+                         ("" if findings.benchmark.few_peers(d) else
                           f"<br>Middle half {fmt(d['p25'], metric)} to {fmt(d['p75'], metric)}")]
                         for _i, d in median_rows],
             hovertemplate="Peer median %{customdata[0]}%{customdata[2]}<br>%{customdata[1]} peers<extra></extra>",
@@ -196,7 +196,7 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], *, title: str, min
 def _narrow_tick(row: Mapping[str, Any]) -> str:
     """A row's name for the line above it on a phone, with its "compare with care" words after it."""
     label = narrow_mod.label(row["theme_label"])
-    if views.few_peers(row["doc"]):
-        words = views.caution_words(row["doc"])
+    if findings.benchmark.few_peers(row["doc"]):
+        words = findings.benchmark.caution_words(row["doc"])
         label += f'<br><span style="font-size:13px;color:{MUTED_INK}"><i>{words}</i></span>'
     return label

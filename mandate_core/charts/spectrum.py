@@ -14,7 +14,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .. import domain, takeaways
+from .. import domain, findings
+from ..findings.common import shown
 from ..palette import (
     ARROW_COLOUR,
     BAND_MARK_COLOURS,
@@ -33,7 +34,6 @@ from ..palette import (
     WHITE,
     ZONE_TINTS,
 )
-from ..takeaways import shown
 from ..text import fmt, num, plotly_escape, wrap_label
 from ..text import title_html as text_html
 from . import narrow as narrow_mod
@@ -41,7 +41,7 @@ from .base import INK, add_band_zones, change_axis, font_size, style, suppressed
 
 ALL_THEMES = "All themes"
 #: Characters per title line: what fits a chart on a 1280-pixel screen (so most titles take one line), and
-#: in debrief mode (double-size type across a 1920-pixel projector; see views.TITLE_WIDTH_DEBRIEF).
+#: in debrief mode (double-size type across a 1920-pixel projector; see findings.common.TITLE_WIDTH_DEBRIEF).
 WRAP_FULL, WRAP_DEBRIEF = 90, 80
 #: Each row gets this much more height in debrief mode (type is twice the size).
 DEBRIEF_ROW_SCALE = 2.0
@@ -206,7 +206,7 @@ def overview_dumbbell(
     change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.7, max(len(on), 1) - 0.3], showgrid=False,
                      title=None)
-    frame(fig, title or takeaways.overview_takeaway(rows), debrief=debrief, rows=max(len(on), 3), row_px=30,
+    frame(fig, title or findings.overview.overview_takeaway(rows), debrief=debrief, rows=max(len(on), 3), row_px=30,
           narrow=narrow)
     if not on:
         fig.add_annotation(x=3.5, y=0, text="No council in this selection can be shown", showarrow=False,
@@ -296,7 +296,9 @@ def council_spectrum(report: Mapping[str, Any], *, min_group: int, debrief: bool
             if shown(s):
                 xs.append(s["position"])
                 yy.append(y)
-                risk = f"<br>Risk appetite: {takeaways.risk_words(s['risk'])}" if s.get("risk") is not None else ""
+                risk = (
+                    f"<br>Risk appetite: {findings.common.risk_words(s['risk'])}" if s.get("risk") is not None else ""
+                )
                 hover.append(f"<b>{plotly_escape(label)}</b><br>{plotly_escape(domain.HORIZON_LABELS[h])}: {s['band']} "
                              f"({num(s['position'])})<br>{s['n']} participants{risk}")
                 text.append(num(s["position"]))
@@ -331,7 +333,7 @@ def council_spectrum(report: Mapping[str, Any], *, min_group: int, debrief: bool
     change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
     fig.add_hline(y=len(rows) - 1.5, line={"color": SEPARATOR_COLOUR, "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)
-    frame(fig, title or takeaways.council_themes_takeaway(report), debrief=debrief, rows=len(rows), row_px=46,
+    frame(fig, title or findings.council.council_themes_takeaway(report), debrief=debrief, rows=len(rows), row_px=46,
           narrow=narrow)
     return fig
 
@@ -363,7 +365,7 @@ def overall_journey(report: Mapping[str, Any], *, min_group: int, debrief: bool 
         if h == "now":
             spec["line"]["color"] = HORIZON_COLOURS[h]
         colour = HORIZON_COLOURS[h]
-        risk = f"<br>Risk appetite: {takeaways.risk_words(s['risk'])}" if s.get("risk") is not None else ""
+        risk = f"<br>Risk appetite: {findings.common.risk_words(s['risk'])}" if s.get("risk") is not None else ""
         fig.add_trace(go.Scatter(
             # A phone names the points in the legend under the chart: beside the marks they would collide.
             x=[s["position"]], y=[0], mode="markers" if narrow else "markers+text", cliponaxis=False,
@@ -381,7 +383,7 @@ def overall_journey(report: Mapping[str, Any], *, min_group: int, debrief: bool 
                            arrowcolor=ARROW_COLOUR, standoff=12 * scale, startstandoff=9 * scale)
     # Under the journey, the appetite for risk that goes with it (in Orange Book words; not on this axis).
     if shown(now) or shown(amb):
-        sentence = takeaways.risk_sentence(overall, m)
+        sentence = findings.council.risk_sentence(overall, m)
         fig.add_annotation(x=0.5, xref="paper", y=1.02 if narrow else -0.62, yanchor="bottom" if narrow else "middle",
                            text=narrow_mod.label(sentence, 44, lines=4) if narrow else plotly_escape(sentence),
                            showarrow=False, font={"size": font_size(debrief, 13), "color": MUTED_INK},
@@ -395,7 +397,7 @@ def overall_journey(report: Mapping[str, Any], *, min_group: int, debrief: bool 
     change_axis(fig, debrief=debrief, title=SHORT_AXIS if debrief else None)
     # A phone: the risk sentence above the journey (wrapped), where the wide screen has room below it.
     fig.update_yaxes(range=[-0.75, 1.75 if narrow else 0.75], showticklabels=False, showgrid=False)
-    frame(fig, title if title is not None else takeaways.overall_sentence(overall, m), debrief=debrief, rows=1,
+    frame(fig, title if title is not None else findings.council.overall_sentence(overall, m), debrief=debrief, rows=1,
           row_px=200 if narrow else 120, legend=narrow, narrow=narrow)
     return fig
 
@@ -418,7 +420,7 @@ def risk_chart(report: Mapping[str, Any], *, min_group: int, debrief: bool = Fal
                 yy.append(y)
                 horizon = plotly_escape(domain.HORIZON_LABELS[h].lower())
                 hover.append(f"<b>{plotly_escape(label)}</b><br>Risk appetite, {horizon}: "
-                             f"{takeaways.risk_words(s['risk'])}")
+                             f"{findings.common.risk_words(s['risk'])}")
                 text.append(num(s["risk"]))
         spec = {**marker, "size": marker["size"] * scale, "color": HORIZON_COLOURS[h]}
         spec["line"] = {**marker["line"], "width": marker["line"]["width"] * scale}
@@ -448,7 +450,7 @@ def risk_chart(report: Mapping[str, Any], *, min_group: int, debrief: bool = Fal
                      ticklabelstandoff=4)
     fig.add_hline(y=len(rows) - 1.5, line={"color": SEPARATOR_COLOUR, "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4], showgrid=False)
-    frame(fig, title or takeaways.risk_takeaway(report, m), debrief=debrief, rows=len(rows), row_px=40,
+    frame(fig, title or findings.council.risk_takeaway(report, m), debrief=debrief, rows=len(rows), row_px=40,
           band_labels=False, legend_lines=2 if debrief else 1, narrow=narrow)
     if debrief:  # five two-word levels must fit side by side at double size
         fig.update_xaxes(tickfont={"size": font_size(debrief, 11)})
@@ -512,21 +514,38 @@ def consensus_chart(report: Mapping[str, Any], horizon: str, *, min_group: int, 
     for (label, r, _o), y in zip(rows, ys, strict=True):
         s = r.get(horizon)
         if shown(s):
-            words = takeaways.consensus_sentence(s["consensus"])
+            words = findings.council.consensus_sentence(s["consensus"])
             points.append((y, s["consensus"], words, f"<b>{plotly_escape(label)}</b><br>Consensus: {words}"
                                                      f"<br>{s['n']} participants"))
         else:
             fig.add_annotation(x=0.02, y=y, xanchor="left", text=plotly_escape(suppressed_text(m)), showarrow=False,
                                font={"size": font_size(debrief, 13), "color": NOTE_INK})
-    zones = (("low", 0.0, takeaways.CONSENSUS_LOW), ("moderate", takeaways.CONSENSUS_LOW, takeaways.CONSENSUS_HIGH),
-             ("high", takeaways.CONSENSUS_HIGH, 1.0))
-    level_dots(fig, points, zones=zones, ticks=(0, 0.25, takeaways.CONSENSUS_LOW, takeaways.CONSENSUS_HIGH, 1),
-               axis_title=f"{horizon_word(horizon)}: consensus (0 = split in two … 1 = all agree)",
-               colour=INKS["blue"], debrief=debrief)
+    zones = (
+        ("low", 0.0, findings.common.CONSENSUS_LOW),
+        ("moderate", findings.common.CONSENSUS_LOW, findings.common.CONSENSUS_HIGH),
+        ("high", findings.common.CONSENSUS_HIGH, 1.0),
+    )
+    level_dots(
+        fig,
+        points,
+        zones=zones,
+        ticks=(0, 0.25, findings.common.CONSENSUS_LOW, findings.common.CONSENSUS_HIGH, 1),
+        axis_title=f"{horizon_word(horizon)}: consensus (0 = split in two … 1 = all agree)",
+        colour=INKS["blue"],
+        debrief=debrief,
+    )
     fig.add_hline(y=len(rows) - 1.5, line={"color": SEPARATOR_COLOUR, "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4])
-    frame(fig, title or takeaways.consensus_takeaway(report, horizon), debrief=debrief, rows=len(rows), row_px=40,
-          legend=False, right=level_column_px([p[2] for p in points], debrief), narrow=narrow)
+    frame(
+        fig,
+        title or findings.council.consensus_takeaway(report, horizon),
+        debrief=debrief,
+        rows=len(rows),
+        row_px=40,
+        legend=False,
+        right=level_column_px([p[2] for p in points], debrief),
+        narrow=narrow,
+    )
     return fig
 
 
@@ -548,8 +567,8 @@ def council_rows(report: Mapping[str, Any], *, min_group: int) -> list[dict[str,
                 item.update(
                     participants=s["n"], position=round(s["position"], 2), band=s["band"],
                     risk=round(s["risk"], 2) if s.get("risk") is not None else hidden,
-                    risk_level=takeaways.risk_level(s["risk"]) if s.get("risk") is not None else "",
-                    consensus=round(s["consensus"], 2), agreement=takeaways.consensus_level(s["consensus"]),
+                    risk_level=findings.common.risk_level(s["risk"]) if s.get("risk") is not None else "",
+                    consensus=round(s["consensus"], 2), agreement=findings.common.consensus_level(s["consensus"]),
                 )
             else:
                 item.update(participants=hidden, position=hidden, band="", risk=hidden, risk_level="",

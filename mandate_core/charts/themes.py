@@ -13,10 +13,11 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .. import domain, palette
+from ..findings.common import title_html, title_lines
+from ..findings.themes import ThemeGrid, short_sector_label
 from ..palette import BAND_COLOURS, FOCUS_COLOUR, OKABE_ITO, SUPPRESSED_COLOUR
 from ..text import fmt, plotly_escape, wrap_label
 from ..text import title_html as text_html
-from ..views import ThemeGrid, short_sector_label, title_html, title_lines
 from . import narrow as narrow_mod
 from .base import MUTED_INK, add_band_zones, change_axis, font_size, style, suppressed_text
 

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from .. import domain, palette
+from ..findings.common import quoted, title_html
+from ..findings.trends import TrendSeries
 from ..palette import HORIZON_COLOURS, LINE_COLOURS
-from ..takeaways import quoted
 from ..text import fmt, plotly_escape
-from ..views import TrendSeries, title_html
 from . import narrow as narrow_mod
 from .base import BAND_TEXT_COLOURS, add_band_zones, change_axis, font_size, style, suppressed_text
 from .spectrum import horizon_word

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mandate_core import takeaways
+from mandate_core import findings
 from mandate_core.charts import alignment
 from mandate_core.panels import Panel, figure_title, reading, text_panel
 
@@ -43,7 +43,7 @@ def has_cross_party(themes: Sequence[Mapping[str, Any]], horizon: str) -> bool:
 def gap(themes: Sequence[Mapping[str, Any]], horizon: str, min_group: int, *, debrief: bool = False,
         narrow: bool = False) -> Panel:
     """Members − officers per theme; the sentence alone when no theme has both sides to compare."""
-    title = takeaways.officer_member_takeaway(themes, horizon, min_group)
+    title = findings.alignment.officer_member_takeaway(themes, horizon, min_group)
     if not has_gap(themes, horizon):
         return text_panel("alignment.gap", title, reading.how_to_read_gap(), GAP_HEADING)
     fig = alignment.officer_member_gap_chart(themes, horizon, min_group, debrief=debrief, title=title,
@@ -54,7 +54,7 @@ def gap(themes: Sequence[Mapping[str, Any]], horizon: str, min_group: int, *, de
 def cross_party(themes: Sequence[Mapping[str, Any]], horizon: str, *, debrief: bool = False,
                 narrow: bool = False) -> Panel:
     """Cross-party alignment per theme; the sentence alone when no theme has two groups to compare."""
-    title = takeaways.alignment_takeaway(themes, horizon)
+    title = findings.alignment.alignment_takeaway(themes, horizon)
     if not has_cross_party(themes, horizon):
         return text_panel("alignment.cross_party", title, reading.how_to_read_cross_party(), CROSS_HEADING)
     fig = alignment.cross_party_chart(themes, horizon, debrief=debrief, title=title, narrow=narrow)

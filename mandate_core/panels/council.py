@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mandate_core import takeaways
+from mandate_core import findings
 from mandate_core.charts import spectrum
 from mandate_core.panels import Panel, figure_title, reading
 
@@ -16,7 +16,7 @@ THEMES_HEADING = "Our themes on the change spectrum"
 
 def journey(report: Mapping[str, Any], min_group: int, *, debrief: bool = False, narrow: bool = False) -> Panel:
     """The council as a whole, now → next step → ambition, titled with its one-sentence finding."""
-    title = takeaways.overall_sentence(report["overall"], min_group)
+    title = findings.council.overall_sentence(report["overall"], min_group)
     fig = spectrum.overall_journey(report, min_group=min_group, debrief=debrief, title=title, narrow=narrow)
     return Panel("council.journey", title, reading.how_to_read_council(min_group), fig, JOURNEY_HEADING)
 

@@ -5,7 +5,7 @@ they quote come from where the rules live (the takeaway levels, disclosure's wor
 from __future__ import annotations
 
 from mandate_core.disclosure import fewer_than
-from mandate_core.takeaways import ALIGNMENT_HIGH, ALIGNMENT_LOW, CONSENSUS_HIGH, CONSENSUS_LOW, GAP_LEVEL
+from mandate_core.findings.common import ALIGNMENT_HIGH, ALIGNMENT_LOW, CONSENSUS_HIGH, CONSENSUS_LOW, GAP_LEVEL
 
 _BANDS_GLOSS = (
     "The spectrum runs from 1 to 6: **Better** (1–2) means doing what the council already does, but "

@@ -6,24 +6,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mandate_core import views
+from mandate_core import findings
 from mandate_core.charts import themes as theme_charts
 from mandate_core.panels import Panel, reading
 
 RANKED_HEADING = "Where we are most ambitious"
 
 
-def grid(theme_grid: views.ThemeGrid, min_group: int, *, debrief: bool = False, narrow: bool = False) -> Panel:
+def grid(
+    theme_grid: findings.themes.ThemeGrid, min_group: int, *, debrief: bool = False, narrow: bool = False
+) -> Panel:
     """Councils down, sector themes across, coloured by ambition or gap, with the grid's other end as a note."""
-    title = views.theme_grid_takeaway(theme_grid)
+    title = findings.themes.theme_grid_takeaway(theme_grid)
     fig = theme_charts.heatmap(theme_grid, title=title, min_group=min_group, debrief=debrief,
-                               note=views.theme_grid_lowest(theme_grid), narrow=narrow)
+                               note=findings.themes.theme_grid_lowest(theme_grid), narrow=narrow)
     return Panel("themes.grid", title, reading.HOW_TO_READ_GRID, fig)
 
 
 def ranked(bars: Sequence[Mapping[str, Any]], council_name: str, min_group: int, *, debrief: bool = False,
            narrow: bool = False) -> Panel:
-    """The council's own themes, most ambitious first (``bars``: views.focus_theme_bars)."""
-    title = views.focus_themes_takeaway(council_name, bars)
+    """The council's own themes, most ambitious first (``bars``: findings.themes.focus_theme_bars)."""
+    title = findings.themes.focus_themes_takeaway(council_name, bars)
     fig = theme_charts.ranked_bars(bars, title=title, min_group=min_group, debrief=debrief, narrow=narrow)
     return Panel("themes.ranked", title, reading.HOW_TO_READ_BARS, fig, RANKED_HEADING)

@@ -5,25 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mandate_core import views
+from mandate_core import findings
 from mandate_core.charts import trends as trend_charts
 from mandate_core.panels import Panel, reading
 
 
-def one_series(series: views.TrendSeries, rounds: Sequence[str], dates: Sequence[str], horizon: str,
+def one_series(series: findings.trends.TrendSeries, rounds: Sequence[str], dates: Sequence[str], horizon: str,
                min_group: int, *, debrief: bool = False, narrow: bool = False) -> Panel:
     """Now, next and ambition of one series, round by round."""
-    title = views.trend_takeaway(series, rounds, horizon)
+    title = findings.trends.trend_takeaway(series, rounds, horizon)
     fig = trend_charts.horizons_over_rounds(series, rounds, dates, title=title, min_group=min_group,
                                             debrief=debrief, narrow=narrow)
     return Panel("trends.one", title, reading.HOW_TO_READ_ONE, fig)
 
 
-def every_theme(series: Sequence[views.TrendSeries], changes: Sequence[dict], rounds: Sequence[str],
+def every_theme(series: Sequence[findings.trends.TrendSeries], changes: Sequence[dict], rounds: Sequence[str],
                 dates: Sequence[str], horizon: str, min_group: int, *, debrief: bool = False,
                 narrow: bool = False) -> Panel:
-    """Every theme at one horizon, round by round (``changes``: views.theme_changes, for the takeaway)."""
-    title = views.themes_trend_takeaway(changes, horizon)
+    """Every theme at one horizon, round by round (``changes``: findings.trends.theme_changes, for the takeaway)."""
+    title = findings.trends.themes_trend_takeaway(changes, horizon)
     fig = trend_charts.themes_over_rounds(series, rounds, dates, horizon, title=title, min_group=min_group,
                                           debrief=debrief, narrow=narrow)
     return Panel("trends.every_theme", title, reading.HOW_TO_READ_ALL, fig)

@@ -57,7 +57,7 @@ def test_council_page_download_matches_the_page(app_server: b.Server, paths: dic
     assert not missing, f"themes in the download but not on the page: {missing}"
     caption = re.search(r"Workshop round (.+?), held on (\d{4}-\d{2}-\d{2}), with (\d+) participants", text)
     assert caption, "the page no longer says which round it shows"
-    # the file's name says the view, the council and the round (views.slug of the round label)
+    # the file's name says the view, the council and the round (findings.common.slug of the round label)
     round_part = re.sub(r"[^A-Za-z0-9]+", "-", caption.group(1)).strip("-").lower()
     assert name == f"council-report-brackenfield-{round_part}.csv"
     # The first rows are the council overall (no sector theme): their positions are the headline's numbers.
