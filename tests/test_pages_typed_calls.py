@@ -38,7 +38,10 @@ def test_every_cached_call_passes_a_core_function_not_its_name() -> None:
         for call in [*_calls(path, "cached"), *_calls(path, "cached_shared")]:
             seen += 1
             first = call.args[0]
-            assert isinstance(first, ast.Attribute) and isinstance(first.value, ast.Name), \
+            root = first.value if isinstance(first, ast.Attribute) else None
+            while isinstance(root, ast.Attribute):  # findings.benchmark.benchmark_view: a module's function
+                root = root.value
+            assert isinstance(first, ast.Attribute) and isinstance(root, ast.Name), \
                 f"{path.name}:{call.lineno}: {ast.unparse(first)}"
     assert seen >= 20  # the pages' reads of the core (20 when this test was written)
 
