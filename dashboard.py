@@ -64,7 +64,7 @@ st.set_page_config(
 JOIN_SPEC = ("pages/9_join.py", "Join", ":material/smartphone:", "join")
 #: (file, title, icon, url path).  Each url path is the one Streamlit's old pages-folder mode gives the
 #: file (its name without the number), so a link opened as a fresh server's very first request finds the
-#: page in either mode; the page then hands over to this file (pages/_layout.py, run_safely).
+#: page in either mode; the page then hands over to this file (ui.run_safely, pages/_layout/safety.py).
 PAGE_SPECS = [
     ("pages/1_Overview.py", "Overview", ":material/public:", "Overview"),
     ("pages/2_Council.py", "Council", ":material/account_balance:", "Council"),
@@ -205,7 +205,7 @@ header[data-testid="stHeader"] { background: transparent; }
 """
 #: Debrief chart titles are wrapped for a projector; on a narrower screen they shrink with the chart (cqi:
 #: the chart's own width), so a line is never cut off.  Not sent to a phone: its charts are built for its
-#: width (pages/_layout.narrow), and this rule would shrink their titles to 11 pixels.
+#: width (ui.narrow, pages/_layout/phone.py), and this rule would shrink their titles to 11 pixels.
 DEBRIEF_TITLE_CSS = """
 <style>
 [data-testid="stMain"] [data-testid="stPlotlyChart"] { container-type: inline-size; }

@@ -187,7 +187,7 @@ def scope_selection(principal: Principal | None, sel: Selection) -> Selection:
 def check_read(principal: Principal | None, council_ids: Iterable[str], args: Iterable[Any]) -> None:
     """Refuse a data read whose arguments name a council the principal may not see by name.
 
-    The pages pass their query arguments here before any query runs (see pages/_layout.py ``core``), so
+    The pages pass their query arguments here before any query runs (``ui.cached`` in pages/_layout/reads.py), so
     a council user's reads can only ever be about their own council; aggregates over the sector (which
     the anonymiser then labels "Peer N") take no council argument.
     """

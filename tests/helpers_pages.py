@@ -1,4 +1,4 @@
-"""AppTest help for pages whose numbers tables are built only when opened (pages/_layout.py: ``folded``).
+"""AppTest help for pages whose numbers tables are built only when opened (pages/_layout/tables.py: ``folded``).
 
 A test that reads everything a page shows (for names, small groups, unsafe text) opens every such expander
 first with :func:`open_folded`, so it reads the tables a user can open, exactly as when every expander's

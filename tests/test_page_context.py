@@ -41,7 +41,7 @@ def test_each_page_gets_its_setup_from_the_one_context(page: Path) -> None:
 
 
 def test_no_helper_of_the_pages_does_the_setup_either() -> None:
-    helpers = [p for p in (REPO / "pages").glob("_*.py") if p.name != "_layout.py"]
+    helpers = [p for p in (REPO / "pages").glob("_*.py")]
     assert [f"{p.name}:{line} {name}" for p in helpers for name, line in _calls(p) if name in SETUP] == []
 
 
@@ -53,10 +53,10 @@ def test_the_entry_file_builds_the_context_once() -> None:
 
 def test_the_threshold_is_resolved_only_at_the_edges() -> None:
     """disclosure.configured_min_group is called by the command line and the app's page context alone."""
-    files = [*(REPO / "mandate_core").rglob("*.py"), *(REPO / "pages").glob("*.py"), REPO / "dashboard.py"]
+    files = [*(REPO / "mandate_core").rglob("*.py"), *(REPO / "pages").rglob("*.py"), REPO / "dashboard.py"]
     callers = sorted({str(p.relative_to(REPO)) for p in files for name, _ in _calls(p)
                       if name == "configured_min_group"})
-    assert callers == ["mandate_core/cli.py", "pages/_layout.py"]
+    assert callers == ["mandate_core/cli.py", "pages/_layout/view.py"]
 
 
 def test_the_context_is_a_frozen_value_with_the_four_things_a_page_needs() -> None:

@@ -1,4 +1,4 @@
-"""AppTest of the pages as a phone gets them (issue 16): the page decides ``narrow`` (pages/_layout.narrow,
+"""AppTest of the pages as a phone gets them (issue 16): the page decides ``narrow`` (pages/_layout/phone.py narrow,
 from the browser's User-Agent, which AppTest cannot send: the decision is patched here) and every chart
 builder, table and the debrief slides follow it; without it the desktop layout is unchanged."""
 
@@ -32,7 +32,8 @@ def env(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def phone(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_layout, "narrow", lambda: True)
+    # The one decision every caller reaches (ui.narrow, ui.look, ui.table): a phone's User-Agent.
+    monkeypatch.setattr(_layout.phone, "is_phone_agent", lambda agent: True)
 
 
 def _open(page: str, query: dict[str, str] | None = None) -> AppTest:

@@ -61,7 +61,7 @@ def test_cached_keys_by_the_function_and_returns_its_result(monkeypatch: pytest.
     db = tmp_path / "m.duckdb"
     demo.build_database(db)
     monkeypatch.setenv("MANDATE_DB", str(db))
-    monkeypatch.setattr(ui, "principal", lambda: access.LOCAL)  # no sign-in outside a page run
+    monkeypatch.setattr(ui.reads, "principal", lambda: access.LOCAL)  # no sign-in outside a page run
     rows = ui.cached(metrics.sector_overview, None, min_group=5)
     assert len(rows) == 28  # the demo's councils, every one with a latest round
     with storage.connect(db, read_only=True) as con:
@@ -78,7 +78,7 @@ def test_a_shared_result_is_one_object_per_input_and_kept_copies_stay_with_it(mo
     db = tmp_path / "m.duckdb"
     demo.build_database(db)
     monkeypatch.setenv("MANDATE_DB", str(db))
-    monkeypatch.setattr(ui, "principal", lambda: access.LOCAL)
+    monkeypatch.setattr(ui.reads, "principal", lambda: access.LOCAL)
     deck = ui.cached_shared(debrief.build_deck, "kestrel-bay", None, "all", "key", 5)
     assert ui.cached_shared(debrief.build_deck, "kestrel-bay", None, "all", "key", 5) is deck  # not a copy
     other = ui.cached_shared(debrief.build_deck, "brackenfield", None, "all", "key", 5)

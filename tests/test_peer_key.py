@@ -130,9 +130,9 @@ def test_the_deck_command_numbers_peers_as_the_dashboard_does(
 
     # The dashboard's own anonymiser for this store (pages/_layout: its key and its catalog).
     monkeypatch.setenv(storage.ENV_DB, str(demo_db))
-    from pages import _layout
+    from pages._layout import view
 
-    anon = _layout._anonymiser(str(demo_db), storage.data_version(demo_db), FOCUS, _layout.anon_key())
+    anon = view._anonymiser(str(demo_db), storage.data_version(demo_db), FOCUS, view.anon_key())
     with storage.connect(demo_db, read_only=True) as con:
         view = findings.benchmark.benchmark_view(
             con, FOCUS, None, "position", "ambition", PeerSet.parse("all"), min_group=3

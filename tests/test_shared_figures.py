@@ -1,4 +1,4 @@
-"""Figures shared across sessions (pages/_layout.py: figure): built once per distinct input, never served
+"""Figures shared across sessions (pages/_layout/cache.py: figure): built once per distinct input, never served
 to a view they were not made for.
 
 A server process keeps one figure per input for every session (issue 18: 50 people opening the same link
@@ -19,6 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages import _layout as ui
+from pages._layout import cache
 from tests.test_anonymised_views import FOCUS, FOCUS_NAME, PEERS, build_leaky_db, leaks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,13 +73,13 @@ def test_unpicklable_input_is_built_every_time_never_shared() -> None:
 
 def test_a_shared_figure_is_known_by_its_token_until_it_is_gone() -> None:
     fig = ui.figure(Builder(), [{"n": 2}])
-    token = ui._shared_token(fig)
+    token = cache.shared_token(fig)
     assert token is not None
-    assert ui._shared_token(Fig(fig)) is None  # an equal figure that was not handed out is not shared
+    assert cache.shared_token(Fig(fig)) is None  # an equal figure that was not handed out is not shared
     fig_id = id(fig)
-    ui._FIGURES._items.clear()  # the cache lets it go, and so does this test
+    cache.FIGURES._items.clear()  # the cache lets it go, and so does this test
     del fig
-    assert fig_id not in ui._SHARED
+    assert fig_id not in cache.SHARED
 
 
 def test_many_sessions_asking_at_once_wait_for_one_build() -> None:

@@ -12,7 +12,7 @@ stacked blocks (:func:`stacked`).
 Debrief mode on a phone keeps what debrief decides (anonymity, shorter words) but not its double-size
 type: a phone is read in the hand, and 32-pixel labels cannot fit 390 pixels.
 
-Which layout a page gets is the page's decision (``pages/_layout.narrow``); the builders stay pure.
+Which layout a page gets is the page's decision (``ui.narrow``, pages/_layout/phone.py); the builders stay pure.
 """
 
 from __future__ import annotations

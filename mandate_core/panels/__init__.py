@@ -3,7 +3,7 @@
 A panel is one finding as it is shown: its figure, the takeaway sentence that is the figure's title (and a
 slide's headline), its "How to read this", its text alternative and the rows of its numbers.  Each topic
 module (overview, council, alignment, themes, benchmark, trends) builds its panels from metric results and
-the view's threshold and look; a page lays the panels out (``pages/_layout.py`` ``show``), the deck picks,
+the view's threshold and look; a page lays the panels out (``ui.show``, pages/_layout/charts.py), the deck picks,
 resizes and anonymises them (``debrief.py``), and "the numbers behind this chart" read the panel's rows —
 so a chart, its words and its numbers are written once, whichever screen shows them.
 """

@@ -209,7 +209,7 @@ _OPENED = '[data-testid="stMain"] details[open] > summary'
 
 def open_expanders(page: Any) -> None:
     """Open every collapsed expander of the page and wait for the reruns that fill them: a "numbers behind"
-    table is built only when its expander is opened (pages/_layout.py ``folded``), so a check of everything
+    table is built only when its expander is opened (pages/_layout/tables.py ``folded``), so a check of everything
     a page can show opens them first."""
     for _ in range(3):  # an opened expander could hold another
         if not page.evaluate(_CLICK_SUMMARIES, _CLOSED):

@@ -1,7 +1,7 @@
 """Every page on a phone, 390×844 (issue 16, docs/accessibility.md: pages reflow on a phone), normal and debrief.
 
 A phone here is what a phone's browser sends and shows: an iPhone user agent (the server lays charts out
-for it, pages/_layout.narrow), a 390×844 touch viewport.  On each page, measured in Chromium:
+for it, pages/_layout/phone.py narrow), a 390×844 touch viewport.  On each page, measured in Chromium:
 
 * nothing is wider than the screen (the document, the scrolling main area, or any visible element —
   except inside a dataframe's own scrolling grid or a code block, tests/e2e/layout_checks.py says why);
