@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from mandate_core import domain, findings, metrics
-from mandate_core import rows as row_schemas
 from mandate_core.charts import spectrum
 from mandate_core.disclosure import fewer_than
 from mandate_core.panels import overview
@@ -89,15 +88,9 @@ def render() -> None:
         ui.text(findings.common.suppressed_councils_text(
             sorted(str(labels.get(r["council_id"], r["name"])) for r in off), m))
 
-    table = ui.shared(row_schemas.overview, rows, m, labels=labels, debrief=sel.anonymise)  # columns, not look
-    with ui.folded(ui.NUMBERS_LABEL, key="ov_numbers") as shown:
-        if shown:
-            ui.table(ui.shared(spectrum.display_table, table), hide_index=True, width="stretch")
-    shown_round = row_schemas.LATEST if rnd == LATEST else rnd
-    filtered = "filtered" if nations or types or groups else ""
-    ui.download_pair(row_schemas.with_context("overview", table, round_shown=shown_round, min_group_size=m),
-                     row_schemas.file_stem("sector-overview", shown_round, filtered), "ov_download",
-                     debrief=sel.debrief)
+    numbers = ui.figure(overview.numbers, rows, m, labels=labels, anonymise=sel.anonymise,  # columns, not look
+                        round_shown=None if rnd == LATEST else rnd, filtered=bool(nations or types or groups))
+    ui.numbers_of(numbers, "ov_numbers", "ov_download", debrief=sel.debrief)
 
 
 ui.run_safely(render, __file__)

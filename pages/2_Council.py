@@ -5,8 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from mandate_core import domain, findings, metrics
-from mandate_core import rows as row_schemas
-from mandate_core.charts import spectrum
 from mandate_core.panels import council
 from mandate_core.text import md_escape
 from pages import _layout as ui
@@ -67,14 +65,7 @@ def render() -> None:
     notes = ui.cached(metrics.theme_notes, sel.council, report["round"], min_group=m)
     _notes(notes, sel.debrief)
 
-    table = row_schemas.council(report, m)
-    with ui.folded("The numbers behind these charts", key="co_numbers") as shown:
-        if shown:
-            ui.table(spectrum.display_table(table), hide_index=True, width="stretch")
-    ui.download_pair(row_schemas.with_context("council", table, focus_council=report["name"],
-                                              focus_round=report["round"], min_group_size=m),
-                     row_schemas.file_stem("council-report", report["council_id"], report["round"]), "co_download",
-                     debrief=sel.debrief)
+    ui.numbers_of(ui.figure(council.numbers, report, m), "co_numbers", "co_download", debrief=sel.debrief)
 
 
 ui.run_safely(render, __file__)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from mandate_core import domain, metrics
-from mandate_core import rows as row_schemas
 from mandate_core.charts import alignment
 from mandate_core.panels import alignment as panels
 from mandate_core.text import md_escape
@@ -28,16 +27,8 @@ def _groups(report: dict, breakdown: list, distribution: list, sel, m: int) -> N
             numbers_table=False)
     ui.show(ui.figure(panels.distribution, distribution, theme, horizon, m, **ui.look(sel)), key="al_distribution",
             numbers_table=False)
-    table = row_schemas.alignment_groups(breakdown, distribution, theme, horizon, m)
-    with ui.folded("The numbers behind these charts", key="al_numbers") as shown:
-        if shown:
-            st.caption("Groups for the chosen theme")
-            ui.table(alignment.display_table(table), hide_index=True, width="stretch")
-    st.caption("Groups for the chosen theme")
-    ui.download_pair(row_schemas.with_context("alignment_groups", table, focus_council=report["name"],
-                                              focus_round=report["round"], min_group_size=m),
-                     row_schemas.file_stem("alignment-groups", report["council_id"], report["round"], theme, horizon),
-                     "al_dl_groups", debrief=sel.debrief)
+    ui.numbers_of(ui.figure(panels.group_numbers, report, breakdown, distribution, theme, horizon, m), "al_numbers",
+                  "al_dl_groups", debrief=sel.debrief)
 
 
 def render() -> None:
@@ -65,16 +56,8 @@ def render() -> None:
     ui.show(ui.figure(panels.gap, themes, horizon, m, **ui.look(sel)), key="al_gap", numbers_table=False)
     ui.show(ui.figure(panels.cross_party, themes, horizon, **ui.look(sel)), key="al_cross", numbers_table=False)
 
-    by_theme = row_schemas.alignment_themes(themes, horizon, m)
-    with ui.folded("The numbers behind the charts across all themes", key="al_theme_numbers") as shown:
-        if shown:
-            st.caption("Officer–member gap and cross-party alignment, every theme")
-            ui.table(alignment.display_table(by_theme), hide_index=True, width="stretch")
-    st.caption("Gap and alignment, every theme")
-    ui.download_pair(row_schemas.with_context("alignment_themes", by_theme, focus_council=report["name"],
-                                              focus_round=report["round"], min_group_size=m),
-                     row_schemas.file_stem("alignment-themes", report["council_id"], report["round"], horizon),
-                     "al_dl_themes", debrief=sel.debrief)
+    ui.numbers_of(ui.figure(panels.theme_numbers, report, themes, horizon, m), "al_theme_numbers", "al_dl_themes",
+                  debrief=sel.debrief)
 
 
 ui.run_safely(render, __file__)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from mandate_core import findings, metrics
-from mandate_core import rows as row_schemas
 from mandate_core.panels import themes as panels
 from mandate_core.text import md_escape
 from pages import _layout as ui
@@ -73,13 +74,9 @@ def render() -> None:
                 st.caption(esc(ui.clean(f"{focus_name}, {round_label}. ")) +
                            f"{findings.themes.focus_themes_caption(bars)}.")
 
-    with ui.folded("Numbers behind the grid", key="th_numbers") as shown:
-        if shown:
-            table = row_schemas.themes(matrix)
-            ui.table(table, hide_index=True, width="stretch")
-            ui.download_pair(row_schemas.with_context("themes", table, round_shown=row_schemas.LATEST,
-                                                      min_group_size=m),
-                             row_schemas.file_stem("theme-matrix", row_schemas.LATEST), "th_dl", debrief=sel.debrief)
+    # Built only when opened: every council × theme is a large table for nobody while it is closed.
+    ui.numbers_of(functools.partial(ui.shared, panels.numbers, matrix, m), "th_numbers", "th_dl", debrief=sel.debrief,
+                  label=panels.NUMBERS_HEADING)
 
 
 ui.run_safely(render, __file__)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from mandate_core import domain, findings, reports
-from mandate_core import rows as row_schemas
 from mandate_core.charts import narrow as narrow_charts
 from mandate_core.panels import benchmark as panels
 from mandate_core.text import md_escape
@@ -79,15 +78,17 @@ def render() -> None:
     ui.show(ui.figure(panels.strip, view, labels, focus_name, m, **ui.look(sel)), key="bm_strip",
             numbers_table=False)
 
-    rows = row_schemas.benchmark(view)
-    table = findings.benchmark.benchmark_table(rows, metric)  # "–" where too few peers make quartiles meaningless
+    listed = f"{peer_set}: {'; '.join(peer_names)}" if sel.peer_ids else peer_set  # which hand-picked ones
+    numbers = ui.figure(panels.numbers, view, metric, horizon, labels, council_name=focus_name, peer_set=listed,
+                        peer_slug=sel.peer_set.slug(sel.anonymise, saved), min_group=m, anonymise=sel.anonymise)
+    table = numbers.table  # "–" where too few peers make quartiles meaningless
     # A static table wraps its text, so the sentences stay whole on a projector (no user text in it).
     if ui.narrow():  # a phone: each theme a block, so no column is lost off the side of the screen
-        with st.expander("Numbers behind the chart") if sel.debrief else st.container():
+        with st.expander(numbers.heading) if sel.debrief else st.container():
             for head, lines in narrow_charts.stacked(table, "Theme"):
                 st.markdown(f"**{esc(ui.clean(head))}**  \n" + "  \n".join(esc(ui.clean(x)) for x in lines))
     elif sel.debrief:
-        with st.expander("Numbers behind the chart"):
+        with st.expander(numbers.heading):
             ui.table(table, static=True, hide_index=True)
     else:
         st.table(table, hide_index=True)
@@ -98,22 +99,8 @@ def render() -> None:
         st.caption(f"Not in {esc(focus_name)}'s workshop ({esc(ui.clean(view['round']))}): "
                    f"{findings.common.names_list(left_out, 8)}.")
 
-    listed = f"{peer_set}: {'; '.join(peer_names)}" if sel.peer_ids else peer_set  # which hand-picked ones
-    context = {"focus_council": focus_name, "focus_round": view["round"], "peer_set": listed, "min_group_size": m}
-    stem = findings.benchmark.benchmark_file_stem(focus, view["round"], metric, horizon,
-                                     sel.peer_set.slug(sel.anonymise, saved))
     with st.expander("Download the numbers"):
-        ui.download_pair(row_schemas.benchmark_download(view, context, metric), stem, "bm_dl", debrief=sel.debrief,
-                         columns=findings.benchmark.CONTEXT_COLUMNS + findings.benchmark.BENCHMARK_COLUMNS)
-        st.caption("Each peer's value behind the dots:")
-        ui.download_pair(
-            findings.benchmark.with_context(
-                findings.benchmark.peer_point_rows(view, labels, sel.anonymise), context, metric, points=True
-            ),
-            stem.replace("benchmark-", "benchmark-peer-values-", 1),
-            "bm_dl_peers",
-            debrief=sel.debrief,
-        )
+        ui.panel_files(numbers, "bm_dl", debrief=sel.debrief)
 
 
 ui.run_safely(render, __file__)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from mandate_core import domain, findings, metrics
-from mandate_core import rows as row_schemas
 from mandate_core.panels import trends as panels
 from mandate_core.text import md_escape
 from pages import _layout as ui
@@ -76,17 +77,8 @@ def render() -> None:
                 key="tr_all")
         st.caption(f"Horizon: {domain.HORIZON_LABELS[sel.horizon]} — change it in the sidebar.")
 
-    with ui.folded("Numbers behind these charts", key="tr_numbers") as shown:
-        if not shown:
-            return
-        table = row_schemas.trends(changes)
-        ui.table(table, hide_index=True, width="stretch")
-        context = {"focus_council": focus_name, "min_group_size": m}
-        ui.download_pair(row_schemas.with_context("trends", table, **context),
-                         row_schemas.file_stem("trends", focus, sel.horizon), "tr_dl", debrief=sel.debrief)
-        st.caption("Every round and horizon behind the charts:")
-        ui.download_pair(row_schemas.with_context("trends_rounds", row_schemas.trend_rounds(series, rounds), **context),
-                         row_schemas.file_stem("trends-every-round", focus), "tr_dl_rounds", debrief=sel.debrief)
+    ui.numbers_of(functools.partial(ui.shared, panels.numbers, series, changes, rounds, focus, focus_name, sel.horizon,
+                                    m), "tr_numbers", "tr_dl", debrief=sel.debrief, label=panels.NUMBERS_HEADING)
 
 
 ui.run_safely(render, __file__)

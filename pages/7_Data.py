@@ -5,13 +5,11 @@ This page works on an empty database too: it is where every other page sends a u
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from mandate_core import findings, metrics, reports
-from mandate_core import rows as row_schemas
 from mandate_core.disclosure import fewer_than
+from mandate_core.panels import Panel, council, overview, themes
 from mandate_core.text import md_escape
 from pages import _data_admin
 from pages import _layout as ui
@@ -64,21 +62,17 @@ def _downloads_section(ctx: ui.PageContext) -> None:
                f"{fewer_than(m)} are left out here too.")
     focus = sel.council
 
-    def item(title: str, what: str, rows: Any, name: str, key: str, columns: Any = None) -> None:
-        # The same layout as every other page: what it is, then the CSV and XLSX pair side by side, left.
+    def item(title: str, what: str, panel: Panel, key: str) -> None:
+        # The same layout as every other page: what it is, then the CSV and XLSX pair side by side, left —
+        # the very files the Overview, Themes and Council pages offer (the same panels).
         st.markdown(f"**{title}** — {what}")
-        ui.download_pair(rows, name, key, debrief=sel.debrief, columns=columns)
+        ui.panel_files(panel, key, debrief=sel.debrief)
 
-    latest = row_schemas.LATEST  # the Overview page's table with no filter, the Themes page's grid: same files
-    overview = row_schemas.overview(ui.cached(metrics.sector_overview, None, min_group=m), m, labels=labels,
-                                    debrief=sel.anonymise)
     item("Sector overview", "every council's latest round: now, next step and ambition, and the gap",
-         row_schemas.with_context("overview", overview, round_shown=latest, min_group_size=m),
-         row_schemas.file_stem("sector-overview", latest), "data_dl_overview")
-    matrix = row_schemas.themes(ui.cached(metrics.theme_matrix, m))
+         ui.figure(overview.numbers, ui.cached(metrics.sector_overview, None, min_group=m), m, labels=labels,
+                   anonymise=sel.anonymise), "data_dl_overview")
     item("Theme matrix", "councils × sector themes: ambition, now and the gap",
-         row_schemas.with_context("themes", matrix, round_shown=latest, min_group_size=m),
-         row_schemas.file_stem("theme-matrix", latest), "data_dl_matrix")
+         ui.shared(themes.numbers, ui.cached(metrics.theme_matrix, m), m), "data_dl_matrix")
     if focus is not None:
         try:
             report = ui.cached(reports.council_report, focus, sel.round, min_group=m)
@@ -88,9 +82,7 @@ def _downloads_section(ctx: ui.PageContext) -> None:
         item("Council report", f"{md_escape(labels.get(focus, focus))}, "
              f"{md_escape(ui.clean(report['round']))} "
              f"({report['workshop_date']}): overall and theme by theme",
-             row_schemas.with_context("council", row_schemas.council(report, m), focus_council=report["name"],
-                                      focus_round=report["round"], min_group_size=m),
-             row_schemas.file_stem("council-report", focus, report["round"]), "data_dl_report")
+             ui.figure(council.numbers, report, m), "data_dl_report")
 
 
 def render() -> None:

@@ -160,3 +160,106 @@ def test_pages_lay_out_panels_and_never_a_bare_chart_builder() -> None:
         imports = [ast.unparse(n) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         for line in imports:
             assert "charts import benchmark" not in line and "charts import trends" not in line, f"{path.name}: {line}"
+
+
+# --- numbers panels: the table behind a page's charts and the files it downloads as ----------------------
+
+
+def test_a_numbers_panel_holds_its_table_and_files_and_no_figure() -> None:
+    from mandate_core.panels import File, numbers_panel, view_file
+
+    rows = [{"theme": "Digital", "ambition": 3.25}]
+    file = view_file("themes", rows, ("theme-matrix", "latest"), round_shown="latest", min_group_size=5)
+    assert file.stem == "theme-matrix-latest"
+    # The context columns first, in the schema's order, then the row unchanged.
+    assert file.rows == [{"round_shown": "latest", "min_group_size": 5, "theme": "Digital", "ambition": 3.25}]
+    with pytest.raises(ValueError, match="no context column"):
+        view_file("themes", rows, ("x",), peer_set="all")  # a column the view's schema does not have
+    extra = File("b", [{"a": 1}], caption="Second:", suffix="_b")
+    panel = numbers_panel("t.numbers", "Numbers", rows, file, extra, says="Every theme")
+    assert panel.figure is None and panel.table == rows and panel.files == (file, extra)
+    assert (panel.heading, panel.takeaway) == ("Numbers", "Every theme")
+
+
+def test_each_view_downloads_exactly_its_table_with_its_context(con: duckdb.DuckDBPyConnection, report: dict) -> None:
+    from mandate_core import rows as row_schemas
+    from mandate_core.charts import spectrum
+
+    panel = council.numbers(report, M)
+    (file,) = panel.files
+    assert file.stem == f"council-report-{report['council_id']}-{findings.common.slug(report['round'])}"
+    assert file.rows == row_schemas.with_context("council", row_schemas.council(report, M),
+                                                 focus_council=report["name"], focus_round=report["round"],
+                                                 min_group_size=M)
+    assert panel.table == spectrum.display_table(row_schemas.council(report, M))
+    assert file.rows[0]["min_group_size"] == M and file.rows[0]["focus_council"] == report["name"]
+
+    sector = metrics.sector_overview(con, None, min_group=M)
+    plain_panel = overview.numbers(sector, M)
+    filtered = overview.numbers(sector[:3], M, round_shown="Round 1", filtered=True)
+    assert plain_panel.files[0].stem == "sector-overview-latest"
+    assert filtered.files[0].stem == "sector-overview-round-1-filtered"
+    assert {r["round_shown"] for r in filtered.files[0].rows} == {"Round 1"}
+    assert len(filtered.files[0].rows) == len(filtered.table) == 3
+    # One row per council on screen and in the file, in the same order.
+    assert [r["council"] for r in plain_panel.files[0].rows] == [r["council"] for r in row_schemas.overview(sector, M)]
+
+
+def test_the_data_page_offers_the_very_files_the_topic_pages_do(con: duckdb.DuckDBPyConnection) -> None:
+    """The Data page's theme matrix is the Themes page's panel, so its file cannot drift from the grid's."""
+    matrix = metrics.theme_matrix(con, M)
+    grid_file = themes.numbers(matrix, M).files[0]
+    assert grid_file.stem == "theme-matrix-latest"
+    assert [{k: v for k, v in r.items() if k not in ("round_shown", "min_group_size")} for r in grid_file.rows] \
+        == themes.numbers(matrix, M).table
+    # A suppressed cell is words or blank in the table and in the file alike, never a number.
+    hidden = [r for r in matrix if r.get("ambition") is None]
+    assert all(r["ambition"] is None for r in grid_file.rows if r["council_id"] in {h["council_id"] for h in hidden}
+               and r["theme"] in {h["theme"] for h in hidden if h["council_id"] == r["council_id"]})
+
+
+def test_trend_and_benchmark_numbers_have_two_files_each(con: duckdb.DuckDBPyConnection) -> None:
+    cid = next(c for c in metrics.list_councils(con) if len(metrics.trend(con, c["council_id"], M)) >= 2)["council_id"]
+    trend = metrics.trend(con, cid, M)
+    series = findings.trends.trend_series(trend)
+    rounds = [str(r["round"]) for r in trend]
+    changes = findings.trends.theme_changes(series[1:], rounds, "ambition")
+    panel = trend_panels.numbers(series, changes, rounds, cid, "Name", "ambition", M)
+    assert [f.stem for f in panel.files] == [f"trends-{findings.common.slug(cid)}-ambition",
+                                             f"trends-every-round-{findings.common.slug(cid)}"]
+    assert [f.suffix for f in panel.files] == ["", "_rounds"] and panel.files[1].caption
+    assert len(panel.files[0].rows) == len(panel.table) == len(changes)
+
+    view = findings.benchmark.benchmark_view(con, cid, None, "position", "ambition", PeerSet.parse("all"),
+                                             min_group=M)
+    labels = {str(c["council_id"]): str(c["name"]) for c in metrics.list_councils(con)}
+    bench = benchmark.numbers(view, "position", "ambition", labels, council_name="Name", peer_set="All councils",
+                              peer_slug="all", min_group=M, anonymise=False)
+    table, peers = bench.files
+    assert table.stem.startswith(f"benchmark-{findings.common.slug(cid)}-") and table.stem.endswith("-all")
+    assert peers.stem == table.stem.replace("benchmark-", "benchmark-peer-values-", 1) and peers.suffix == "_peers"
+    assert len(table.rows) == len(bench.table) == len(view["rows"])
+    assert {r["peer_set"] for r in [*table.rows, *peers.rows]} == {"All councils"}
+    assert len(peers.rows) == sum(len(r["points"]) for r in view["rows"])
+
+
+def test_pages_download_views_only_through_numbers_panels() -> None:
+    """A view's file comes from its numbers panel (``ui.numbers_of`` / ``ui.panel_files``), never from rows
+    a page assembles; the only direct downloads are the Data page's own lists (what is loaded, an import's
+    problems, the templates), which are not views of results, and the Debrief page's pack and slides, which
+    are the deck's panels themselves (debrief.build_deck)."""
+    direct = ("data_dl_loaded", "data_dl_problems", "data_tpl_")
+    for path in sorted((ROOT / "pages").rglob("*.py")):
+        if path.parent.name == "_layout":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                    for alias in node.names if node.module == "mandate_core"}
+        assert "rows" not in imported, f"{path.name} builds a view's rows itself"
+        for call in _calls(tree):
+            name = ast.unparse(call.func)
+            if name.endswith("download_button"):
+                assert path.name == "8_Debrief.py", f"{path.name}: {name}"
+            if name in ("ui.download_pair", "ui.downloads"):
+                key = ast.unparse(call.args[2]) if len(call.args) > 2 else ""
+                assert name == "ui.download_pair" and key.strip("f'\"").startswith(direct), f"{path.name}: {key}"

@@ -289,67 +289,34 @@ def test_the_debrief_pack_escapes_user_text(hostile_db: Path) -> None:
 
 
 def _download_sets(con: Any, m: int = 3) -> dict[str, tuple[list[dict[str, Any]], Sequence[str] | None]]:
-    """The rows each page passes to ui.downloads, built the way the page builds them."""
+    """The rows each page passes to ui.downloads: the files of the views' numbers panels, as the pages and
+    the Data page take them (ui.numbers_of, ui.panel_files), and the Data page's list of what is loaded."""
+    from mandate_core import panels
+
     cat = catalog.load_catalog(con)
-    names = {str(c["council_id"]): str(c["name"]) for c in cat.councils}
-    labels = {c: names[c] for c in cat.ids}
+    labels = {str(c["council_id"]): str(c["name"]) for c in cat.councils}
     report = reports.council_report(con, "hostile", None, min_group=m)
     theme = report["themes"][0]["theme"]
     breakdown = metrics.group_breakdown(con, "hostile", report["round"], m)
     distribution = metrics.answer_distribution(con, "hostile", report["round"], m)
     view = findings.benchmark.benchmark_view(con, "hostile", None, "position", "ambition", PeerSet.parse("all"), m)
-    series = findings.trends.trend_series(metrics.trend(con, "hostile", m))
-    rounds = [str(r["round"]) for r in metrics.trend(con, "hostile", m)]
-    overview = metrics.sector_overview(con, None, min_group=m)
-    matrix = metrics.theme_matrix(con, m)
-    council = {"focus_council": report["name"], "focus_round": report["round"], "min_group_size": m}
-    latest = {"round_shown": row_schemas.LATEST, "min_group_size": m}
-    context = {**council, "peer_set": "All councils"}
+    trend = metrics.trend(con, "hostile", m)
+    series = findings.trends.trend_series(trend)
+    rounds = [str(r["round"]) for r in trend]
     changes = findings.trends.theme_changes(series[1:], rounds, "ambition")
-    trend = {"focus_council": report["name"], "min_group_size": m}
-    return {  # as the pages and the Data page pass them: rows.py's rows with the view's context
-        "overview": (
-            row_schemas.with_context("overview", row_schemas.overview(overview, m, labels=labels), **latest),
-            None,
-        ),
-        "council": (row_schemas.with_context("council", row_schemas.council(report, m), **council), None),
-        "alignment_groups": (
-            row_schemas.with_context(
-                "alignment_groups",
-                row_schemas.alignment_groups(breakdown, distribution, theme, "ambition", m),
-                **council,
-            ),
-            None,
-        ),
-        "alignment_themes": (
-            row_schemas.with_context(
-                "alignment_themes", row_schemas.alignment_themes(report["themes"], "ambition", m), **council
-            ),
-            None,
-        ),
-        "theme_matrix": (
-            row_schemas.with_context(
-                "themes", row_schemas.themes(findings.common.anonymise_rows(matrix, labels, "hostile", False)), **latest
-            ),
-            None,
-        ),
-        "benchmark": (
-            row_schemas.benchmark_download(view, context, "position"),
-            findings.benchmark.CONTEXT_COLUMNS + findings.benchmark.BENCHMARK_COLUMNS,
-        ),
-        "benchmark_peers": (
-            findings.benchmark.with_context(
-                findings.benchmark.peer_point_rows(view, labels, False), context, "position", points=True
-            ),
-            None,
-        ),
-        "trends": (row_schemas.with_context("trends", row_schemas.trends(changes), **trend), None),
-        "trends_rounds": (
-            row_schemas.with_context("trends_rounds", row_schemas.trend_rounds(series, rounds), **trend),
-            None,
-        ),
-        "loaded": (findings.data.loaded_rows(cat), findings.data.LOADED_COLUMNS),
-    }
+    numbers = [
+        panels.overview.numbers(metrics.sector_overview(con, None, min_group=m), m, labels=labels),
+        panels.council.numbers(report, m),
+        panels.alignment.group_numbers(report, breakdown, distribution, theme, "ambition", m),
+        panels.alignment.theme_numbers(report, report["themes"], "ambition", m),
+        panels.themes.numbers(metrics.theme_matrix(con, m), m),
+        panels.benchmark.numbers(view, "position", "ambition", labels, council_name=report["name"],
+                                 peer_set="All councils", peer_slug="all", min_group=m, anonymise=False),
+        panels.trends.numbers(series, changes, rounds, "hostile", report["name"], "ambition", m),
+    ]
+    sets = {f"{panel.key}{file.suffix}": (list(file.rows), file.columns) for panel in numbers for file in panel.files}
+    assert len(sets) == 9  # every view's file, the Benchmark's and the Trends' second files too
+    return {**sets, "loaded": (findings.data.loaded_rows(cat), findings.data.LOADED_COLUMNS)}
 
 
 def _cells(rows: Any) -> Iterator[Any]:

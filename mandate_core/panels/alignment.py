@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mandate_core import findings
+from mandate_core import rows as row_schemas
 from mandate_core.charts import alignment
-from mandate_core.panels import Panel, figure_title, reading, text_panel
+from mandate_core.panels import NUMBERS_HEADING_MANY, Panel, figure_title, numbers_panel, reading, text_panel, view_file
 
 GAP_HEADING = "Do officers and members want the same?"
 CROSS_HEADING = "Do the political groups agree?"
@@ -59,3 +60,29 @@ def cross_party(themes: Sequence[Mapping[str, Any]], horizon: str, *, debrief: b
         return text_panel("alignment.cross_party", title, reading.how_to_read_cross_party(), CROSS_HEADING)
     fig = alignment.cross_party_chart(themes, horizon, debrief=debrief, title=title, narrow=narrow)
     return Panel("alignment.cross_party", title, reading.how_to_read_cross_party(), fig, CROSS_HEADING)
+
+
+def group_numbers(report: Mapping[str, Any], breakdown: Sequence[Mapping[str, Any]],
+                  distribution: Sequence[Mapping[str, Any]], theme: str, horizon: str, min_group: int) -> Panel:
+    """The groups of one theme × horizon behind the two group charts, and their download."""
+    table = row_schemas.alignment_groups(breakdown, distribution, theme, horizon, min_group)
+    says = "Groups for the chosen theme"
+    file = view_file("alignment_groups", table, ("alignment-groups", report["council_id"], report["round"], theme,
+                                                 horizon),
+                     caption=says, focus_council=report["name"], focus_round=report["round"], min_group_size=min_group)
+    return numbers_panel("alignment.group_numbers", NUMBERS_HEADING_MANY, alignment.display_table(table), file,
+                         says=says)
+
+
+THEME_NUMBERS_HEADING = "The numbers behind the charts across all themes"
+
+
+def theme_numbers(report: Mapping[str, Any], themes: Sequence[Mapping[str, Any]], horizon: str,
+                  min_group: int) -> Panel:
+    """The officer–member gap and cross-party alignment of every theme at one horizon, and their download."""
+    table = row_schemas.alignment_themes(themes, horizon, min_group)
+    file = view_file("alignment_themes", table, ("alignment-themes", report["council_id"], report["round"], horizon),
+                     caption="Gap and alignment, every theme", focus_council=report["name"],
+                     focus_round=report["round"], min_group_size=min_group)
+    return numbers_panel("alignment.theme_numbers", THEME_NUMBERS_HEADING, alignment.display_table(table), file,
+                         says="Officer–member gap and cross-party alignment, every theme")

@@ -8,7 +8,7 @@ from typing import Any
 
 from mandate_core import findings
 from mandate_core.charts import benchmark as benchmark_charts
-from mandate_core.panels import Panel, reading, text_panel
+from mandate_core.panels import File, Panel, numbers_panel, reading, text_panel
 
 NO_PEERS = "There are no peers in this peer set to compare with."
 
@@ -25,3 +25,22 @@ def strip(view: Mapping[str, Any], labels: Mapping[str, str], council_name: str,
 def no_peers(heading: str = "") -> Panel:
     """The benchmark when the peer set holds no other council: the sentence alone."""
     return text_panel("benchmark.strip", NO_PEERS, reading.HOW_TO_READ_BENCHMARK, heading)
+
+
+def numbers(view: Mapping[str, Any], metric: str, horizon: str | None, labels: Mapping[str, str], *,
+            council_name: str, peer_set: str, peer_slug: str, min_group: int, anonymise: bool) -> Panel:
+    """The comparison theme by theme as the page's table writes it ("–" where too few peers make quartiles
+    meaningless), with two downloads: those rows, and each peer's value behind the dots.  ``peer_set``: the
+    peers in words (and which, when hand-picked); ``peer_slug``: their file-name part."""
+    rows = findings.benchmark.benchmark_rows(view)
+    context = {"focus_council": council_name, "focus_round": view["round"], "peer_set": peer_set,
+               "min_group_size": min_group}
+    stem = findings.benchmark.benchmark_file_stem(view["council_id"], view["round"], metric, horizon, peer_slug)
+    table = File(stem, findings.benchmark.with_context(rows, context, metric),
+                 findings.benchmark.CONTEXT_COLUMNS + findings.benchmark.BENCHMARK_COLUMNS)
+    points = findings.benchmark.peer_point_rows(view, labels, anonymise)
+    peers = File(stem.replace("benchmark-", "benchmark-peer-values-", 1),
+                 findings.benchmark.with_context(points, context, metric, points=True),
+                 caption="Each peer's value behind the dots:", suffix="_peers")
+    return numbers_panel("benchmark.numbers", "Numbers behind the chart",
+                         findings.benchmark.benchmark_table(rows, metric), table, peers)

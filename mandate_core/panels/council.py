@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from mandate_core import findings
+from mandate_core import rows as row_schemas
 from mandate_core.charts import spectrum
-from mandate_core.panels import Panel, figure_title, reading
+from mandate_core.panels import NUMBERS_HEADING_MANY, Panel, figure_title, numbers_panel, reading, view_file
 
 JOURNEY_HEADING = "Where we are, and where we want to go"
 THEMES_HEADING = "Our themes on the change spectrum"
@@ -39,3 +40,12 @@ def consensus(report: Mapping[str, Any], horizon: str, min_group: int, *, debrie
     """How far people agreed on each theme at one horizon."""
     fig = spectrum.consensus_chart(report, horizon, min_group=min_group, debrief=debrief, narrow=narrow)
     return Panel("council.consensus", figure_title(fig), reading.how_to_read_consensus(), fig)
+
+
+def numbers(report: Mapping[str, Any], min_group: int) -> Panel:
+    """The report's numbers, all themes then each theme × horizon, behind the Council page's charts, and
+    its download (the Data page's council report is this same file)."""
+    table = row_schemas.council(report, min_group)
+    file = view_file("council", table, ("council-report", report["council_id"], report["round"]),
+                     focus_council=report["name"], focus_round=report["round"], min_group_size=min_group)
+    return numbers_panel("council.numbers", NUMBERS_HEADING_MANY, spectrum.display_table(table), file)

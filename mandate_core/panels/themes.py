@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mandate_core import findings
+from mandate_core import rows as row_schemas
 from mandate_core.charts import themes as theme_charts
-from mandate_core.panels import Panel, reading
+from mandate_core.panels import Panel, numbers_panel, reading, view_file
 
 RANKED_HEADING = "Where we are most ambitious"
 
@@ -29,3 +30,15 @@ def ranked(bars: Sequence[Mapping[str, Any]], council_name: str, min_group: int,
     title = findings.themes.focus_themes_takeaway(council_name, bars)
     fig = theme_charts.ranked_bars(bars, title=title, min_group=min_group, debrief=debrief, narrow=narrow)
     return Panel("themes.ranked", title, reading.HOW_TO_READ_BARS, fig, RANKED_HEADING)
+
+
+NUMBERS_HEADING = "Numbers behind the grid"
+
+
+def numbers(matrix: Sequence[Mapping[str, Any]], min_group: int) -> Panel:
+    """Every council × sector theme behind the grid (``matrix``: metrics.theme_matrix, anonymised where the
+    view is), each council's latest round, and its download — the Data page's theme matrix file too."""
+    table = row_schemas.themes(matrix)
+    file = view_file("themes", table, ("theme-matrix", row_schemas.LATEST), round_shown=row_schemas.LATEST,
+                     min_group_size=min_group)
+    return numbers_panel("themes.numbers", NUMBERS_HEADING, table, file)

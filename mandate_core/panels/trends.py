@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mandate_core import findings
+from mandate_core import rows as row_schemas
 from mandate_core.charts import trends as trend_charts
-from mandate_core.panels import Panel, reading
+from mandate_core.panels import Panel, numbers_panel, reading, view_file
 
 
 def one_series(series: findings.trends.TrendSeries, rounds: Sequence[str], dates: Sequence[str], horizon: str,
@@ -27,3 +28,18 @@ def every_theme(series: Sequence[findings.trends.TrendSeries], changes: Sequence
     fig = trend_charts.themes_over_rounds(series, rounds, dates, horizon, title=title, min_group=min_group,
                                           debrief=debrief, narrow=narrow)
     return Panel("trends.every_theme", title, reading.HOW_TO_READ_ALL, fig)
+
+
+NUMBERS_HEADING = "Numbers behind these charts"
+
+
+def numbers(series: Sequence[findings.trends.TrendSeries], changes: Sequence[dict], rounds: Sequence[str],
+            council_id: str, council_name: str, horizon: str, min_group: int) -> Panel:
+    """Each theme's first and latest value at one horizon and the change (the table), with two downloads:
+    that table, and every series × round × horizon behind the charts."""
+    table = row_schemas.trends(changes)
+    context = {"focus_council": council_name, "min_group_size": min_group}
+    changed = view_file("trends", table, ("trends", council_id, horizon), **context)
+    every = view_file("trends_rounds", row_schemas.trend_rounds(series, rounds), ("trends-every-round", council_id),
+                      caption="Every round and horizon behind the charts:", suffix="_rounds", **context)
+    return numbers_panel("trends.numbers", NUMBERS_HEADING, table, changed, every)

@@ -7,12 +7,11 @@ from typing import Any
 
 import streamlit as st
 
+from mandate_core.panels import NUMBERS_HEADING
 from mandate_core.text import md_escape
 from pages._layout import cache
 from pages._layout.tables import clean, folded, table
 from pages._layout.view import anonymiser
-
-NUMBERS_LABEL = "The numbers behind this chart"
 
 
 def plotly_chart(fig: Any, *, alt: str | None = None, key: str | None = None) -> None:
@@ -24,7 +23,7 @@ def plotly_chart(fig: Any, *, alt: str | None = None, key: str | None = None) ->
 
 
 def numbers(rows: Sequence[dict[str, Any]] | Callable[[], Sequence[dict[str, Any]]], key: str,
-            label: str = NUMBERS_LABEL) -> None:
+            label: str = NUMBERS_HEADING) -> None:
     """A chart's numbers as a table, collapsed under the chart, as docs/accessibility.md promises for every chart.
 
     ``rows`` may be a function giving them, called only when the table is opened (:func:`folded`).  Rows

@@ -1,12 +1,15 @@
-"""CSV and XLSX downloads of exactly the rows behind a view, anonymised as the view requires."""
+"""The numbers behind a page's charts: a numbers panel's table and its CSV and XLSX files, anonymised as the
+view requires."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
 
+from mandate_core.panels import Panel
+from pages._layout.tables import folded, table
 from pages._layout.view import anonymiser
 
 
@@ -41,3 +44,30 @@ def download_pair(rows: Sequence[dict[str, Any]] | Any, name: str, key: str, *, 
 
     with st.container(width=findings.common.download_pair_px(debrief)):
         downloads(rows, name, key=key, columns=columns)
+
+
+def panel_files(panel: Panel, key: str, *, debrief: bool = False) -> None:
+    """Each file of a numbers panel as the CSV and XLSX pair, under its caption when it has one."""
+    for file in panel.files:
+        if file.caption:
+            st.caption(file.caption)
+        download_pair(file.rows, file.stem, key + file.suffix, debrief=debrief, columns=file.columns)
+
+
+def numbers_of(panel: Panel | Callable[[], Panel], key: str, files_key: str, *, debrief: bool = False,
+               label: str = "") -> None:
+    """A numbers panel (mandate_core.panels.numbers_panel): its table collapsed under its heading, and its
+    files under the table.  ``panel`` may be a function giving it, called only when the table is opened
+    (its files are then inside too, since nothing is built while it is closed); ``label`` is the heading
+    then, which cannot be read off a panel not yet built."""
+    lazy = not isinstance(panel, Panel)
+    with folded(label or getattr(panel, "heading", ""), key) as shown:
+        built = panel() if lazy and shown else panel
+        if shown and isinstance(built, Panel):
+            if built.takeaway:
+                st.caption(built.takeaway)
+            table(built.table, hide_index=True, width="stretch")
+            if lazy:
+                panel_files(built, files_key, debrief=debrief)
+    if not lazy:
+        panel_files(panel, files_key, debrief=debrief)
