@@ -96,8 +96,7 @@ def render() -> None:
     if who is None or not who.can_manage_users:
         st.error("This page is for administrators.")
         return
-    st.title("Admin", anchor=False)
-    st.caption("Users and roles, deleting data, and the record of who did what.")
+    ui.page_title("Admin", "Users and roles, deleting data, and the record of who did what.")
     done = st.session_state.pop(DONE, None)
     if done:
         st.success(md_escape(done), icon=":material/check_circle:")

@@ -33,9 +33,8 @@ def _options(cat, field: str) -> list[str]:  # noqa: ANN001 - Catalog
 def render() -> None:
     ctx = ui.context()
     cat, sel, m, labels = ctx.catalog, ctx.selection, ctx.min_group, ctx.labels
-    st.title("Sector overview", anchor=False)
-    st.caption("Where every council's change programme is now, and how far it is willing to go in about "
-               "five years.")
+    ui.page_title("Sector overview", "Where every council's change programme is now, and how far it is willing to "
+                                     "go in about five years.")
 
     cols = st.columns(4)
     nations = cols[0].multiselect("Nation", _options(cat, "nation"), key="ov_nation", placeholder="All nations")

@@ -42,10 +42,7 @@ def _notes(notes: list[dict[str, str]], debrief: bool) -> None:
 
 def render() -> None:
     ctx = ui.context()
-    sel, m = ctx.selection, ctx.min_group
-    report = ui.council_report(sel, m)
-    if report is None:
-        return
+    report, sel, m = ui.council_report(ctx), ctx.selection, ctx.min_group  # no report: the page says why, stops
 
     st.title(md_escape(report["name"]), anchor=False)
     st.caption(md_escape(ui.clean(

@@ -33,10 +33,7 @@ def _groups(report: dict, breakdown: list, distribution: list, sel, m: int) -> N
 
 def render() -> None:
     ctx = ui.context()
-    sel, m = ctx.selection, ctx.min_group
-    report = ui.council_report(sel, m)
-    if report is None:
-        return
+    report, sel, m = ui.council_report(ctx), ctx.selection, ctx.min_group  # no report: the page says why, stops
     breakdown = ui.cached(metrics.group_breakdown, sel.council, report["round"], min_group=m)
     distribution = ui.cached(metrics.answer_distribution, sel.council, report["round"], min_group=m)
     horizon = sel.horizon

@@ -8,14 +8,15 @@ import streamlit as st
 
 from mandate_core import findings, metrics
 from mandate_core.panels import themes as panels
-from mandate_core.text import md_escape
+from mandate_core.text import md_escape as esc
 from pages import _layout as ui
 
 
 @ui.section
-def _grid(matrix: list, sel, labels: dict[str, str], m: int, coverage: str | None) -> bool:  # noqa: ANN001
+def _grid(matrix: list, ctx: ui.PageContext, coverage: str | None) -> bool:
     """The measure picker and the grid: a section of its own, so recolouring redraws only the grid.  False
     when no council has themes with answers (the page then stops there)."""
+    sel, m, labels = ctx.selection, ctx.min_group, ctx.labels
     focus = sel.council
     measure = (
         st.segmented_control(
@@ -39,29 +40,26 @@ def _grid(matrix: list, sel, labels: dict[str, str], m: int, coverage: str | Non
         st.caption(coverage)
     latest = grid.rounds.get(focus or "")
     if sel.round and latest and sel.round != latest:
-        focus_name = labels.get(focus or "", focus or "")
-        st.caption(md_escape(ui.clean(f"The grid shows every council's latest round ({latest} for "
-                                            f"{focus_name}); the bars below show the round chosen in the sidebar "
-                                            f"({sel.round}).")))
+        st.caption(esc(ui.clean(f"The grid shows every council's latest round ({latest} for "
+                                      f"{ctx.focus_name}); the bars below show the round chosen in the sidebar "
+                                      f"({sel.round}).")))
     return True
 
 
 def render() -> None:
     ctx = ui.context()
-    sel, m, labels = ctx.selection, ctx.min_group, ctx.labels
-    focus = sel.council
-    focus_name = labels.get(focus or "", focus or "")
-    esc = md_escape
+    sel, m = ctx.selection, ctx.min_group
+    focus, focus_name = sel.council, ctx.focus_name
 
-    st.title("Themes", anchor=False)
-    st.caption("Theme-level ambition across the sector, and where the chosen council wants to go furthest.")
+    ui.page_title("Themes", "Theme-level ambition across the sector, and where the chosen council wants to go "
+                            "furthest.")
 
     matrix = ui.cached(metrics.theme_matrix, m)
     coverage = findings.common.sector_coverage_note(matrix, "sector")  # counts only: no council named
     anon = ui.anonymiser(sel)
     if anon is not None:  # peers as "Peer N" in Peer-number order, no round labels or descriptors
         matrix = anon.rows(matrix)
-    if not _grid(matrix, sel, labels, m, coverage):
+    if not _grid(matrix, ctx, coverage):
         return
 
     if focus is not None:

@@ -7,7 +7,7 @@ import streamlit as st
 from mandate_core import domain, findings, reports
 from mandate_core.charts import narrow as narrow_charts
 from mandate_core.panels import benchmark as panels
-from mandate_core.text import md_escape
+from mandate_core.text import md_escape as esc
 from pages import _layout as ui
 from pages import _peersets
 
@@ -19,12 +19,9 @@ def _use_peer_set(peers: str) -> None:
 def render() -> None:
     ctx = ui.context()
     sel, m, labels = ctx.selection, ctx.min_group, ctx.labels
-    focus = sel.council
-    focus_name = labels.get(focus or "", focus or "")
-    esc = md_escape
+    focus, focus_name = sel.council, ctx.focus_name
 
-    st.title("Benchmark", anchor=False)
-    st.caption("Where the chosen council sits among its peers — a prompt for questions, not a ranking.")
+    ui.page_title("Benchmark", "Where the chosen council sits among its peers — a prompt for questions, not a ranking.")
 
     metric = st.segmented_control(
         "Compare on", list(domain.METRICS), format_func=lambda k: domain.METRIC_LABELS[k].split(" (")[0],

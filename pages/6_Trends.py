@@ -8,7 +8,7 @@ import streamlit as st
 
 from mandate_core import domain, findings, metrics
 from mandate_core.panels import trends as panels
-from mandate_core.text import md_escape
+from mandate_core.text import md_escape as esc
 from pages import _layout as ui
 
 
@@ -31,13 +31,10 @@ def _one_series(series: list, rounds: list[str], dates: list[str], sel, m: int) 
 
 def render() -> None:
     ctx = ui.context()
-    cat, sel, m, labels = ctx.catalog, ctx.selection, ctx.min_group, ctx.labels
-    focus = sel.council
-    focus_name = labels.get(focus or "", focus or "")
-    esc = md_escape
+    cat, sel, m = ctx.catalog, ctx.selection, ctx.min_group
+    focus, focus_name = sel.council, ctx.focus_name
 
-    st.title("Trends", anchor=False)
-    st.caption("How a council's change appetite moved between its workshop rounds.")
+    ui.page_title("Trends", "How a council's change appetite moved between its workshop rounds.")
     if focus is None:
         st.info("Choose a council in the sidebar.")
         return

@@ -92,8 +92,7 @@ def render() -> None:
     # Not on the wall either: in debrief mode nobody can import or wipe the data in front of the room.
     admin = who is not None and who.can_import and not sel.debrief
 
-    st.title("Data", anchor=False)
-    st.caption("What is loaded, importing new workshop results, and the data behind every view.")
+    ui.page_title("Data", "What is loaded, importing new workshop results, and the data behind every view.")
     _loaded_section(cat, sel, labels)
     st.divider()
     if admin:  # imports and the rebuild change or wipe the data: administrators only (docs/signin.md)

@@ -69,6 +69,20 @@ def test_the_context_is_a_frozen_value_with_the_four_things_a_page_needs() -> No
         ctx.min_group = 1  # type: ignore[misc]
 
 
+def test_the_focus_name_is_the_chosen_councils_shown_name() -> None:
+    """Themes, Benchmark and Trends name the chosen council as the view shows it ("Peer N" rules aside, the
+    focus keeps its name); an id the labels do not know is shown as itself, and no council is ""."""
+    from mandate_core.catalog import Catalog
+
+    def ctx(council: str | None, labels: dict[str, str]) -> ui.PageContext:
+        return ui.PageContext(catalog=Catalog.__new__(Catalog), selection=ui.Selection(council=council),
+                              min_group=3, labels=labels)
+
+    assert ctx("kestrel-bay", {"kestrel-bay": "Kestrel Bay Council", "x": "Peer 1"}).focus_name == "Kestrel Bay Council"
+    assert ctx("unknown", {"x": "Peer 1"}).focus_name == "unknown"
+    assert ctx(None, {"x": "Peer 1"}).focus_name == ""
+
+
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from mandate_core import demo

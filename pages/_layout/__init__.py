@@ -22,7 +22,7 @@ from pages._layout.files import download_pair, downloads, numbers_of, panel_file
 from pages._layout.phone import HEADING_CSS, PHONE_CSS, is_phone_agent, look, narrow
 from pages._layout.reads import cached, cached_shared, catalog, db_path, principal
 from pages._layout.safety import ENTRY_RAN, STORE_FAULTS, run_safely, section, show_store_fault
-from pages._layout.tables import clean, council_report, folded, grid, table, takeaway_header, text
+from pages._layout.tables import clean, council_report, folded, grid, page_title, table, takeaway_header, text
 from pages._layout.view import (
     CONTEXT_KEY,
     DATA_PAGE,
@@ -37,10 +37,10 @@ from pages._layout.view import (
 )
 
 __all__ = [
-    "CONTEXT_KEY", "DATA_PAGE", "ENTRY_RAN", "HEADING_CSS", "PHONE_CSS", "PageContext",
-    "STORE_FAULTS", "Selection", "anon_key", "anonymiser", "build_context", "cached", "cached_shared", "catalog",
-    "chart", "clean", "context", "council_labels", "council_report", "db_path", "download_pair", "downloads",
-    "figure", "folded", "grid", "is_phone_agent", "kept_with", "look", "narrow", "numbers", "numbers_of",
-    "panel_files", "plotly_chart", "principal", "require_data", "run_safely", "section", "selection", "shared",
-    "show", "show_store_fault", "table", "takeaway_header", "text",
+    "CONTEXT_KEY", "DATA_PAGE", "ENTRY_RAN", "HEADING_CSS", "PHONE_CSS", "PageContext", "STORE_FAULTS", "Selection",
+    "anon_key", "anonymiser", "build_context", "cached", "cached_shared", "catalog", "chart", "clean", "context",
+    "council_labels", "council_report", "db_path", "download_pair", "downloads", "figure", "folded", "grid",
+    "is_phone_agent", "kept_with", "look", "narrow", "numbers", "numbers_of", "page_title", "panel_files",
+    "plotly_chart", "principal", "require_data", "run_safely", "section", "selection", "shared", "show",
+    "show_store_fault", "table", "takeaway_header", "text",
 ]

@@ -8,11 +8,10 @@ from typing import Any
 
 import streamlit as st
 
-from mandate_core.selection import Selection
 from mandate_core.text import md_escape
 from pages._layout import cache, phone
 from pages._layout.reads import cached
-from pages._layout.view import anonymiser
+from pages._layout.view import PageContext, anonymiser
 
 
 def clean(value: object) -> str:
@@ -82,22 +81,31 @@ def folded(label: str, key: str) -> Iterator[bool]:
         yield bool(box.open)
 
 
+def page_title(title: str, what: str) -> None:
+    """A page's title and the one line under it that says what the page is for (both fixed words)."""
+    st.title(title, anchor=False)
+    st.caption(what)
+
+
 def takeaway_header(title: str, caption: str | None = None) -> None:
     st.header(title, anchor=False)
     if caption:
         st.caption(caption)
 
 
-def council_report(sel: Selection, min_group: int) -> dict[str, Any] | None:
-    """The chosen council's report (docs/cli.md#report), or None after telling the user why there is none."""
+def council_report(ctx: PageContext) -> dict[str, Any]:
+    """The chosen council's report (docs/cli.md#report), for a page that shows nothing without one: when
+    there is none, the page says why and stops there."""
     from mandate_core import reports
     from mandate_core.metrics import ReportError
 
+    sel = ctx.selection
     if not sel.council:
         st.info("Choose a council in the sidebar.")
-        return None
+        st.stop()
     try:
-        return cached(reports.council_report, sel.council, sel.round, min_group=min_group)
+        return cached(reports.council_report, sel.council, sel.round, min_group=ctx.min_group)
     except ReportError as exc:
         st.warning("This council's results could not be shown: " + md_escape(exc))
-        return None
+        st.stop()
+    raise AssertionError("unreachable: st.stop() ends the run")

@@ -1,9 +1,5 @@
-"""What every page starts from: the scoped selection, the threshold, the anonymiser and councils' shown names.
-
-The entry file builds one :class:`PageContext` per run, after the sidebar set the selection, so no page
-repeats the setup lines or resolves the disclosure threshold itself; a page's first line is
-``ctx = ui.context()``.
-"""
+"""What every page starts from (``ctx = ui.context()``): the scoped selection, the threshold, the anonymiser and
+councils' shown names, built once a run by the entry file so no page repeats the setup or the threshold."""
 
 from __future__ import annotations
 
@@ -19,19 +15,24 @@ from mandate_core.selection import Selection
 from pages._layout.reads import catalog, db_path, principal
 
 DATA_PAGE = "pages/7_Data.py"
-#: Where the entry file keeps this run's :class:`PageContext` (``st.session_state``).
-CONTEXT_KEY = "_page_context"
+CONTEXT_KEY = "_page_context"  # where the entry file keeps this run's PageContext (st.session_state)
 
 
 @dataclass(frozen=True)
 class PageContext:
-    """The catalog, the (scoped) selection, the threshold and every council's shown name (its own, or
-    "Peer N" when anonymised): what a page needs before it reads anything."""
+    """The catalog, the (scoped) selection, the threshold and every council's shown name (its own, or "Peer N"
+    when anonymised): what a page needs before it reads anything."""
 
     catalog: catalog_mod.Catalog
     selection: Selection
     min_group: int
     labels: Mapping[str, str]
+
+    @property
+    def focus_name(self) -> str:
+        """The chosen council's shown name (its id if it has none; "" when no council is chosen)."""
+        focus = self.selection.council or ""
+        return str(self.labels.get(focus, focus))
 
 
 def selection() -> Selection:
@@ -106,8 +107,7 @@ def _anonymiser(db: str, version: tuple[int, ...], focus: str | None, key: str) 
 
 
 def anonymiser(sel: Selection | None = None) -> Any:
-    """The anonymiser of this page view (mandate_core.anonymise.Anonymiser), or None when it may name
-    every council.
+    """The anonymiser of this page view (mandate_core.anonymise.Anonymiser), or None: it may name every council.
 
     The one switch: every helper that puts something on the page or in a file (chart, table, text,
     downloads) passes it through this, so a page cannot forget.  A view is anonymised (``sel.anonymise``)
