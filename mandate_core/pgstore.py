@@ -59,6 +59,17 @@ _PG_TYPES = {
 }
 
 
+
+def _drop(connection: Any) -> None:
+    """Close a connection that is being let go (None: nothing to close); a broken one may fail to close,
+    which changes nothing, since it is dropped anyway."""
+    if connection is None:
+        return
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - dropped anyway
+        pass
+
 class PgStoreError(Exception):
     """The PostgreSQL store cannot be reached or used; the message says why, without the password."""
 
@@ -125,21 +136,13 @@ class PgStore:
     def close(self) -> None:
         """Close both connections and the read model (a process forgetting this store)."""
         with self.read_lock:
-            if self._rpg is not None:
-                try:
-                    self._rpg.close()
-                except Exception:  # noqa: BLE001 - dropped anyway
-                    pass
+            _drop(self._rpg)
             self._rpg = None
         self._reset()
         self.model.close()
 
     def _reset(self) -> None:
-        if self._pg is not None:
-            try:
-                self._pg.close()
-            except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is dropped anyway
-                pass
+        _drop(self._pg)
         self._pg = None
 
     # --- the read model ---------------------------------------------------------------------------------
@@ -441,11 +444,7 @@ class PgStore:
                                                 application_name="mandate-reader")
                 return self._stored(self._rpg)
             except psycopg.Error as exc:
-                if self._rpg is not None:
-                    try:
-                        self._rpg.close()
-                    except Exception:  # noqa: BLE001 - dropped anyway
-                        pass
+                _drop(self._rpg)
                 self._rpg = None
                 raise PgStoreError(f"cannot reach the PostgreSQL store {describe(self.url)}: "
                                    f"{_first_line(exc)}") from None
