@@ -93,6 +93,15 @@ def is_disclosable(n: int, min_group: int) -> bool:
     return n >= min_group
 
 
+def disclosable_sql(count: str) -> str:
+    """:func:`is_disclosable` as a SQL predicate on the column ``count``, the threshold a bound parameter
+    (``?``): for a query that marks shown slices in DuckDB before it aggregates them, so the database and
+    Python apply the one rule.  ``count`` is a column name of the caller's fixed SQL, never user text."""
+    if not count.isidentifier():
+        raise ValueError(f"not a column name: {count!r}")
+    return f"{count} >= ?"
+
+
 @dataclass(frozen=True, slots=True)
 class Suppressed:
     """Stands in for a slice that must not be shown; it deliberately carries no numbers at all."""

@@ -137,8 +137,10 @@ def _marked_rows_sql(pick: str, where: str = "") -> str:
 
     ``ok``: the theme's own slice for that horizon has at least ``min_group`` participants; ``risk_ok``:
     it is shown and at least ``min_group`` of its participants gave a risk.  Parameters, in order: those
-    of ``pick``, then of ``where``, then ``min_group`` three times.  Only fixed SQL text is assembled here.
+    of ``pick``, then of ``where``, then ``min_group`` three times.  Only fixed SQL text is assembled here;
+    the comparison is the disclosure rule's own (:func:`disclosure.disclosable_sql`).
     """
+    shown, risk_shown = disclosure.disclosable_sql("th_n"), disclosure.disclosable_sql("th_risk_n")
     return f"""
     pick AS ({pick}),
     base AS (
@@ -150,7 +152,7 @@ def _marked_rows_sql(pick: str, where: str = "") -> str:
         WINDOW w AS (PARTITION BY a.council_id, a.round, a.theme, a.horizon)
     ),
     marked AS (
-        SELECT *, th_n >= ? AS ok, th_n >= ? AND th_risk_n >= ? AS risk_ok FROM base
+        SELECT *, {shown} AS ok, {shown} AND {risk_shown} AS risk_ok FROM base
     )
     """
 

@@ -361,3 +361,19 @@ def test_no_chart_builder_reads_the_threshold_from_the_report() -> None:
                  for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
                  if "min_group_size" in line and ".get(" in line]
     assert offenders == []
+
+
+def test_the_sql_predicate_is_the_same_rule_as_python() -> None:
+    """The database marks shown slices with the rule Python applies (n >= min_group, the threshold bound)."""
+    import duckdb
+
+    from mandate_core.disclosure import disclosable_sql, is_disclosable
+
+    assert disclosable_sql("th_n") == "th_n >= ?"
+    con = duckdb.connect()
+    for n in range(0, 7):
+        for m in (1, 3, 5):
+            (got,) = con.execute(f"SELECT {disclosable_sql('n')} FROM (SELECT ?::INTEGER AS n)", [m, n]).fetchone()
+            assert got is is_disclosable(n, m), (n, m)
+    with pytest.raises(ValueError, match="not a column name"):
+        disclosable_sql("n; DROP TABLE answers")
