@@ -367,6 +367,22 @@ def _fill(fmt: Any, colour: str | None) -> None:
         fmt.fill.fore_color.rgb = RGBColor.from_string(colour)
 
 
+def _label_points(series: Any, labels: Sequence[str | None], position: Any, size: float, colour: str, *,
+                  one_line: bool = False) -> None:
+    """Write each label (``None``: that point has none) beside its point in bold, as the screen writes the
+    value beside its mark; ``one_line`` keeps PowerPoint from wrapping a label squeezed at a bar's end."""
+    for i, label in enumerate(labels):
+        if label is None:
+            continue
+        point_label = series.points[i].data_label
+        point_label.position = position
+        tf = point_label.text_frame
+        tf.text = label
+        if one_line:
+            tf.word_wrap = False
+        _font(tf.paragraphs[0].runs[0], size, bold=True, colour=colour)
+
+
 def _style_axes(chart: Any, spec: ChartSpec) -> None:
     from pptx.dml.color import RGBColor
     from pptx.util import Pt
@@ -432,15 +448,7 @@ def _bar_chart(slide: Any, spec: ChartSpec, box: tuple[float, float, float, floa
         for i, colour in enumerate(reversed(s.point_colours)):
             if colour:
                 _fill(series.points[i].format, colour)
-        for i, label in enumerate(reversed(s.labels)):
-            if label is None:
-                continue
-            point_label = series.points[i].data_label
-            point_label.position = XL_LABEL_POSITION.OUTSIDE_END
-            tf = point_label.text_frame
-            tf.text = label
-            tf.word_wrap = False
-            _font(tf.paragraphs[0].runs[0], LABEL_PT, bold=True, colour=INK)
+        _label_points(series, list(reversed(s.labels)), XL_LABEL_POSITION.OUTSIDE_END, LABEL_PT, INK, one_line=True)
     _style_axes(chart, spec)
     chart.category_axis.tick_labels.font.size = Pt(AXIS_PT if n <= 8 else 14)
     # Theme names stay at the left edge even where a bar goes below zero.
@@ -479,14 +487,7 @@ def _strip_chart(slide: Any, spec: ChartSpec, box: tuple[float, float, float, fl
             marker.style, marker.size = XL_MARKER_STYLE.DIAMOND, 22
             _fill(marker.format, s.colour)
             marker.format.line.color.rgb = _rgb_color("FFFFFF")
-            for i, label in enumerate(s.labels):
-                if label is None:
-                    continue
-                point_label = series.points[i].data_label
-                point_label.position = XL_LABEL_POSITION.RIGHT
-                tf = point_label.text_frame
-                tf.text = label
-                _font(tf.paragraphs[0].runs[0], LABEL_PT + 2, bold=True, colour=FOCUS_COLOUR[1:])
+            _label_points(series, s.labels, XL_LABEL_POSITION.RIGHT, LABEL_PT + 2, FOCUS_COLOUR[1:])
         else:
             marker.style, marker.size = XL_MARKER_STYLE.CIRCLE, 9
             _fill(marker.format, s.colour)

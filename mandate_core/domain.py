@@ -28,15 +28,17 @@ RISK_MIN, RISK_MAX = 1, 5
 #: Orange Book risk appetite levels.
 RISK_LEVELS: dict[int, str] = {1: "Averse", 2: "Minimal", 3: "Cautious", 4: "Open", 5: "Eager"}
 
-HORIZONS: tuple[str, ...] = ("now", "next", "ambition")
+# A list of names that have labels (horizons, roles, metrics, peer sets) is its labels' keys, in order: each
+# name is written once, so none can lack a label.
 HORIZON_LABELS: dict[str, str] = {
     "now": "Now",
     "next": "Next step (1–2 years)",
     "ambition": "Ambition (about 5 years)",
 }
+HORIZONS: tuple[str, ...] = tuple(HORIZON_LABELS)
 
-ROLES: tuple[str, ...] = ("officer", "member")
 ROLE_LABELS: dict[str, str] = {"officer": "Officers", "member": "Members"}
+ROLES: tuple[str, ...] = tuple(ROLE_LABELS)
 
 NATIONS: tuple[str, ...] = ("England", "Scotland", "Wales", "Northern Ireland")
 
@@ -51,21 +53,21 @@ SECTOR_THEMES: dict[str, str] = {
     "organisation": "Workforce, finance and organisation",
 }
 
-METRICS: tuple[str, ...] = ("position", "gap", "risk", "consensus")
 METRIC_LABELS: dict[str, str] = {
     "position": "Position on the change spectrum (1–6)",
     "gap": "Ambition gap (ambition − now)",
     "risk": "Risk appetite (1–5)",
     "consensus": "Consensus (0–1)",
 }
+METRICS: tuple[str, ...] = tuple(METRIC_LABELS)
 
-PEER_SETS: tuple[str, ...] = ("peer_group", "nation", "council_type", "all")
 PEER_SET_LABELS: dict[str, str] = {
     "peer_group": "Same peer group",
     "nation": "Same nation",
     "council_type": "Same council type",
     "all": "All councils",
 }
+PEER_SETS: tuple[str, ...] = tuple(PEER_SET_LABELS)
 
 
 def band_of(mean: float) -> str:

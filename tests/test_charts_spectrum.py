@@ -176,6 +176,24 @@ def test_risk_chart_orange_book_axis(report: dict) -> None:
     assert "not shown — small group" in [a.text for a in fig.layout.annotations]
 
 
+def test_marks_by_row_draws_each_horizon_alike_and_only_what_is_shown() -> None:
+    """Hand-computed: two rows (all themes on top at y=1, Jobs at y=0); a hidden slice and a slice without the
+    value get no mark; debrief doubles sizes and outlines; only the ambition writes its number."""
+    report = {"overall": {"now": sl(2.0, risk=2.0), "ambition": sl(4.0)},
+              "themes": [{"theme": "Jobs", "now": HIDDEN, "ambition": sl(5.0, risk=4.0)}]}
+    fig, rows, ys, ticks = spectrum._marks_by_row(report, {"now": "N", "ambition": "A"}, "risk",
+                                                  lambda h, s: f"{h} {s['risk']}", True)
+    assert [label for label, _r, _o in rows] == ["All themes", "Jobs"] and ys == [1, 0]
+    assert ticks == ["<b>All themes</b>", "Jobs"]
+    now, amb = fig.data
+    assert (now.name, list(now.x), list(now.y), now.mode, now.text) == ("N", [2.0], [1], "markers", None)
+    assert list(now.hovertext) == ["<b>All themes</b><br>now 2.0"]
+    assert (now.marker.size, now.marker.line.width, now.marker.line.color) == (28, 6, HORIZON_COLOURS["now"])
+    assert (amb.name, list(amb.x), list(amb.y), amb.mode, list(amb.text)) == ("A", [4.0], [0], "markers+text",
+                                                                              ["4.0"])
+    assert (amb.marker.size, amb.marker.line.width, amb.marker.color) == (34, 2, HORIZON_COLOURS["ambition"])
+
+
 def _value_column(fig) -> list[str]:  # noqa: ANN001
     """The words in the column right of a dot plot (annotations pinned to the plot's right edge)."""
     return [a.text for a in fig.layout.annotations if a.xref == "paper" and a.x == 1.0 and a.xanchor == "left"]

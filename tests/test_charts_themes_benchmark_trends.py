@@ -317,6 +317,13 @@ def test_trend_charts_plot_shown_points_only() -> None:
     _assert_no_secret(fig)
 
 
+def test_trend_backdrop_is_the_three_band_zones_without_names() -> None:
+    fig = trend_charts._banded(False)
+    assert [(z.y0, z.y1, z.layer) for z in fig.layout.shapes] == [
+        (0.5, 2.5, "below"), (2.5, 4.5, "below"), (4.5, 6.5, "below")]
+    assert fig.layout.annotations == () and fig.data == ()
+
+
 def test_spread_labels_keeps_order_and_distance() -> None:
     assert trend_charts.spread_labels([4.9, 4.9, 5.0]) == pytest.approx([4.9, 5.18, 5.46])
     assert trend_charts.spread_labels([1.0, 3.0]) == [1.0, 3.0]

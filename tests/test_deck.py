@@ -378,6 +378,30 @@ def test_row_labels_join_wrapped_names_and_bracket_asides() -> None:
     assert deck_pptx._tick("A &amp; B") == "A & B"
 
 
+@pytest.mark.parametrize("one_line", [True, False])
+def test_label_points_writes_bold_labels_and_skips_none(one_line: bool) -> None:
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_LABEL_POSITION
+    from pptx.util import Inches, Pt
+
+    data = CategoryChartData()
+    data.categories = ["a", "b", "c"]
+    data.add_series("s", (1.0, 2.0, 3.0))
+    blank = Presentation()
+    slide = blank.slides.add_slide(blank.slide_layouts[6])
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, 0, 0, Inches(4), Inches(3), data).chart
+    series = chart.series[0]
+    deck_pptx._label_points(series, ["1.0", None, "3.0"], XL_LABEL_POSITION.OUTSIDE_END, 16, "112233",
+                            one_line=one_line)
+    labelled = [i for i in range(3) if series.points[i].data_label.has_text_frame]
+    assert labelled == [0, 2]
+    label = series.points[2].data_label
+    assert label.position == XL_LABEL_POSITION.OUTSIDE_END and label.text_frame.text == "3.0"
+    font = label.text_frame.paragraphs[0].runs[0].font
+    assert (font.size, font.bold, str(font.color.rgb)) == (Pt(16), True, "112233")
+    assert label.text_frame.word_wrap is (False if one_line else None)
+
+
 def test_a_dot_plot_becomes_bars_with_the_same_numbers(report: dict) -> None:
     """Cross-party alignment is a dot plot on screen; PowerPoint gets a bar per theme with the same values."""
     from mandate_core.charts import alignment

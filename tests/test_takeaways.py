@@ -50,6 +50,14 @@ def test_alignment_level(value: float, word: str) -> None:
     assert findings.common.alignment_level(value) == word
 
 
+def test_level_words_run_low_to_high_on_the_printed_value() -> None:
+    words = ("low", "middle", "top")
+    assert findings.common._level(0.3949, 0.4, 0.6, words) == "low"  # printed 0.39
+    assert findings.common._level(0.3951, 0.4, 0.6, words) == "middle"  # printed 0.40: the lower edge is in
+    assert findings.common._level(0.5949, 0.4, 0.6, words) == "middle"  # printed 0.59
+    assert findings.common._level(0.5951, 0.4, 0.6, words) == "top"  # printed 0.60
+
+
 @pytest.mark.parametrize(("gap", "words"), [
     (0.8, "members further by 0.8"), (0.3, "members further by 0.3"), (0.26, "members further by 0.3"),
     (0.24, "about level"), (-0.2, "about level"), (-0.5, "officers further by 0.5"),

@@ -9,7 +9,7 @@ User text (council and theme names) is HTML-escaped before it reaches Plotly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -278,6 +278,55 @@ _HORIZON_MARKERS = {
     "next": {"symbol": "diamond", "size": 13, "line": {"width": 1, "color": WHITE}},
     "ambition": {"symbol": "circle", "size": 17, "line": {"width": 1, "color": WHITE}},
 }
+#: The risk chart's two traces, by horizon, with their legend names (it has no middle step).
+_RISK_NAMES = {"now": "Risk appetite now", "ambition": "Risk appetite for the ambition"}
+
+
+def _position_hover(h: str, s: Mapping[str, Any]) -> str:
+    risk = f"<br>Risk appetite: {findings.common.risk_words(s['risk'])}" if s.get("risk") is not None else ""
+    return (f"{plotly_escape(domain.HORIZON_LABELS[h])}: {s['band']} ({num(s['position'])})<br>"
+            f"{s['n']} participants{risk}")
+
+
+def _risk_hover(h: str, s: Mapping[str, Any]) -> str:
+    horizon = plotly_escape(domain.HORIZON_LABELS[h].lower())
+    return f"Risk appetite, {horizon}: {findings.common.risk_words(s['risk'])}"
+
+
+def _marks_by_row(report: Mapping[str, Any], names: Mapping[str, str], value: str,
+                  hover: Callable[[str, Mapping[str, Any]], str], debrief: bool
+                  ) -> tuple[go.Figure, list[tuple[str, Mapping[str, Any], bool]], list[int], list[str]]:
+    """A figure with one row per theme (all themes on top) and, for each horizon in ``names`` (horizon → legend
+    name), a trace marking every shown ``value``; with the rows, their y positions and tick labels.
+
+    The change spectrum and the risk chart are read side by side, so they share one way of drawing a horizon:
+    the same marker, outline and size, and only the ambition's number written beside its mark.
+    """
+    rows = _council_rows(report)
+    ys, ticktext = _row_ticks(rows, debrief)
+    scale = 2 if debrief else 1
+    fig = go.Figure()
+    for h, name in names.items():
+        xs, yy, hovers, text = [], [], [], []
+        for (label, r, _o), y in zip(rows, ys, strict=True):
+            s = r.get(h)
+            if shown(s) and s.get(value) is not None:
+                xs.append(s[value])
+                yy.append(y)
+                hovers.append(f"<b>{plotly_escape(label)}</b><br>{hover(h, s)}")
+                text.append(num(s[value]))
+        marker = _HORIZON_MARKERS[h]
+        spec = {**marker, "size": marker["size"] * scale, "color": HORIZON_COLOURS[h]}
+        spec["line"] = {**marker["line"], "width": marker["line"]["width"] * scale}
+        if h == "now":  # an open circle is all outline: it takes the horizon's colour
+            spec["line"]["color"] = HORIZON_COLOURS[h]
+        fig.add_trace(go.Scatter(
+            x=xs, y=yy, mode="markers+text" if h == "ambition" else "markers",
+            text=text if h == "ambition" else None, textposition="middle right",
+            textfont={"size": font_size(debrief, 14), "color": HORIZON_COLOURS[h]},
+            name=name, marker=spec, hovertext=hovers, hoverinfo="text",
+        ))
+    return fig, rows, ys, ticktext
 
 
 def council_spectrum(report: Mapping[str, Any], *, min_group: int, debrief: bool = False, title: str | None = None,
@@ -285,35 +334,8 @@ def council_spectrum(report: Mapping[str, Any], *, min_group: int, debrief: bool
     """Each theme's now → next → ambition on the Better | Differently | New spectrum."""
     debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     m = min_group
-    rows = _council_rows(report)
-    ys, ticktext = _row_ticks(rows, debrief)
-    fig = go.Figure()
+    fig, rows, ys, ticktext = _marks_by_row(report, domain.HORIZON_LABELS, "position", _position_hover, debrief)
     scale = 2 if debrief else 1
-    for h in domain.HORIZONS:
-        xs, yy, hover, text = [], [], [], []
-        for (label, r, _o), y in zip(rows, ys, strict=True):
-            s = r.get(h)
-            if shown(s):
-                xs.append(s["position"])
-                yy.append(y)
-                risk = (
-                    f"<br>Risk appetite: {findings.common.risk_words(s['risk'])}" if s.get("risk") is not None else ""
-                )
-                hover.append(f"<b>{plotly_escape(label)}</b><br>{plotly_escape(domain.HORIZON_LABELS[h])}: {s['band']} "
-                             f"({num(s['position'])})<br>{s['n']} participants{risk}")
-                text.append(num(s["position"]))
-        spec = dict(_HORIZON_MARKERS[h])
-        spec = {**spec, "size": spec["size"] * scale, "color": HORIZON_COLOURS[h]}
-        if "line" in spec:
-            spec["line"] = {**spec["line"], "width": spec["line"]["width"] * scale}
-            if h == "now":
-                spec["line"]["color"] = HORIZON_COLOURS[h]
-        fig.add_trace(go.Scatter(
-            x=xs, y=yy, mode="markers+text" if h == "ambition" else "markers",
-            text=text if h == "ambition" else None, textposition="middle right",
-            textfont={"size": font_size(debrief, 14), "color": HORIZON_COLOURS[h]},
-            name=domain.HORIZON_LABELS[h], marker=spec, hovertext=hover, hoverinfo="text",
-        ))
     for (_label, r, _o), y in zip(rows, ys, strict=True):
         now, amb = r.get("now"), r.get("ambition")
         if shown(now) and shown(amb) and abs(amb["position"] - now["position"]) > 0.05:
@@ -365,7 +387,6 @@ def overall_journey(report: Mapping[str, Any], *, min_group: int, debrief: bool 
         if h == "now":
             spec["line"]["color"] = HORIZON_COLOURS[h]
         colour = HORIZON_COLOURS[h]
-        risk = f"<br>Risk appetite: {findings.common.risk_words(s['risk'])}" if s.get("risk") is not None else ""
         fig.add_trace(go.Scatter(
             # A phone names the points in the legend under the chart: beside the marks they would collide.
             x=[s["position"]], y=[0], mode="markers" if narrow else "markers+text", cliponaxis=False,
@@ -373,8 +394,7 @@ def overall_journey(report: Mapping[str, Any], *, min_group: int, debrief: bool 
             textfont={"size": font_size(debrief, 15), "color": colour},
             name=f"{words[h]} {num(s['position'])}" if narrow else domain.HORIZON_LABELS[h], marker=spec,
             showlegend=narrow,
-            hovertext=[f"{plotly_escape(domain.HORIZON_LABELS[h])}: {s['band']} ({num(s['position'])})<br>"
-                       f"{s['n']} participants{risk}"], hoverinfo="text",
+            hovertext=[_position_hover(h, s)], hoverinfo="text",
         ))
     now, amb = overall.get("now"), overall.get("ambition")
     if shown(now) and shown(amb) and abs(amb["position"] - now["position"]) > 0.05:
@@ -407,32 +427,8 @@ def risk_chart(report: Mapping[str, Any], *, min_group: int, debrief: bool = Fal
     """Risk appetite now and for the ambition, per theme, on the five Orange Book levels."""
     debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     m = min_group
-    rows = _council_rows(report)
-    ys, ticktext = _row_ticks(rows, debrief)
-    fig = go.Figure()
+    fig, rows, ys, ticktext = _marks_by_row(report, _RISK_NAMES, "risk", _risk_hover, debrief)
     scale = 2 if debrief else 1
-    for h, marker in (("now", _HORIZON_MARKERS["now"]), ("ambition", _HORIZON_MARKERS["ambition"])):
-        xs, yy, hover, text = [], [], [], []
-        for (label, r, _o), y in zip(rows, ys, strict=True):
-            s = r.get(h)
-            if shown(s) and s.get("risk") is not None:
-                xs.append(s["risk"])
-                yy.append(y)
-                horizon = plotly_escape(domain.HORIZON_LABELS[h].lower())
-                hover.append(f"<b>{plotly_escape(label)}</b><br>Risk appetite, {horizon}: "
-                             f"{findings.common.risk_words(s['risk'])}")
-                text.append(num(s["risk"]))
-        spec = {**marker, "size": marker["size"] * scale, "color": HORIZON_COLOURS[h]}
-        spec["line"] = {**marker["line"], "width": marker["line"]["width"] * scale}
-        if h == "now":
-            spec["line"]["color"] = HORIZON_COLOURS[h]
-        fig.add_trace(go.Scatter(
-            x=xs, y=yy, mode="markers+text" if h == "ambition" else "markers",
-            text=text if h == "ambition" else None, textposition="middle right",
-            textfont={"size": font_size(debrief, 14), "color": HORIZON_COLOURS[h]},
-            name=f"Risk appetite {'now' if h == 'now' else 'for the ambition'}", marker=spec, hovertext=hover,
-            hoverinfo="text",
-        ))
     for (_label, r, _o), y in zip(rows, ys, strict=True):
         now, amb = r.get("now") or {}, r.get("ambition") or {}
         rn = now.get("risk") if shown(now) else None

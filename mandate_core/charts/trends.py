@@ -121,6 +121,14 @@ def _frame(fig: go.Figure, title: str, y_title: str, n_rounds: int, *, debrief: 
     fit_title(fig, title, debrief, below=12, narrow=narrow)
 
 
+def _banded(debrief: bool) -> go.Figure:
+    """The backdrop both Trends charts draw their lines over: the band zones up the change axis, without the
+    names at the right-hand edge (the lines' names go there; :func:`_band_names` writes the bands' at the left)."""
+    fig = go.Figure()
+    add_band_zones(fig, "y", debrief=debrief, labels=False)
+    return fig
+
+
 def _plot_px(fig: go.Figure) -> float:
     """The plot's height in pixels (the figure's less its margins), for spacing the end labels."""
     margin = fig.layout.margin
@@ -132,10 +140,9 @@ def horizons_over_rounds(series: TrendSeries, rounds: Sequence[str], dates: Sequ
     """Now, next and ambition of one series, round by round, on the Better | Differently | New scale."""
     debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     ticks = _round_ticks(rounds, dates)
-    fig = go.Figure()
+    fig = _banded(debrief)
     hidden: list[str] = []
     ends: list[tuple[str, float, str, str]] = []
-    add_band_zones(fig, "y", debrief=debrief, labels=False)
     for h in domain.HORIZONS:
         ys = [series.value(r, h) for r in rounds]
         hidden += [f"{HORIZON_SHORT[h]} in {plotly_escape(r)}" for r in rounds if series.suppressed(r, h)]
@@ -167,10 +174,9 @@ def themes_over_rounds(series: Sequence[TrendSeries], rounds: Sequence[str], dat
     (on a phone, ``narrow``, in a legend under the chart)."""
     debrief = debrief and not narrow  # a phone gets normal type (see charts.narrow)
     ticks = _round_ticks(rounds, dates)
-    fig = go.Figure()
+    fig = _banded(debrief)
     hidden: list[str] = []
     ends: list[tuple[str, float, str, str]] = []
-    add_band_zones(fig, "y", debrief=debrief, labels=False)
     themes = [s for s in series if s.key != "overall"]
     for k, s in enumerate(themes):
         colour, dash, symbol = LINE_STYLES[k % len(LINE_STYLES)]

@@ -143,24 +143,27 @@ def band_and_value(slice_: Mapping[str, Any]) -> str:
     return f"{slice_['band']} ({num(slice_['position'])})"
 
 
+def _level(value: float, low: float, high: float, words: tuple[str, str, str]) -> str:
+    """The word (lowest first in ``words``) for a 0–1 score: below ``low``, up to ``high``, or at or above it.
+
+    Judged on the value as printed (2 places), so that a word never disagrees with the number beside it.
+    """
+    value = shown_value(value, 2)
+    if value >= high:
+        return words[2]
+    if value < low:
+        return words[0]
+    return words[1]
+
+
 def consensus_level(value: float) -> str:
     """high / moderate / low, with the thresholds named above (on the value as printed, 2 places)."""
-    value = shown_value(value, 2)
-    if value >= CONSENSUS_HIGH:
-        return "high"
-    if value < CONSENSUS_LOW:
-        return "low"
-    return "moderate"
+    return _level(value, CONSENSUS_LOW, CONSENSUS_HIGH, ("low", "moderate", "high"))
 
 
 def alignment_level(value: float) -> str:
     """How close the political groups are, in words (on the value as printed, 2 places)."""
-    value = shown_value(value, 2)
-    if value >= ALIGNMENT_HIGH:
-        return "closely aligned"
-    if value < ALIGNMENT_LOW:
-        return "divided"
-    return "partly aligned"
+    return _level(value, ALIGNMENT_LOW, ALIGNMENT_HIGH, ("divided", "partly aligned", "closely aligned"))
 
 
 def gap_words(gap: float) -> str:
