@@ -39,6 +39,8 @@ from typing import Literal
 
 #: The reason every hidden cell carries (rule 5): the same words for a small cell and for its partner.
 HIDDEN = "not shown — small group"
+#: Why a sentence leaves something out, in the words every sentence uses ("… has too few participants to show").
+TOO_FEW = "too few participants to show"
 
 #: The threshold when nothing is set: the product contract's default (docs/disclosure.md).
 DEFAULT_MIN_GROUP = 3

@@ -13,6 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .. import domain, palette
+from ..disclosure import fewer_than
 from ..findings.common import title_html, title_lines
 from ..findings.themes import ThemeGrid, short_sector_label
 from ..palette import BAND_COLOURS, FOCUS_COLOUR, OKABE_ITO, SUPPRESSED_COLOUR
@@ -217,7 +218,7 @@ def heatmap(grid: ThemeGrid, *, title: str, min_group: int, debrief: bool = Fals
     height = 250 + row_px * len(ys) + (NARROW_HEAD_PX if narrow else 0)
     head = narrow_mod.title_html(title) if narrow else title_html(title, debrief)
     # Small type under the title: the caller's note, then what a blank and a grey cell mean.
-    key = f"Blank cell: a theme the council did not work on · grey cell: fewer than {min_group} participants"
+    key = f"Blank cell: a theme the council did not work on · grey cell: {fewer_than(min_group)}"
     # In debrief the note's type is two thirds of the title's, so its lines may be longer: wrapped at the
     # title's width they would stand in a narrow column under a wide title.
     note_lines = [line for text in (note, key) if text for line in

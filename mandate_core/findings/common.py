@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .. import domain
+from .. import disclosure, domain
 from .. import text as text_mod
 from ..anonymise import peer_labels
 from ..text import num, shown_value
@@ -233,7 +233,7 @@ def overall_coverage_note(report: Mapping[str, Any]) -> str | None:
         names = left_out["now"]
         covered = len(themes) - len(names)
         return (f"The overall figures cover {covered} of {len(themes)} themes: "
-                f"{_quoted(names)} {'has' if len(names) == 1 else 'have'} too few participants to show.")
+                f"{_quoted(names)} {'has' if len(names) == 1 else 'have'} {disclosure.TOO_FEW}.")
     parts = []
     for h in domain.HORIZONS:
         if left_out[h]:
@@ -257,10 +257,10 @@ def sector_coverage_note(rows: Sequence[Mapping[str, Any]], what: str) -> str | 
             return None
         n = len(partial)
         return (f"For {n} {'council' if n == 1 else 'councils'}, the overall figures leave out a theme with "
-                "too few participants to show.")
+                f"{disclosure.TOO_FEW}.")
     partial = [r for r in rows if 0 < (r.get("themes_covered") or 0) < (r.get("themes") or 0)]
     if not partial:
         return None
     n = len(partial)
-    return (f"{n} {'cell leaves' if n == 1 else 'cells leave'} out one of the council's themes with too few "
-            "participants to show; the cell covers the council's other themes on that sector theme.")
+    return (f"{n} {'cell leaves' if n == 1 else 'cells leave'} out one of the council's themes with "
+            f"{disclosure.TOO_FEW}; the cell covers the council's other themes on that sector theme.")
