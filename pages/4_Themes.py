@@ -69,7 +69,7 @@ def render() -> None:
             bars = findings.themes.focus_theme_bars(summary)
             if bars:
                 ui.show(ui.figure(panels.ranked, bars, focus_name, m, **ui.look(sel)), key="th_bars")
-                st.caption(esc(ui.clean(f"{focus_name}, {round_label}. ")) +
+                st.caption(esc(ui.clean(f"{focus_name}, {round_label}.")) + " " +
                            f"{findings.themes.focus_themes_caption(bars)}.")
 
     # Built only when opened: every council × theme is a large table for nobody while it is closed.

@@ -142,6 +142,9 @@ def test_themes_focus_row_and_bars_follow_the_council(demo_env: Path) -> None:
         report = reports.council_report(con, "hollinshire", min_group=3)
     expected = sorted((t["ambition"]["position"] for t in report["themes"]), reverse=True)
     assert bars["data"][0]["x"] == pytest.approx(expected)
+    # The line under the bars: the council and round as one sentence, then its themes by band.
+    line = next(t for c in at.caption if (t := c.value.replace("\\", "")).startswith("Hollinshire County Council, "))
+    assert line.startswith(f"Hollinshire County Council, {report['round']}. ") and " themes: " in line, line
 
 
 def test_themes_in_debrief_name_only_the_focus_council(demo_env: Path) -> None:
