@@ -93,3 +93,18 @@ def test_benchmark_table_gives_quartiles_peers_in_order_and_the_focus() -> None:
     rows = base.figure_table(benchmark_charts.strip(view, {}, title="t", min_group=3))
     assert rows == [{"Row": "Overall", "Middle half of peers": "3.38 to 4.25", "Peer median": 3.75,
                      "Peers": "3; 3.5; 4; 5", "Focus": 4.5}]
+
+
+def test_the_journey_reads_as_one_row_of_the_three_horizons() -> None:
+    """The council-as-a-whole chart (the deck's first slide) is one row: "All themes", now, next step and
+    ambition — not a row per position (it once read its x values as row names, and its y as the values)."""
+    from mandate_core.charts.spectrum import overall_journey
+
+    def shown(position: float) -> dict:
+        return {"suppressed": False, "position": position, "band": "Differently", "n": 9, "risk": 3.0}
+
+    report = {"overall": {"now": shown(2.9727), "next": shown(3.8545), "ambition": shown(4.6636)}, "themes": [],
+              "min_group_size": 3}
+    rows = base.figure_table(overall_journey(report, min_group=3))
+    assert rows == [{"Row": "All themes", "Now": 2.97, "Next step (1–2 years)": 3.85,
+                     "Ambition (about 5 years)": 4.66}]

@@ -389,7 +389,9 @@ def overall_journey(report: Mapping[str, Any], *, min_group: int, debrief: bool 
         colour = HORIZON_COLOURS[h]
         fig.add_trace(go.Scatter(
             # A phone names the points in the legend under the chart: beside the marks they would collide.
-            x=[s["position"]], y=[0], mode="markers" if narrow else "markers+text", cliponaxis=False,
+            # One row, named as the council tables name it, so the chart's numbers table reads "All themes:
+            # now 3.0, next step 3.9, ambition 4.7" (the axis hides the name; a category sits at 0 as before).
+            x=[s["position"]], y=[ALL_THEMES], mode="markers" if narrow else "markers+text", cliponaxis=False,
             text=[f"<b>{words[h]} {num(s['position'])}</b>"], textposition=_JOURNEY_TEXT[h],
             textfont={"size": font_size(debrief, 15), "color": colour},
             name=f"{words[h]} {num(s['position'])}" if narrow else domain.HORIZON_LABELS[h], marker=spec,
