@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from . import domain, importer
+from . import domain, importer, palette
 
 #: Six characters from an alphabet without look-alikes: no 0/O/Q/D, 1/I/L, 2/Z, 5/S, 8/B, 6/G, U/V.
 CODE_ALPHABET = "ACEFHJKMNPRTWXY3479"
@@ -808,7 +808,8 @@ def qr_svg_data_uri(url: str, scale: int = 10) -> str:
     ``<img>``, which the page can label with the address; segno needs nothing else."""
     import segno
 
-    return str(segno.make(url, error="m").svg_data_uri(scale=scale, border=4, dark="#000", light="#fff"))
+    return str(segno.make(url, error="m").svg_data_uri(scale=scale, border=4, dark=palette.QR_DARK,
+                                                        light=palette.QR_LIGHT))
 
 
 def qr_img_html(url: str) -> str:

@@ -136,6 +136,8 @@ BOX_FILL = "rgba(153,153,153,0.25)"
 BOX_LINE = "#6E6E6E"
 #: A hidden heatmap cell: a grey that still stands out from the white gaps around it (3:1).
 SUPPRESSED_COLOUR = "#8C8C8C"
+#: The middle of the Themes grid's gap scale (no gap): near-white, so only a gap has a colour.
+GAP_MIDPOINT = "#F7F7F7"
 #: The line from now to ambition on the Overview, and the zone edges of the 0–1 dot plots.
 CONNECTOR_COLOUR = "#7A7A7A"
 THRESHOLD_COLOUR = "#767676"
@@ -149,6 +151,8 @@ LINE_COLOURS: tuple[str, ...] = (INKS["blue"], INKS["vermillion"], INKS["bluish_
 #: The debrief pack's accent (cover rule, theme headings over white).
 PACK_ACCENT = OKABE_ITO["blue"]
 PACK_RULE = "#D9D9D9"
+#: The join QR code: pure black on white, the most contrast a phone's camera can get from a projector.
+QR_DARK, QR_LIGHT = "#000", "#fff"
 
 
 # --- contrast ----------------------------------------------------------------------------------------------

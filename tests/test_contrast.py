@@ -274,3 +274,17 @@ def test_every_heatmap_cell_keeps_its_number_readable(scale_name: str) -> None:
                 for i in range(101))
     assert worst >= palette.MIN_RATIO["text"], f"{scale_name}: worst cell {worst:.2f}:1"
 
+
+
+def test_no_colour_is_written_outside_the_palette() -> None:
+    """Every colour has its one home in palette.py: a hex or rgba literal anywhere else in the core, the
+    pages or the entry file would be a colour no contrast check sees (the Themes gap scale's middle was one)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    literal = re.compile(r"""["']#[0-9A-Fa-f]{3,8}["']|["']rgba?\(""")
+    files = [*(root / "mandate_core").rglob("*.py"), *(root / "pages").rglob("*.py"), root / "dashboard.py"]
+    found = [f"{p.relative_to(root)}:{n}" for p in files if p.name != "palette.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if literal.search(line.split("#: ")[0])]
+    assert len(files) > 60 and found == []

@@ -84,7 +84,7 @@ AMBITION_SCALE = _ambition_scale()
 #: so a big gap never reads as "New"), and to Okabe–Ito yellow for the rare ambition below where the council is
 #: now (not grey: grey is a hidden cell).
 #: The far end stays at the full bluish green, so every cell's number keeps over 4.5:1 in the dark ink.
-GAP_SCALE: list[list[object]] = [[0.0, OKABE_ITO["yellow"]], [0.5, "#F7F7F7"],
+GAP_SCALE: list[list[object]] = [[0.0, OKABE_ITO["yellow"]], [0.5, palette.GAP_MIDPOINT],
                                  [0.8, _tint(OKABE_ITO["bluish_green"], 0.6)], [1.0, OKABE_ITO["bluish_green"]]]
 
 
