@@ -8,13 +8,13 @@ page.  The slides arrive already anonymised (see :mod:`mandate_core.debrief`).
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import palette
+from .text import html_escape
 
 #: Colours come from the palette (contrast-checked in tests/test_contrast.py); the rest is static CSS.
 _ROOT = (f":root {{ --ink: {palette.INK}; --muted: {palette.NOTE_INK}; --rule: {palette.PACK_RULE}; "
@@ -80,8 +80,7 @@ class PackSlide:
     notes: list[tuple[str, list[str]]] = field(default_factory=list)  # (heading, items)
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+_e = html_escape
 
 
 def _plain(markdown_text: str) -> str:

@@ -16,7 +16,6 @@ Pure: no Streamlit; python-pptx is imported only when a deck is built.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import os
 import re
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import domain
+from . import text as text_mod
 from .palette import BAND_COLOURS, FOCUS_COLOUR, PEER_COLOUR
 from .text import fmt, num
 
@@ -57,11 +57,7 @@ def _in(inches: float) -> int:
     return int(inches * EMU_PER_INCH)
 
 
-def _plain(text: object) -> str:
-    """Plotly label HTML (``<b>``, ``<br>``, ``<span>``) as plain text for PowerPoint."""
-    s = re.sub(r"<br\s*/?>", " ", str(text or ""), flags=re.IGNORECASE)
-    s = re.sub(r"<[^>]+>", "", s)
-    return " ".join(html.unescape(s).split())
+_plain = text_mod.plain  # Plotly label HTML as plain text for PowerPoint (the one rule, in text.py)
 
 
 def _tick(text: object) -> str:

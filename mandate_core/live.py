@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 import json
 import os
 import re
@@ -34,6 +33,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from . import domain, importer, palette
+from .text import html_escape
 
 #: Six characters from an alphabet without look-alikes: no 0/O/Q/D, 1/I/L, 2/Z, 5/S, 8/B, 6/G, U/V.
 CODE_ALPHABET = "ACEFHJKMNPRTWXY3479"
@@ -815,5 +815,5 @@ def qr_svg_data_uri(url: str, scale: int = 10) -> str:
 def qr_img_html(url: str) -> str:
     """The join screen's QR code as an ``<img>`` whose text alternative is the address (both escaped for
     HTML: the address holds the app's host name, which the page does not choose)."""
-    return (f'<img data-testid="ws-qr" alt="QR code of {html.escape(url)}" style="width:100%;max-width:420px" '
-            f'src="{html.escape(qr_svg_data_uri(url))}">')
+    return (f'<img data-testid="ws-qr" alt="QR code of {html_escape(url)}" style="width:100%;max-width:420px" '
+            f'src="{html_escape(qr_svg_data_uri(url))}">')

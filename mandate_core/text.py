@@ -10,6 +10,7 @@ written here once, so a table, a chart label and a sentence never round the same
 from __future__ import annotations
 
 import html
+import re
 import string
 import textwrap
 
@@ -40,6 +41,23 @@ def plotly_escape(text: object) -> str:
     text in an SVG text node, not in an attribute), so a name like ``O'Brien`` is not shown as ``&#x27;``.
     """
     return html.escape(str(text), quote=False)
+
+
+def html_escape(text: object) -> str:
+    """Text (user text included) made inert in an HTML page or attribute: ``&``, ``<``, ``>`` and both quotes
+    become entities (the debrief pack, the join screen's QR code)."""
+    return html.escape(str(text), quote=True)
+
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain(text: object) -> str:
+    """A Plotly label (``<b>``, ``<br>``, ``<span>``, entities) as the words it shows: line breaks as spaces,
+    tags dropped, entities decoded, runs of spaces as one — for a text alternative, a table or a slide."""
+    flat = _TAG.sub("", _BREAK.sub(" ", str(text or "")))
+    return " ".join(html.unescape(flat).split())
 
 
 # --- numbers ----------------------------------------------------------------------------------------------

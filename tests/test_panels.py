@@ -263,3 +263,22 @@ def test_pages_download_views_only_through_numbers_panels() -> None:
             if name in ("ui.download_pair", "ui.downloads"):
                 key = ast.unparse(call.args[2]) if len(call.args) > 2 else ""
                 assert name == "ui.download_pair" and key.strip("f'\"").startswith(direct), f"{path.name}: {key}"
+
+
+def test_a_takeaway_is_the_words_the_title_shows_never_its_entities(report: dict) -> None:
+    """A theme typed with "&" or "<" is escaped for Plotly in the chart's title, but the takeaway (the slide's
+    headline on screen, in the pack and in PowerPoint, each escaping it its own way) holds it as typed."""
+    import copy
+
+    import plotly.graph_objects as go
+
+    from mandate_core.text import plotly_escape
+
+    fig = go.Figure().update_layout(title=plotly_escape("R&D <first>") + "<br><b>then</b>  more")
+    assert figure_title(fig) == "R&D <first> then more"
+    hostile = copy.deepcopy(report)
+    for t in hostile["themes"]:
+        t["theme"] = "R&D <" + t["theme"] + ">"
+    panel = council.themes(hostile, M, debrief=True)
+    assert "&amp;" in panel.figure.layout.title.text or "&lt;" in panel.figure.layout.title.text
+    assert "&amp;" not in panel.takeaway and "&lt;" not in panel.takeaway and "R&D <" in panel.takeaway

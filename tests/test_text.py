@@ -179,3 +179,18 @@ def test_callers_take_the_helpers_from_text() -> None:
     found = [f"{path.relative_to(ROOT)}: {m.group(0)}" for path in files if path != Path(__file__).resolve()
              for m in old.finditer(path.read_text(encoding="utf-8"))]
     assert found == []
+
+
+def test_plain_is_the_words_a_plotly_label_shows() -> None:
+    from mandate_core.text import plain
+
+    assert plain("<b>Now</b> 3.0<br>next  step<BR/>4") == "Now 3.0 next step 4"
+    assert plain("R&amp;D &lt;b&gt;") == "R&D <b>"  # entities decoded: what the reader sees, as typed
+    assert plain(None) == "" and plain("<span style='color:red'>x</span>") == "x"
+
+
+def test_html_escape_makes_text_inert_in_an_attribute_too() -> None:
+    from mandate_core.text import html_escape
+
+    assert html_escape('"><script>x</script>') == "&quot;&gt;&lt;script&gt;x&lt;/script&gt;"
+    assert html_escape("O'Brien & Co") == "O&#x27;Brien &amp; Co"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
 import plotly.graph_objects as go
@@ -14,6 +12,7 @@ from .. import disclosure, domain
 # test sees them all); the builders may still import them from here.
 from ..palette import BAND_TEXT_COLOURS, BAND_ZONE_COLOURS, GRID_COLOUR, INK, WHITE
 from ..palette import MUTED_INK as MUTED_INK  # re-exported: the builders import it from here
+from ..text import plain as text_plain
 
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica Neue, Arial, sans-serif"
 BASE_FONT = 15
@@ -114,7 +113,6 @@ TOOLBAR_CONFIG: dict[str, Any] = {
 
 # --- text alternatives: the takeaway and the numbers of a figure, for people who cannot see the chart -------
 
-_TAG = re.compile(r"<[^>]*>")
 #: The first column of a figure's table: what each row is (a theme, a council, a round).
 ROW_COLUMN = "Row"
 #: A cell the chart draws nothing for: hidden (a small group) or not asked.  One mark for both, as the chart
@@ -123,9 +121,8 @@ EMPTY_CELL = "–"
 
 
 def plain(text: object) -> str:
-    """Plotly's HTML-like label as plain text: line breaks as spaces, tags dropped, entities decoded."""
-    flat = _TAG.sub("", str(text or "").replace("<br>", " ").replace("<br />", " "))
-    return " ".join(html.unescape(flat).replace("▶", "").split())
+    """A figure's label as plain words (:func:`text.plain`), without the ▶ that marks the focus row."""
+    return " ".join(text_plain(text).replace("▶", "").split())
 
 
 def figure_alt(fig: go.Figure) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from mandate_core import rows as row_schemas
 from mandate_core.charts.base import figure_alt, figure_table
+from mandate_core.text import plain
 
 #: The label over a chart's numbers table, and over a page's table of several charts' numbers.
 NUMBERS_HEADING = "The numbers behind this chart"
@@ -78,10 +79,10 @@ class Panel:
 
 
 def figure_title(fig: Any) -> str:
-    """A figure's title as a sentence (line breaks as spaces, bold dropped), for a builder that writes its own
-    title: the takeaway a slide shows as its headline."""
-    title = fig.layout.title.text or ""
-    return title.replace("<br>", " ").replace("<b>", "").replace("</b>", "")
+    """A figure's title as the sentence it shows (:func:`text.plain`: line breaks as spaces, tags dropped,
+    entities decoded), for a builder that writes its own title: the takeaway a slide shows as its headline,
+    which each medium escapes its own way — so a theme typed "R&D" reads "R&D", never "R&amp;D"."""
+    return plain(fig.layout.title.text or "")
 
 
 def text_panel(key: str, takeaway: str, how_to_read: str, heading: str = "") -> Panel:
