@@ -60,6 +60,8 @@ METRIC_LABELS: dict[str, str] = {
     "consensus": "Consensus (0–1)",
 }
 METRICS: tuple[str, ...] = tuple(METRIC_LABELS)
+#: Cross-party alignment is no benchmark metric, but its charts and tables name it alike.
+ALIGNMENT_LABEL = "Cross-party alignment (0–1)"
 
 PEER_SET_LABELS: dict[str, str] = {
     "peer_group": "Same peer group",

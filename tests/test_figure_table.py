@@ -108,3 +108,21 @@ def test_the_journey_reads_as_one_row_of_the_three_horizons() -> None:
     rows = base.figure_table(overall_journey(report, min_group=3))
     assert rows == [{"Row": "All themes", "Now": 2.97, "Next step (1–2 years)": 3.85,
                      "Ambition (about 5 years)": 4.66}]
+
+
+def test_the_zone_dot_charts_name_their_column() -> None:
+    """Consensus and cross-party alignment are dot charts whose one series once had the name "Value": their
+    numbers table now heads its column with what the value is."""
+    from mandate_core.charts import alignment as alignment_charts
+    from mandate_core.charts.spectrum import consensus_chart
+
+    shown = {"suppressed": False, "position": 3.5, "band": "Differently", "n": 9, "risk": 3.0, "consensus": 0.62}
+    report = {"name": "X", "overall": {"now": shown, "next": shown, "ambition": shown}, "min_group_size": 3,
+              "themes": [{"theme": "Digital", "sector_theme": "digital", "now": shown, "next": shown,
+                          "ambition": shown, "cross_party_alignment": {"ambition": 0.81},
+                          "officer_member_gap": {"ambition": None}}]}
+    consensus = base.figure_table(consensus_chart(report, "ambition", min_group=3))
+    assert consensus and all("Consensus (0–1)" in r and "Value" not in r for r in consensus)
+    assert any(r["Consensus (0–1)"] == 0.62 for r in consensus)
+    cross = base.figure_table(alignment_charts.cross_party_chart(report["themes"], "ambition"))
+    assert cross == [{"Row": "Digital", "Cross-party alignment (0–1)": 0.81}]

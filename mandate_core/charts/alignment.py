@@ -232,7 +232,7 @@ def cross_party_chart(
     )
     level_dots(fig, points, zones=zones, ticks=(0, 0.2, 0.4, 0.6, 0.8, 1),
                axis_title=f"{horizon_word(horizon)}: cross-party alignment (0 = groups 5 points apart … 1 = same)",
-               colour=palette.INKS["bluish_green"], debrief=debrief)
+               colour=palette.INKS["bluish_green"], debrief=debrief, name=domain.ALIGNMENT_LABEL)
     fig.update_yaxes(tickvals=ys, ticktext=[wrap_label(t["theme"], label_limit(debrief, 30), 2) for t in themes],
                      range=[-0.6, max(n, 1) - 0.4])
     frame(fig, title or findings.alignment.alignment_takeaway(themes, horizon), debrief=debrief, rows=n, row_px=40,

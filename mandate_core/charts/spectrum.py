@@ -466,13 +466,15 @@ def level_dots(
     axis_title: str,
     colour: str,
     debrief: bool,
+    name: str,
 ) -> None:
     """A dot per row on a fixed 0–1 axis over named zones, with each row's value and word in a column to the
     right of the plot.
 
     A dot plot rather than bars: 0.73 and 0.80 are told apart by position, not by the length of two long
     bars; and the words sit in their own column, where no threshold line runs through them.  ``points``
-    are ``(y, value, label, hover)``; ``zones`` are ``(word, low, high)``.
+    are ``(y, value, label, hover)``; ``zones`` are ``(word, low, high)``; ``name`` says what a dot's value
+    is, as the column head of the chart's numbers table and the deck's series.
     """
     for (word, lo, hi), tint in zip(zones, ZONE_TINTS, strict=False):
         fig.add_vrect(x0=lo, x1=hi, fillcolor=tint, line_width=0, layer="below")
@@ -483,7 +485,7 @@ def level_dots(
     fig.add_trace(go.Scatter(
         x=[p[1] for p in points], y=[p[0] for p in points], mode="markers", cliponaxis=False,
         marker={"size": font_size(debrief, 16), "color": colour, "line": {"width": 1.5, "color": WHITE}},
-        hovertext=[p[3] for p in points], hoverinfo="text", showlegend=False, name="Value",
+        hovertext=[p[3] for p in points], hoverinfo="text", showlegend=False, name=name,
     ))
     for y, _value, label, _hover in points:
         fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=14, y=y, text=plotly_escape(label),
@@ -531,6 +533,7 @@ def consensus_chart(report: Mapping[str, Any], horizon: str, *, min_group: int, 
         axis_title=f"{horizon_word(horizon)}: consensus (0 = split in two … 1 = all agree)",
         colour=INKS["blue"],
         debrief=debrief,
+        name=domain.METRIC_LABELS["consensus"],  # the column of its numbers table (the hover shows its own text)
     )
     fig.add_hline(y=len(rows) - 1.5, line={"color": SEPARATOR_COLOUR, "width": 1, "dash": "dot"})
     fig.update_yaxes(tickvals=ys, ticktext=ticktext, range=[-0.6, len(rows) - 0.4])
