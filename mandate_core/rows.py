@@ -107,13 +107,9 @@ def themes(matrix: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 def benchmark(view: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The Benchmark rows (:func:`findings.benchmark.benchmark_rows`); the page's table is their words and formats
-    (:func:`findings.benchmark.benchmark_table`), the download their numbers rounded as that table writes them."""
+    (:func:`findings.benchmark.benchmark_table`), the download their numbers rounded as that table writes them,
+    with the context columns in front (:func:`findings.benchmark.with_context`, ``panels.benchmark.numbers``)."""
     return findings.benchmark.benchmark_rows(view)
-
-
-def benchmark_download(view: Mapping[str, Any], context: Mapping[str, Any], metric: str) -> list[dict[str, Any]]:
-    """The Benchmark download: its context columns, then :func:`benchmark`'s rows rounded as shown."""
-    return findings.benchmark.with_context(benchmark(view), context, metric)
 
 
 #: Trends numbers as the table writes them (text.fmt): a position to one place, a change signed to one.

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mandate_core import findings
+from mandate_core import rows as row_schemas
 from mandate_core.charts import benchmark as benchmark_charts
 from mandate_core.panels import File, Panel, numbers_panel, reading, text_panel
 
@@ -32,7 +33,7 @@ def numbers(view: Mapping[str, Any], metric: str, horizon: str | None, labels: M
     """The comparison theme by theme as the page's table writes it ("–" where too few peers make quartiles
     meaningless), with two downloads: those rows, and each peer's value behind the dots.  ``peer_set``: the
     peers in words (and which, when hand-picked); ``peer_slug``: their file-name part."""
-    rows = findings.benchmark.benchmark_rows(view)
+    rows = row_schemas.benchmark(view)
     context = {"focus_council": council_name, "focus_round": view["round"], "peer_set": peer_set,
                "min_group_size": min_group}
     stem = findings.benchmark.benchmark_file_stem(view["council_id"], view["round"], metric, horizon, peer_slug)
